@@ -1,0 +1,39 @@
+package dev.dsync.raft;
+
+import java.util.List;
+
+/**
+ * A batch of work the shell must carry out, in this order:
+ * <ol>
+ *   <li>persist {@code snapshot} (if any), then {@code entries} and {@code hardState} (if any) with
+ *       one fsync; an entry whose index is already on disk replaces it and every entry after it;</li>
+ *   <li>only then send {@code messages};</li>
+ *   <li>restore the state machine from {@code snapshot} if any, then apply {@code committed} in order;</li>
+ *   <li>serve {@code readStates} once the applied index reaches theirs; fail {@code droppedReads};</li>
+ *   <li>call {@link RaftCore#advance(Ready)}.</li>
+ * </ol>
+ */
+public record Ready(
+        Role role,
+        String leaderId,
+        long term,
+        HardState hardState,
+        List<Entry> entries,
+        Snapshot snapshot,
+        List<Entry> committed,
+        List<Message> messages,
+        List<ReadState> readStates,
+        List<Long> droppedReads) {
+
+    public Ready {
+        entries = List.copyOf(entries);
+        committed = List.copyOf(committed);
+        messages = List.copyOf(messages);
+        readStates = List.copyOf(readStates);
+        droppedReads = List.copyOf(droppedReads);
+    }
+
+    public boolean mustPersist() {
+        return hardState != null || !entries.isEmpty() || snapshot != null;
+    }
+}

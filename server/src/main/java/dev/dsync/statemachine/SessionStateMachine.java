@@ -1,0 +1,129 @@
+package dev.dsync.statemachine;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.dsync.raft.Entry;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Wraps a service state machine with client sessions (Raft dissertation §6.3): a command that
+ * carries a client id and request id is applied at most once, and a retry gets the first answer.
+ *
+ * <p>Per client the last {@value #REQUESTS_PER_CLIENT} answers are kept; at most
+ * {@value #MAX_CLIENTS} clients are remembered, the least recently active forgotten first. Both
+ * bounds are deterministic, so every replica forgets the same sessions. A retry of a forgotten
+ * request is applied again: clients must retry within that window.
+ */
+public final class SessionStateMachine {
+    static final int REQUESTS_PER_CLIENT = 64;
+    static final int MAX_CLIENTS = 50_000;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final StateMachine service;
+    /** Access-ordered: iteration starts at the least recently active client. */
+    private final LinkedHashMap<String, LinkedHashMap<String, ApplyResult>> sessions =
+            new LinkedHashMap<>(16, 0.75f, true);
+    private long lastApplied;
+
+    public SessionStateMachine(StateMachine service) {
+        this.service = service;
+    }
+
+    public StateMachine service() {
+        return service;
+    }
+
+    public long lastApplied() {
+        return lastApplied;
+    }
+
+    /**
+     * Applies one committed log entry; a duplicate request returns its first answer. A no-op entry
+     * (a new leader's first) only advances the applied index and returns null.
+     */
+    public ApplyResult apply(Entry entry) {
+        if (entry.index() <= lastApplied) {
+            throw new IllegalStateException("apply out of order: index " + entry.index() + " after " + lastApplied);
+        }
+        lastApplied = entry.index();
+        if (entry.isNoop()) {
+            return null;
+        }
+        long index = entry.index();
+        Envelope envelope = Envelope.decode(entry.data());
+        if (envelope.clientId() == null || envelope.requestId() == null) {
+            return service.apply(index, envelope.nowMs(), envelope.command());
+        }
+        LinkedHashMap<String, ApplyResult> answers = sessions.computeIfAbsent(envelope.clientId(), c -> new LinkedHashMap<>());
+        ApplyResult first = answers.get(envelope.requestId());
+        if (first != null) {
+            return first;
+        }
+        ApplyResult result = service.apply(index, envelope.nowMs(), envelope.command());
+        answers.put(envelope.requestId(), result);
+        trim(answers, REQUESTS_PER_CLIENT);
+        trim(sessions, MAX_CLIENTS);
+        return result;
+    }
+
+    private static void trim(Map<String, ?> map, int max) {
+        Iterator<String> oldest = map.keySet().iterator();
+        while (map.size() > max) {
+            oldest.next();
+            oldest.remove();
+        }
+    }
+
+    /** An image of the sessions and the service; {@link #lastApplied()} is the log index it reflects. */
+    public byte[] snapshot() {
+        ObjectNode root = JSON.createObjectNode();
+        root.put("last_applied", lastApplied);
+        ArrayNode clients = root.putArray("sessions");
+        sessions.forEach((clientId, answers) -> {
+            ObjectNode client = clients.addObject();
+            client.put("client_id", clientId);
+            ArrayNode list = client.putArray("answers");
+            answers.forEach((requestId, result) -> {
+                ObjectNode answer = list.addObject();
+                answer.put("request_id", requestId);
+                answer.put("status", result.status());
+                answer.set("body", result.body());
+            });
+        });
+        root.put("service", service.snapshot());
+        try {
+            return JSON.writeValueAsBytes(root);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public void restore(byte[] image) {
+        JsonNode root;
+        try {
+            root = JSON.readTree(image);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("corrupt state machine snapshot", e);
+        }
+        sessions.clear();
+        for (JsonNode client : root.path("sessions")) {
+            LinkedHashMap<String, ApplyResult> answers = new LinkedHashMap<>();
+            for (JsonNode answer : client.path("answers")) {
+                answers.put(answer.get("request_id").asText(), new ApplyResult(answer.get("status").asInt(), answer.get("body")));
+            }
+            sessions.put(client.get("client_id").asText(), answers);
+        }
+        lastApplied = root.get("last_applied").asLong();
+        try {
+            service.restore(root.get("service").binaryValue());
+        } catch (IOException e) {
+            throw new IllegalArgumentException("corrupt service snapshot", e);
+        }
+    }
+}
