@@ -1,0 +1,59 @@
+# dsync — see README.md. Every target finds a JDK >= 21 by itself (.ci/find-jdk).
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+JAVA_HOME := $(shell .ci/find-jdk)
+ifeq ($(strip $(JAVA_HOME)),)
+$(error no JDK >= 21 found; see the line above)
+endif
+export JAVA_HOME
+JAVA := $(JAVA_HOME)/bin/java
+JAVA_MAJOR := $(shell sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' $(JAVA_HOME)/release 2>/dev/null)
+# Maven's bundled Guice uses sun.misc.Unsafe, which JDK 24+ warns about on every run.
+ifeq ($(shell [ "$(JAVA_MAJOR)" -ge 24 ] 2>/dev/null && echo yes),yes)
+export MAVEN_OPTS += --sun-misc-unsafe-memory-access=allow
+endif
+MVN := ./mvnw -q -B
+
+SERVER_JAR := server/target/server.jar
+CHECKER_JAR := history-checker/target/history-checker.jar
+
+.PHONY: help build test sim up down status demo bench check bench-checker clean
+
+help: ## list the targets
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
+
+build: ## compile and package every module (no tests)
+	$(MVN) package -DskipTests
+
+$(SERVER_JAR) $(CHECKER_JAR):
+	$(MVN) package -DskipTests
+
+test: ## unit tests, the deterministic simulation (2,000 seeds) and integration tests with real nodes
+	$(MVN) verify
+
+sim: ## run the simulation: make sim SEEDS=10000, or replay one run: make sim SEED=42
+	$(MVN) -pl server -am test -Dtest=SimulationTest -Dsurefire.failIfNoSpecifiedTests=false \
+	  -Dsim.seeds=$(SEEDS) -Dsim.seed=$(SEED)
+
+up: $(SERVER_JAR) ## start the demo clusters on 127.0.0.1 (lock 8000-8002)
+	@scripts/cluster.sh up
+
+down: ## stop the demo clusters (graceful: leaders hand over first)
+	@scripts/cluster.sh down
+
+status: ## show each demo node's /health
+	@scripts/cluster.sh status
+
+demo: ## run the curl demo against the clusters started by make up
+	@scripts/demo.sh
+
+bench: ## benchmarks: failover time, lock latency and throughput (results in bench-results/)
+	$(MVN) -pl server -am package -DskipTests
+	$(MVN) -pl server dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/bench-classpath.txt
+	$(JAVA) -cp "server/target/test-classes:server/target/classes:$$(cat server/target/bench-classpath.txt)" \
+	  -Dserver.jar=$(SERVER_JAR) dev.dsync.bench.LockBench
+
+clean: ## remove build output and demo data
+	$(MVN) clean
+	rm -rf .run

@@ -1,0 +1,65 @@
+package dev.dsync.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * Sends a client request that only the leader may serve to the leader, once, and returns the
+ * leader's answer unchanged. The forwarded request is marked so the receiver never forwards again.
+ */
+public final class LeaderForwarder {
+    public static final String FORWARDED_HEADER = "X-Dsync-Forwarded-By";
+
+    private final String selfId;
+    private final Map<String, URI> members;
+    private final HttpClient http;
+    private final Duration timeout;
+
+    public LeaderForwarder(String selfId, Map<String, URI> members, Duration timeout) {
+        this.selfId = selfId;
+        this.members = Map.copyOf(members);
+        this.timeout = timeout;
+        this.http = HttpClient.newBuilder()
+                .connectTimeout(Duration.ofSeconds(2))
+                .version(HttpClient.Version.HTTP_1_1)
+                .executor(java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor())
+                .build();
+    }
+
+    public ApiResponse forward(String leaderId, ApiRequest request, String rawQuery) throws InterruptedException {
+        URI base = members.get(leaderId);
+        if (base == null) {
+            throw new ApiException(503, Router.errorWithLeader("leader " + leaderId + " is not a known member", null));
+        }
+        String target = request.path() + (rawQuery == null || rawQuery.isEmpty() ? "" : "?" + rawQuery);
+        HttpRequest.Builder forwarded = HttpRequest.newBuilder(base.resolve(target))
+                .timeout(timeout)
+                .header(FORWARDED_HEADER, selfId)
+                .header("Content-Type", "application/json")
+                .method(request.method(), request.body().length == 0
+                        ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofByteArray(request.body()));
+        try {
+            HttpResponse<byte[]> response = http.send(forwarded.build(), HttpResponse.BodyHandlers.ofByteArray());
+            JsonNode body = ApiRequest.JSON.readTree(response.body());
+            return new ApiResponse(response.statusCode(), body);
+        } catch (java.net.http.HttpTimeoutException e) {
+            // The leader may have applied the request: the outcome is unknown to us.
+            throw new ApiException(504, Router.timeoutBody());
+        } catch (java.net.ConnectException e) {
+            // No connection, so nothing was sent: the request certainly did not happen.
+            throw new ApiException(503, Router.errorWithLeader("cannot reach leader " + leaderId + ": " + e.getMessage(), leaderId));
+        } catch (IOException e) {
+            // Nothing reached the leader's state machine if the connection failed before sending;
+            // we cannot tell which, so say so.
+            throw new ApiException(503, Router.errorWithLeader("cannot reach leader " + leaderId + ": " + e.getMessage(), leaderId)
+                    .put("outcome", "unknown"));
+        }
+    }
+}

@@ -1,0 +1,163 @@
+package dev.dsync.http;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+
+/**
+ * Dispatches every HTTP request of a node: finds the route, enforces method, body size and cluster
+ * token, forwards leader-only requests from a follower, turns exceptions into JSON errors, stamps
+ * the leader header, and records request metrics.
+ */
+public final class Router implements HttpHandler {
+    public static final String LEADER_HEADER = "X-Dsync-Leader";
+    public static final int MAX_BODY_BYTES = 1 << 20;
+    private static final System.Logger LOG = System.getLogger(Router.class.getName());
+
+    private final Map<String, Map<String, Route>> routes = new LinkedHashMap<>();
+    private final BooleanSupplier isLeader;
+    private final Supplier<String> leaderId;
+    private final LeaderForwarder forwarder;
+    private final String clusterToken;
+    private final HttpMetrics metrics;
+
+    public Router(BooleanSupplier isLeader, Supplier<String> leaderId, LeaderForwarder forwarder,
+                  String clusterToken, HttpMetrics metrics) {
+        this.isLeader = isLeader;
+        this.leaderId = leaderId;
+        this.forwarder = forwarder;
+        this.clusterToken = clusterToken;
+        this.metrics = metrics;
+    }
+
+    public Router add(Route route) {
+        Route previous = routes.computeIfAbsent(route.path(), p -> new LinkedHashMap<>()).put(route.method(), route);
+        if (previous != null) {
+            throw new IllegalStateException("route registered twice: " + route.method() + " " + route.path());
+        }
+        return this;
+    }
+
+    @Override
+    public void handle(HttpExchange exchange) throws IOException {
+        long start = System.nanoTime();
+        String path = exchange.getRequestURI().getPath();
+        Map<String, Route> byMethod = routes.get(path);
+        String metricPath = byMethod == null ? "unmatched" : path;
+        ApiResponse response;
+        try {
+            response = dispatch(exchange, path, byMethod);
+        } catch (ApiException e) {
+            response = new ApiResponse(e.status(), e.body());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            response = new ApiResponse(503, errorWithLeader("node is shutting down", leaderId.get()));
+        } catch (Exception e) {
+            LOG.log(System.Logger.Level.ERROR, "request " + exchange.getRequestMethod() + " " + path + " failed", e);
+            response = new ApiResponse(500, JsonNodeFactory.instance.objectNode().put("error", "internal error: " + e));
+        }
+        send(exchange, response);
+        metrics.observe(metricPath, response.status(), (System.nanoTime() - start) / 1e9);
+    }
+
+    private ApiResponse dispatch(HttpExchange exchange, String path, Map<String, Route> byMethod) throws Exception {
+        String method = exchange.getRequestMethod();
+        if (byMethod == null) {
+            throw new ApiException(404, "no such endpoint: " + method + " " + path);
+        }
+        Route route = byMethod.get(method);
+        if (route == null) {
+            throw new ApiException(405, "method " + method + " is not allowed on " + path + "; use " + String.join(" or ", byMethod.keySet()));
+        }
+        if (route.where() == Route.Where.PEER && !clusterToken.isEmpty()
+                && !clusterToken.equals(exchange.getRequestHeaders().getFirst(dev.dsync.transport.PeerTransport.TOKEN_HEADER))) {
+            throw new ApiException(401, "missing or wrong cluster token");
+        }
+        byte[] body = readBody(exchange);
+        String forwardedBy = exchange.getRequestHeaders().getFirst(LeaderForwarder.FORWARDED_HEADER);
+        ApiRequest request = new ApiRequest(method, path, parseQuery(exchange.getRequestURI().getRawQuery()), body, forwardedBy != null);
+        if (route.where() == Route.Where.LEADER && !isLeader.getAsBoolean()) {
+            String leader = leaderId.get();
+            if (leader == null) {
+                throw new ApiException(503, errorWithLeader("no leader elected; retry shortly", null));
+            }
+            if (request.forwarded()) {
+                throw new ApiException(503, errorWithLeader("not the leader (forwarded here by " + forwardedBy + ")", leader));
+            }
+            return forwarder.forward(leader, request, exchange.getRequestURI().getRawQuery());
+        }
+        return route.handler().handle(request);
+    }
+
+    private static byte[] readBody(HttpExchange exchange) throws IOException {
+        try (InputStream in = exchange.getRequestBody()) {
+            byte[] body = in.readNBytes(MAX_BODY_BYTES + 1);
+            if (body.length > MAX_BODY_BYTES) {
+                throw new ApiException(413, "request body is larger than " + MAX_BODY_BYTES + " bytes");
+            }
+            return body;
+        }
+    }
+
+    private void send(HttpExchange exchange, ApiResponse response) throws IOException {
+        byte[] bytes;
+        if (response.text() != null) {
+            bytes = response.text().getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
+        } else {
+            bytes = response.body() == null ? new byte[0] : ApiRequest.JSON.writeValueAsBytes(response.body());
+            exchange.getResponseHeaders().set("Content-Type", "application/json");
+        }
+        String leader = leaderId.get();
+        exchange.getResponseHeaders().set(LEADER_HEADER, leader == null ? "" : leader);
+        int status = response.status();
+        if (status == 204 || bytes.length == 0) {
+            exchange.sendResponseHeaders(status, -1);
+        } else {
+            exchange.sendResponseHeaders(status, bytes.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(bytes);
+            }
+        }
+        exchange.close();
+    }
+
+    static Map<String, String> parseQuery(String raw) {
+        Map<String, String> query = new LinkedHashMap<>();
+        if (raw == null || raw.isEmpty()) {
+            return query;
+        }
+        for (String pair : raw.split("&")) {
+            int eq = pair.indexOf('=');
+            String name = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+            String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+            query.putIfAbsent(name, value);
+        }
+        return query;
+    }
+
+    public static ObjectNode errorWithLeader(String error, String leader) {
+        ObjectNode body = JsonNodeFactory.instance.objectNode().put("error", error);
+        if (leader == null) {
+            body.putNull("leader");
+        } else {
+            body.put("leader", leader);
+        }
+        return body;
+    }
+
+    /** The answer for a request whose outcome we cannot know (it may yet commit). */
+    public static ObjectNode timeoutBody() {
+        return JsonNodeFactory.instance.objectNode().put("error", "timeout").put("outcome", "unknown");
+    }
+}

@@ -1,0 +1,152 @@
+package dev.dsync.node;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpServer;
+import dev.dsync.http.ApiException;
+import dev.dsync.http.ApiResponse;
+import dev.dsync.http.HttpMetrics;
+import dev.dsync.http.LeaderForwarder;
+import dev.dsync.http.Route;
+import dev.dsync.http.Router;
+import dev.dsync.raft.Message;
+import dev.dsync.raft.RaftConfig;
+import dev.dsync.raft.RaftCore;
+import dev.dsync.raft.Role;
+import dev.dsync.statemachine.SessionStateMachine;
+import dev.dsync.storage.RaftLogStore;
+import dev.dsync.storage.StoreOptions;
+import dev.dsync.transport.MessageCodec;
+import dev.dsync.transport.PeerTransport;
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.Executors;
+
+/** One node process: storage, Raft loop, peer transport and the HTTP server, wired together. */
+public final class NodeServer implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(NodeServer.class.getName());
+
+    private final NodeConfig config;
+    private final RaftLogStore store;
+    private final PeerTransport transport;
+    private final RaftLoop loop;
+    private final HttpServer http;
+    private volatile boolean closed;
+
+    public NodeServer(NodeConfig config, ServiceModule service) throws IOException {
+        this.config = config;
+        PrometheusRegistry registry = new PrometheusRegistry();
+        NodeMetrics[] metricsHolder = new NodeMetrics[1];
+        this.store = RaftLogStore.open(config.dataDir(),
+                new StoreOptions(StoreOptions.defaults().segmentBytes(), seconds -> metricsHolder[0].fsync(seconds)));
+        var recovered = store.recovered();
+        SessionStateMachine machine = new SessionStateMachine(service.stateMachine());
+        if (recovered.snapshot() != null) {
+            machine.restore(recovered.snapshot().data());
+        }
+        List<String> voters = new ArrayList<>(config.peers().keySet());
+        RaftConfig raftConfig = new RaftConfig(config.nodeId(), voters, config.electionTicks(), config.heartbeatTicks(),
+                256, 8, true, true);
+        Random random = new Random(new SecureRandom().nextLong());
+        RaftCore core = new RaftCore(raftConfig, random::nextInt, recovered);
+        this.transport = new PeerTransport(config.nodeId(), config.peers(), config.clusterToken(),
+                Duration.ofMillis(Math.max(200, (long) config.tickMs() * config.electionTicks())));
+        RaftLoop[] loopHolder = new RaftLoop[1];
+        NodeMetrics metrics = new NodeMetrics(registry, () -> loopHolder[0].status());
+        metricsHolder[0] = metrics;
+        this.loop = new RaftLoop(core, store, machine, service, transport, metrics, config.tickMs(), config.snapshotEvery());
+        loopHolder[0] = loop;
+        service.registerMetrics(registry);
+
+        Router router = new Router(loop::isLeader, loop::leaderId,
+                new LeaderForwarder(config.nodeId(), config.peers(), Duration.ofMillis(config.requestTimeoutMs() + 1000L)),
+                config.clusterToken(), new HttpMetrics(registry));
+        router.add(Route.local("GET", "/health", request -> ApiResponse.ok(health())));
+        router.add(Route.local("GET", "/metrics", request -> ApiResponse.text(scrape(registry))));
+        for (String path : List.of("/raft/request_vote", "/raft/append_entries", "/raft/install_snapshot", "/raft/timeout_now")) {
+            router.add(Route.peer(path, request -> {
+                Message m;
+                try {
+                    m = MessageCodec.decode(request.body());
+                } catch (IllegalArgumentException e) {
+                    throw ApiException.badRequest(e.getMessage());
+                }
+                if (!path.equals(MessageCodec.pathOf(m)) || !config.nodeId().equals(m.to())) {
+                    throw ApiException.badRequest(m.getClass().getSimpleName() + " for " + m.to() + " does not belong on " + path + " of " + config.nodeId());
+                }
+                loop.deliver(m);
+                return new ApiResponse(204, null);
+            }));
+        }
+        RequestWaiter waiter = new RequestWaiter(config.requestTimeoutMs());
+        for (Route route : service.routes(loop, waiter)) {
+            router.add(route);
+        }
+        this.http = HttpServer.create(new InetSocketAddress(config.bindHost(), config.port()), 1024);
+        http.createContext("/", router);
+        http.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+    }
+
+    public void start() {
+        loop.start();
+        http.start();
+        LOG.log(System.Logger.Level.INFO, "{0} node {1} listening on {2}:{3}, data in {4}",
+                config.service(), config.nodeId(), config.bindHost(), Integer.toString(config.port()), config.dataDir());
+    }
+
+    private ObjectNode health() {
+        NodeStatus s = loop.status();
+        ObjectNode body = JsonNodeFactory.instance.objectNode();
+        body.put("ok", true);
+        body.put("id", config.nodeId());
+        body.put("service", config.service());
+        body.put("role", s.role().code);
+        body.put("role_name", s.role().displayName());
+        body.put("term", s.term());
+        if (s.leaderId() == null) {
+            body.putNull("leader");
+        } else {
+            body.put("leader", s.leaderId());
+        }
+        body.put("commit_index", s.commitIndex());
+        body.put("applied_index", s.appliedIndex());
+        return body;
+    }
+
+    private static String scrape(PrometheusRegistry registry) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(8192);
+        PrometheusTextFormatWriter.create().write(out, registry.scrape());
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    /** Graceful stop: hand leadership over first so clients see no election pause. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            if (loop.status().role() == Role.LEADER) {
+                loop.transferLeadershipAway((long) config.tickMs() * config.electionTicks() * 2);
+            }
+            http.stop(0);
+            loop.close();
+            transport.close();
+            store.close();
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.WARNING, "error while closing the store", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

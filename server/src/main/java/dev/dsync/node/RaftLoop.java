@@ -1,0 +1,373 @@
+package dev.dsync.node;
+
+import dev.dsync.http.ApiException;
+import dev.dsync.http.Router;
+import dev.dsync.raft.Entry;
+import dev.dsync.raft.Message;
+import dev.dsync.raft.RaftCore;
+import dev.dsync.raft.ReadState;
+import dev.dsync.raft.Ready;
+import dev.dsync.raft.Role;
+import dev.dsync.raft.Snapshot;
+import dev.dsync.statemachine.ApplyResult;
+import dev.dsync.statemachine.Envelope;
+import dev.dsync.statemachine.SessionStateMachine;
+import dev.dsync.statemachine.StateMachine;
+import dev.dsync.storage.RaftLogStore;
+import dev.dsync.transport.PeerTransport;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+
+/**
+ * The thin shell around the pure Raft core: one thread owns the core, the log store and the state
+ * machine, and carries out each {@link Ready} in the order its contract demands (persist, send,
+ * apply, advance). Everything else talks to it through its inbox. Requests that arrive while a
+ * batch is being persisted pile up in the inbox and share the next fsync (group commit).
+ */
+public final class RaftLoop implements Replica, AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(RaftLoop.class.getName());
+    private static final long DUTY_INTERVAL_MS = 100;
+
+    private final RaftCore core;
+    private final RaftLogStore store;
+    private final SessionStateMachine machine;
+    private final ServiceModule service;
+    private final PeerTransport transport;
+    private final NodeMetrics metrics;
+    private final long tickNanos;
+    private final int snapshotEvery;
+    private final LinkedBlockingQueue<Runnable> inbox = new LinkedBlockingQueue<>();
+    private final Thread thread;
+
+    // Loop-thread state.
+    private final Map<Long, Pending> proposals = new HashMap<>();
+    private final Map<Long, CompletableFuture<Void>> reads = new HashMap<>();
+    private final TreeMap<Long, List<CompletableFuture<Void>>> appliedWaiters = new TreeMap<>();
+    private long nextReadId = 1;
+    private long lastSnapshotIndex;
+    private long dutyInFlightIndex = -1;
+    private long nextDutyAtMs;
+    private volatile boolean running = true;
+    private volatile NodeStatus status;
+
+    private record Pending(long term, CompletableFuture<ApplyResult> result) {}
+
+    public RaftLoop(RaftCore core, RaftLogStore store, SessionStateMachine machine, ServiceModule service,
+                    PeerTransport transport, NodeMetrics metrics, int tickMs, int snapshotEvery) {
+        this.core = core;
+        this.store = store;
+        this.machine = machine;
+        this.service = service;
+        this.transport = transport;
+        this.metrics = metrics;
+        this.tickNanos = TimeUnit.MILLISECONDS.toNanos(tickMs);
+        this.snapshotEvery = snapshotEvery;
+        this.lastSnapshotIndex = machine.lastApplied();
+        publishStatus();
+        this.thread = Thread.ofPlatform().name("raft-loop").unstarted(this::run);
+    }
+
+    public void start() {
+        thread.start();
+    }
+
+    public NodeStatus status() {
+        return status;
+    }
+
+    /** Delivers a message from a peer. */
+    public void deliver(Message m) {
+        inbox.add(() -> core.step(m));
+    }
+
+    // ---- Replica ---------------------------------------------------------------------------
+
+    @Override
+    public CompletableFuture<ApplyResult> submit(String clientId, String requestId, byte[] command) {
+        CompletableFuture<ApplyResult> result = new CompletableFuture<>();
+        inbox.add(() -> {
+            byte[] data = new Envelope(System.currentTimeMillis(), clientId, requestId, command).encode();
+            try {
+                long index = core.propose(data);
+                Pending stale = proposals.put(index, new Pending(core.term(), result));
+                if (stale != null) {
+                    // Our log was truncated past that index since: the older proposal is gone.
+                    stale.result().completeExceptionally(new NotLeaderException("leadership changed; the request was not applied", core.leaderId()));
+                }
+                result.whenComplete((r, e) -> {
+                    if (result.isCancelled()) {
+                        inbox.add(() -> proposals.computeIfPresent(index, (i, p) -> p.result() == result ? null : p));
+                    }
+                });
+            } catch (RaftCore.NotLeaderException e) {
+                result.completeExceptionally(new NotLeaderException(e.getMessage(), e.leaderId()));
+            }
+        });
+        return result;
+    }
+
+    @Override
+    public CompletableFuture<Void> linearizableRead() {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        inbox.add(() -> {
+            long id = nextReadId++;
+            if (core.readIndex(id)) {
+                reads.put(id, done);
+            } else {
+                done.completeExceptionally(new NotLeaderException("not the leader", core.leaderId()));
+            }
+        });
+        return done;
+    }
+
+    @Override
+    public <T> CompletableFuture<Observed<T>> query(Function<StateMachine, T> reader) {
+        CompletableFuture<Observed<T>> result = new CompletableFuture<>();
+        inbox.add(() -> {
+            try {
+                result.complete(new Observed<>(reader.apply(machine.service()), machine.lastApplied()));
+            } catch (RuntimeException e) {
+                result.completeExceptionally(e);
+            }
+        });
+        return result;
+    }
+
+    @Override
+    public CompletableFuture<Void> awaitApplied(long index) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        inbox.add(() -> {
+            if (machine.lastApplied() >= index) {
+                done.complete(null);
+            } else {
+                appliedWaiters.computeIfAbsent(index, i -> new ArrayList<>()).add(done);
+            }
+        });
+        return done;
+    }
+
+    @Override
+    public boolean isLeader() {
+        return status.role() == Role.LEADER;
+    }
+
+    @Override
+    public String leaderId() {
+        return status.leaderId();
+    }
+
+    /** Hands leadership to another member, if this node leads, and waits up to {@code waitMs}. */
+    public void transferLeadershipAway(long waitMs) throws InterruptedException {
+        CompletableFuture<String> target = new CompletableFuture<>();
+        inbox.add(() -> {
+            if (core.role() != Role.LEADER) {
+                target.complete(null);
+                return;
+            }
+            String to = core.transferTarget();
+            if (to != null) {
+                core.transferLeadership(to);
+            }
+            target.complete(to);
+        });
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMs);
+        try {
+            if (target.get(waitMs, TimeUnit.MILLISECONDS) == null) {
+                return;
+            }
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            return;
+        }
+        while (isLeader() && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+    }
+
+    // ---- the loop ----------------------------------------------------------------------------
+
+    private void run() {
+        long nextTick = System.nanoTime() + tickNanos;
+        while (running) {
+            try {
+                long waitNanos = Math.max(0, nextTick - System.nanoTime());
+                Runnable event = inbox.poll(waitNanos, TimeUnit.NANOSECONDS);
+                // Take everything that queued meanwhile: one Ready, one fsync for all of it.
+                for (int n = 0; event != null && n < 10_000; n++) {
+                    event.run();
+                    event = inbox.poll();
+                }
+                if (event != null) {
+                    event.run();
+                }
+                long now = System.nanoTime();
+                while (now >= nextTick) {
+                    core.tick();
+                    nextTick += tickNanos;
+                }
+                runLeaderDuties();
+                processReadies();
+            } catch (InterruptedException e) {
+                return;
+            } catch (RuntimeException e) {
+                // A bug or a disk failure: carrying on could break durability guarantees.
+                LOG.log(System.Logger.Level.ERROR, "raft loop failed; stopping the node", e);
+                Runtime.getRuntime().halt(70);
+            }
+        }
+    }
+
+    private void processReadies() {
+        while (core.hasReady()) {
+            Ready ready = core.ready();
+            persist(ready);
+            for (Message m : ready.messages()) {
+                transport.send(m);
+            }
+            if (ready.snapshot() != null) {
+                restore(ready.snapshot());
+            }
+            for (Entry entry : ready.committed()) {
+                apply(entry);
+            }
+            if (!ready.committed().isEmpty() || ready.snapshot() != null) {
+                service.afterApply();
+                wakeAppliedWaiters();
+            }
+            for (ReadState read : ready.readStates()) {
+                CompletableFuture<Void> done = reads.remove(read.requestId());
+                if (done != null) {
+                    awaitAppliedOnLoop(read.index(), done);
+                }
+            }
+            for (long id : ready.droppedReads()) {
+                CompletableFuture<Void> done = reads.remove(id);
+                if (done != null) {
+                    done.completeExceptionally(new NotLeaderException("leadership lost before the read was confirmed", core.leaderId()));
+                }
+            }
+            core.advance(ready);
+            maybeSnapshot();
+            publishStatus();
+        }
+    }
+
+    private void persist(Ready ready) {
+        try {
+            if (ready.snapshot() != null) {
+                store.saveSnapshot(ready.snapshot());
+            }
+            if (ready.hardState() != null || !ready.entries().isEmpty()) {
+                store.save(ready.hardState(), ready.entries());
+                if (!ready.entries().isEmpty()) {
+                    metrics.appendBatch(ready.entries().size());
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot persist raft state", e);
+        }
+    }
+
+    private void restore(Snapshot snapshot) {
+        machine.restore(snapshot.data());
+        // Results of entries folded into the snapshot are unknown here: say so to their waiters.
+        proposals.entrySet().removeIf(p -> {
+            if (p.getKey() <= snapshot.index()) {
+                p.getValue().result().completeExceptionally(new ApiException(504, Router.timeoutBody()));
+                return true;
+            }
+            return false;
+        });
+        lastSnapshotIndex = snapshot.index();
+    }
+
+    private void apply(Entry entry) {
+        if (entry.index() <= machine.lastApplied()) {
+            return; // already reflected in a restored snapshot
+        }
+        ApplyResult result = machine.apply(entry);
+        if (entry.index() == dutyInFlightIndex) {
+            dutyInFlightIndex = -1;
+        }
+        Pending pending = proposals.remove(entry.index());
+        if (pending == null) {
+            return;
+        }
+        if (pending.term() == entry.term()) {
+            pending.result().complete(result != null ? result : ApplyResult.error(500, "no-op applied"));
+        } else {
+            // Another leader's entry took this index: ours can never commit.
+            pending.result().completeExceptionally(
+                    new NotLeaderException("leadership changed before the request committed; it was not applied", core.leaderId()));
+        }
+    }
+
+    private void runLeaderDuties() {
+        long nowMs = System.currentTimeMillis();
+        if (core.role() != Role.LEADER || nowMs < nextDutyAtMs) {
+            return;
+        }
+        nextDutyAtMs = nowMs + DUTY_INTERVAL_MS;
+        if (dutyInFlightIndex > machine.lastApplied()) {
+            return;
+        }
+        for (byte[] command : service.leaderDuties(nowMs)) {
+            try {
+                dutyInFlightIndex = core.propose(new Envelope(nowMs, null, null, command).encode());
+            } catch (RaftCore.NotLeaderException e) {
+                return;
+            }
+        }
+    }
+
+    private void maybeSnapshot() {
+        long applied = machine.lastApplied();
+        if (applied - lastSnapshotIndex < snapshotEvery) {
+            return;
+        }
+        Snapshot snapshot = core.compact(applied, machine.snapshot());
+        try {
+            store.saveSnapshot(snapshot);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot save snapshot", e);
+        }
+        lastSnapshotIndex = applied;
+    }
+
+    private void awaitAppliedOnLoop(long index, CompletableFuture<Void> done) {
+        if (machine.lastApplied() >= index) {
+            done.complete(null);
+        } else {
+            appliedWaiters.computeIfAbsent(index, i -> new ArrayList<>()).add(done);
+        }
+    }
+
+    private void wakeAppliedWaiters() {
+        Map<Long, List<CompletableFuture<Void>>> due = appliedWaiters.headMap(machine.lastApplied(), true);
+        due.values().forEach(list -> list.forEach(f -> f.complete(null)));
+        due.clear();
+    }
+
+    private void publishStatus() {
+        NodeStatus previous = status;
+        status = NodeStatus.of(core, machine.lastApplied(), previous);
+        if (previous != null && status.leaderId() != null && !status.leaderId().equals(previous.leaderId())) {
+            metrics.leaderChanged();
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        running = false;
+        thread.interrupt();
+        thread.join(2000);
+    }
+}

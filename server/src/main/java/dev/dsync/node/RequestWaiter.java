@@ -1,0 +1,49 @@
+package dev.dsync.node;
+
+import dev.dsync.http.ApiException;
+import dev.dsync.http.ApiResponse;
+import dev.dsync.http.Router;
+import dev.dsync.statemachine.ApplyResult;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Waits for a replicated operation on behalf of an HTTP handler and maps the ways it can end to
+ * the shared client semantics: applied (its result), certainly not applied (503 with the leader),
+ * or unknown (504 {"error":"timeout","outcome":"unknown"}).
+ */
+public final class RequestWaiter {
+    private final long timeoutMs;
+
+    public RequestWaiter(long timeoutMs) {
+        this.timeoutMs = timeoutMs;
+    }
+
+    public long timeoutMs() {
+        return timeoutMs;
+    }
+
+    public ApiResponse respond(CompletableFuture<ApplyResult> pending) throws InterruptedException {
+        ApplyResult result = await(pending, timeoutMs);
+        return new ApiResponse(result.status(), result.body());
+    }
+
+    public <T> T await(CompletableFuture<T> pending, long waitMs) throws InterruptedException {
+        try {
+            return pending.get(waitMs, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            pending.cancel(false);
+            throw new ApiException(504, Router.timeoutBody());
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof Replica.NotLeaderException notLeader) {
+                throw new ApiException(503, Router.errorWithLeader(notLeader.getMessage(), notLeader.leaderId()));
+            }
+            if (e.getCause() instanceof ApiException api) {
+                throw api;
+            }
+            throw new IllegalStateException("replicated operation failed", e.getCause());
+        }
+    }
+}

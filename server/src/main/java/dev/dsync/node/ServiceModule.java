@@ -1,0 +1,30 @@
+package dev.dsync.node;
+
+import dev.dsync.http.Route;
+import dev.dsync.statemachine.StateMachine;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.util.List;
+
+/** One service (lock, queue, cache) as the node process hosts it. */
+public interface ServiceModule {
+
+    /** The service's state machine; the node wraps it with client sessions and owns it. */
+    StateMachine stateMachine();
+
+    /** The service's client endpoints. */
+    List<Route> routes(Replica replica, RequestWaiter waiter);
+
+    /** Registers the service's own metrics. */
+    void registerMetrics(PrometheusRegistry registry);
+
+    /**
+     * Commands the leader proposes on its own, such as lease expiry. Called on the Raft loop thread
+     * about every 100 ms while this node leads and no earlier duty command is still uncommitted.
+     */
+    default List<byte[]> leaderDuties(long nowMs) {
+        return List.of();
+    }
+
+    /** Called on the Raft loop thread after each batch of applied entries (refresh gauges etc.). */
+    default void afterApply() {}
+}

@@ -1,0 +1,26 @@
+package dev.dsync.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** With CLUSTER_TOKEN set, members still form a cluster, and peer requests without it get 401. */
+class ClusterTokenIT {
+
+    @Test
+    void peerEndpointsRequireTheClusterToken() throws Exception {
+        try (LocalCluster cluster = new LocalCluster("lock", 3, Map.of("CLUSTER_TOKEN", "s3cret"))) {
+            cluster.startAll();
+            String leader = cluster.awaitLeader(Duration.ofSeconds(20));
+            int port = cluster.port(leader);
+            TestClient.Response forged = cluster.client.post(port, "/raft/append_entries",
+                    "{\"type\":\"AppendRequest\",\"message\":{}}");
+            assertEquals(401, forged.status(), forged.raw());
+            TestClient.Response granted = cluster.client.post(cluster.port(cluster.anyFollower(leader)), "/lock/acquire",
+                    "{\"key\":\"t\",\"mode\":\"X\",\"client_id\":\"c\"}");
+            assertEquals(200, granted.status(), granted.raw());
+        }
+    }
+}

@@ -1,0 +1,147 @@
+package dev.dsync.it;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.StringJoiner;
+
+/**
+ * Three real node processes of one service on loopback, started from the shaded server jar, each
+ * with its own data dir and log file. Nodes can be killed with SIGKILL and restarted on their data.
+ */
+public final class LocalCluster implements AutoCloseable {
+    private final String service;
+    private final Path root;
+    private final Map<String, Integer> ports = new LinkedHashMap<>();
+    private final Map<String, Process> processes = new LinkedHashMap<>();
+    private final Map<String, String> extraEnv;
+    final TestClient client = new TestClient();
+
+    public LocalCluster(String service, int size, Map<String, String> extraEnv) throws IOException {
+        this.service = service;
+        this.extraEnv = Map.copyOf(extraEnv);
+        this.root = Files.createTempDirectory("dsync-it-" + service);
+        for (int i = 1; i <= size; i++) {
+            ports.put(service + "-" + i, freePort());
+        }
+    }
+
+    public List<String> ids() {
+        return new ArrayList<>(ports.keySet());
+    }
+
+    public int port(String id) {
+        return ports.get(id);
+    }
+
+    public Path dataDir(String id) {
+        return root.resolve("data").resolve(id);
+    }
+
+    public Path logFile(String id) {
+        return root.resolve(id + ".log");
+    }
+
+    public void startAll() throws IOException {
+        for (String id : ports.keySet()) {
+            start(id);
+        }
+    }
+
+    public void start(String id) throws IOException {
+        String jar = System.getProperty("server.jar", "target/server.jar");
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        StringJoiner peers = new StringJoiner(",");
+        ports.forEach((peer, port) -> peers.add(peer + "=http://127.0.0.1:" + port));
+        ProcessBuilder pb = new ProcessBuilder(java, "-Xmx256m", "-XX:+UseSerialGC", "-jar", jar,
+                "--service", service, "--id", id, "--port", Integer.toString(ports.get(id)),
+                "--peers", peers.toString(), "--data-dir", dataDir(id).toString());
+        pb.environment().putAll(extraEnv);
+        pb.redirectErrorStream(true);
+        pb.redirectOutput(ProcessBuilder.Redirect.appendTo(logFile(id).toFile()));
+        processes.put(id, pb.start());
+    }
+
+    /** SIGKILL: no shutdown hook, no leadership transfer, nothing flushed that was not fsync'd. */
+    public void kill(String id) throws InterruptedException {
+        Process p = processes.remove(id);
+        if (p != null) {
+            p.destroyForcibly();
+            p.waitFor();
+        }
+    }
+
+    /** SIGTERM: the graceful path (the leader hands over first). */
+    public void stop(String id) throws InterruptedException {
+        Process p = processes.remove(id);
+        if (p != null) {
+            p.destroy();
+            p.waitFor();
+        }
+    }
+
+    public Optional<JsonNode> health(String id) {
+        try {
+            TestClient.Response r = client.get(port(id), "/health");
+            return r.status() == 200 ? Optional.of(r.body()) : Optional.empty();
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** Waits until exactly one running node reports itself leader, and every running node agrees on it. */
+    public String awaitLeader(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            String leader = null;
+            boolean agreed = true;
+            for (String id : processes.keySet()) {
+                Optional<JsonNode> h = health(id);
+                if (h.isEmpty()) {
+                    agreed = false;
+                    break;
+                }
+                if (h.get().path("role").asInt() == 2) {
+                    if (leader != null) {
+                        agreed = false;
+                    }
+                    leader = id;
+                }
+                if (!h.get().path("leader").isTextual()) {
+                    agreed = false;
+                }
+            }
+            if (agreed && leader != null) {
+                return leader;
+            }
+            Thread.sleep(20);
+        }
+        throw new AssertionError("no single leader within " + timeout + "; logs in " + root);
+    }
+
+    public String anyFollower(String leader) {
+        return processes.keySet().stream().filter(id -> !id.equals(leader)).findFirst().orElseThrow();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        for (String id : new ArrayList<>(processes.keySet())) {
+            kill(id);
+        }
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            s.setReuseAddress(true);
+            return s.getLocalPort();
+        }
+    }
+}
