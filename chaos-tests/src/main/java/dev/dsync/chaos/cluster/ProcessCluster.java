@@ -1,0 +1,183 @@
+package dev.dsync.chaos.cluster;
+
+import eu.rekawek.toxiproxy.Proxy;
+import eu.rekawek.toxiproxy.ToxiproxyClient;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.StringJoiner;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Nodes as separate JVM processes on loopback, each with its own data dir and log, wired through a
+ * Toxiproxy server (the embedded one or {@code TOXIPROXY_URL}). Kill is SIGKILL and restart reuses
+ * the data dir; pause is SIGSTOP and resume SIGCONT.
+ */
+public final class ProcessCluster implements Cluster {
+    private final String service;
+    private final List<String> ids;
+    private final ToxiproxyClient toxiproxy;
+    private final String toxiproxyHost;
+    private final Path serverJar;
+    private final Path runDir;
+    private final Map<String, String> nodeEnv;
+    private final Map<String, Integer> ports = new LinkedHashMap<>();
+    private final Map<String, Process> processes = new LinkedHashMap<>();
+    private final LinkWiring links;
+
+    public ProcessCluster(String service, ToxiproxyClient toxiproxy, String toxiproxyHost, Path serverJar,
+                          Path runDir, Map<String, String> nodeEnv) {
+        this.service = service;
+        this.ids = List.of(service + "-1", service + "-2", service + "-3");
+        this.toxiproxy = toxiproxy;
+        this.toxiproxyHost = toxiproxyHost;
+        this.serverJar = serverJar;
+        this.runDir = runDir;
+        this.nodeEnv = Map.copyOf(nodeEnv);
+        this.links = new LinkWiring(service);
+    }
+
+    @Override
+    public String service() {
+        return service;
+    }
+
+    @Override
+    public List<String> nodeIds() {
+        return ids;
+    }
+
+    @Override
+    public URI clientUrl(String nodeId) {
+        return URI.create("http://" + toxiproxyHost + ":" + LinkWiring.port(links.get(LinkWiring.CLIENT, nodeId)));
+    }
+
+    @Override
+    public Proxy link(String from, String to) {
+        return links.get(from, to);
+    }
+
+    @Override
+    public List<Proxy> peerLinks() {
+        return links.peerLinks();
+    }
+
+    @Override
+    public List<Proxy> allLinks() {
+        return links.all();
+    }
+
+    @Override
+    public void start() throws IOException, InterruptedException {
+        if (!Files.isRegularFile(serverJar)) {
+            throw new IOException("no server jar at " + serverJar + "; run 'make build' first");
+        }
+        for (String id : ids) {
+            ports.put(id, freePort());
+        }
+        links.create(toxiproxy, ids, id -> "127.0.0.1:" + ports.get(id), name -> toxiproxyHost + ":0");
+        Files.createDirectories(runDir.resolve("logs"));
+        for (String id : ids) {
+            launch(id);
+        }
+    }
+
+    private void launch(String id) throws IOException {
+        StringJoiner peers = new StringJoiner(",");
+        for (String peer : ids) {
+            int port = peer.equals(id) ? ports.get(id) : LinkWiring.port(links.get(id, peer));
+            String host = peer.equals(id) ? "127.0.0.1" : toxiproxyHost;
+            peers.add(peer + "=http://" + host + ":" + port);
+        }
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        ProcessBuilder pb = new ProcessBuilder(java, "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                "-jar", serverJar.toString(), "--service", service, "--id", id,
+                "--port", Integer.toString(ports.get(id)), "--peers", peers.toString(),
+                "--data-dir", runDir.resolve("data").resolve(id).toString());
+        pb.environment().putAll(nodeEnv);
+        pb.redirectErrorStream(true);
+        pb.redirectOutput(ProcessBuilder.Redirect.appendTo(logFile(id).toFile()));
+        processes.put(id, pb.start());
+    }
+
+    private Path logFile(String id) {
+        return runDir.resolve("logs").resolve(id + ".log");
+    }
+
+    @Override
+    public void kill(String nodeId) throws InterruptedException {
+        Process p = processes.remove(nodeId);
+        if (p != null) {
+            p.destroyForcibly();
+            p.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    @Override
+    public void restart(String nodeId) throws IOException {
+        if (!processes.containsKey(nodeId)) {
+            launch(nodeId);
+        }
+    }
+
+    @Override
+    public void pause(String nodeId) throws IOException, InterruptedException {
+        signal(nodeId, "-STOP");
+    }
+
+    @Override
+    public void resume(String nodeId) throws IOException, InterruptedException {
+        signal(nodeId, "-CONT");
+    }
+
+    private void signal(String nodeId, String signal) throws IOException, InterruptedException {
+        Process p = processes.get(nodeId);
+        if (p == null) {
+            return;
+        }
+        Process kill = new ProcessBuilder("kill", signal, Long.toString(p.pid())).inheritIO().start();
+        if (kill.waitFor() != 0) {
+            throw new IOException("kill " + signal + " " + p.pid() + " failed");
+        }
+    }
+
+    @Override
+    public boolean isRunning(String nodeId) {
+        Process p = processes.get(nodeId);
+        return p != null && p.isAlive();
+    }
+
+    @Override
+    public void collectLogs(Path dir) throws IOException {
+        Files.createDirectories(dir);
+        for (String id : ids) {
+            if (Files.exists(logFile(id))) {
+                Files.copy(logFile(id), dir.resolve(id + ".log"), StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        for (String id : List.copyOf(processes.keySet())) {
+            try {
+                kill(id);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        links.deleteAll();
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+}

@@ -1,0 +1,27 @@
+package dev.dsync.chaos.nemesis;
+
+/** The faults a schedule can contain; {@code mixed} draws from all of them. */
+public enum FaultKind {
+    PARTITION_ISOLATE_LEADER("partition", "isolate-leader"),
+    PARTITION_RANDOM_HALVES("partition", "random-halves"),
+    PARTITION_MAJORITIES_RING("partition", "majorities-ring"),
+    PARTITION_BRIDGE("partition", "bridge"),
+    PARTITION_ONE_WAY("partition", "one-way"),
+    LATENCY_ALL("latency", "all-links"),
+    LATENCY_SOME("latency", "some-links"),
+    KILL_ONE("kill", "one"),
+    KILL_LEADER("kill", "leader"),
+    KILL_MINORITY("kill", "minority"),
+    PAUSE_ONE("pause", "one"),
+    PAUSE_LEADER("pause", "leader"),
+    ROLLING_RESTART("kill", "rolling-restart");
+
+    /** The nemesis family (the NEMESIS= name that selects it) and the shape within it. */
+    public final String family;
+    public final String shape;
+
+    FaultKind(String family, String shape) {
+        this.family = family;
+        this.shape = shape;
+    }
+}

@@ -1,0 +1,174 @@
+package dev.dsync.chaos.nemesis;
+
+import dev.dsync.chaos.cluster.Cluster;
+import dev.dsync.chaos.cluster.ClusterProbe;
+import eu.rekawek.toxiproxy.Proxy;
+import eu.rekawek.toxiproxy.model.Toxic;
+import eu.rekawek.toxiproxy.model.ToxicDirection;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+
+/**
+ * Carries out faults on a cluster and undoes them. Partitions blackhole links (Toxiproxy's timeout
+ * toxic with timeout 0: data silently dropped, as a DROP firewall rule would); healing removes the
+ * toxics and cycles the affected proxies so no connection that lost bytes mid-stream is reused.
+ */
+public final class Nemesis {
+    private final Cluster cluster;
+    private final ClusterProbe probe;
+    private final NemesisLog log;
+    private final Set<Proxy> cut = new LinkedHashSet<>();
+    private final Set<String> killed = new LinkedHashSet<>();
+    private final Set<String> paused = new LinkedHashSet<>();
+    private volatile String current = "none";
+
+    public Nemesis(Cluster cluster, ClusterProbe probe, NemesisLog log) {
+        this.cluster = cluster;
+        this.probe = probe;
+        this.log = log;
+    }
+
+    /** What is broken right now, for the progress line. */
+    public String current() {
+        return current;
+    }
+
+    public void start(Schedule.Step step) throws IOException, InterruptedException {
+        Random pick = new Random(step.pick());
+        List<String> ids = new ArrayList<>(cluster.nodeIds());
+        String leader = probe.leader().orElse(ids.get(pick.nextInt(ids.size())));
+        Map<String, Object> value = new LinkedHashMap<>();
+        value.put("shape", step.kind().shape);
+        switch (step.kind()) {
+            case PARTITION_ISOLATE_LEADER -> value.put("isolated", isolate(leader, ids));
+            case PARTITION_RANDOM_HALVES -> value.put("isolated", isolate(ids.get(pick.nextInt(ids.size())), ids));
+            case PARTITION_MAJORITIES_RING, PARTITION_BRIDGE -> {
+                java.util.Collections.shuffle(ids, pick);
+                cutBothWays(ids.get(0), ids.get(2));
+                value.put("cut", List.of(ids.get(0), ids.get(2)));
+                value.put("bridge", ids.get(1));
+            }
+            case PARTITION_ONE_WAY -> {
+                java.util.Collections.shuffle(ids, pick);
+                cutLink(cluster.link(ids.get(0), ids.get(1)));
+                value.put("from", ids.get(0));
+                value.put("to", ids.get(1));
+            }
+            case LATENCY_ALL, LATENCY_SOME -> value.putAll(slow(step.kind() == FaultKind.LATENCY_ALL, pick, ids));
+            case KILL_ONE -> value.put("killed", kill(ids.get(pick.nextInt(ids.size()))));
+            case KILL_LEADER -> value.put("killed", kill(leader));
+            case KILL_MINORITY -> {
+                ids.remove(leader);
+                value.put("killed", kill(ids.get(pick.nextInt(ids.size()))));
+            }
+            case PAUSE_ONE -> value.put("paused", pause(ids.get(pick.nextInt(ids.size()))));
+            case PAUSE_LEADER -> value.put("paused", pause(leader));
+            case ROLLING_RESTART -> value.put("restarted", rollingRestart(ids));
+        }
+        current = step.kind().family + " " + value;
+        log.record(step.kind().family, value);
+    }
+
+    private List<String> isolate(String node, List<String> ids) throws IOException {
+        for (String other : ids) {
+            if (!other.equals(node)) {
+                cutBothWays(node, other);
+            }
+        }
+        return List.of(node);
+    }
+
+    private void cutBothWays(String a, String b) throws IOException {
+        cutLink(cluster.link(a, b));
+        cutLink(cluster.link(b, a));
+    }
+
+    private void cutLink(Proxy link) throws IOException {
+        if (cut.add(link)) {
+            link.toxics().timeout("cut-up", ToxicDirection.UPSTREAM, 0);
+            link.toxics().timeout("cut-down", ToxicDirection.DOWNSTREAM, 0);
+        }
+    }
+
+    private Map<String, Object> slow(boolean allLinks, Random pick, List<String> ids) throws IOException {
+        long latency = 50 + pick.nextInt(150);
+        long jitter = latency / 2;
+        List<Proxy> links = new ArrayList<>();
+        String around = ids.get(pick.nextInt(ids.size()));
+        for (Proxy p : cluster.peerLinks()) {
+            if (allLinks || p.getName().contains(around)) {
+                links.add(p);
+            }
+        }
+        for (Proxy p : links) {
+            p.toxics().latency("latency-up", ToxicDirection.UPSTREAM, latency / 2).setJitter(jitter / 2);
+            p.toxics().latency("latency-down", ToxicDirection.DOWNSTREAM, latency / 2).setJitter(jitter / 2);
+        }
+        Map<String, Object> value = new LinkedHashMap<>();
+        value.put("latency_ms", latency);
+        value.put("jitter_ms", jitter);
+        value.put("links", links.stream().map(Proxy::getName).toList());
+        return value;
+    }
+
+    private String kill(String node) throws IOException, InterruptedException {
+        cluster.kill(node);
+        killed.add(node);
+        return node;
+    }
+
+    private String pause(String node) throws IOException, InterruptedException {
+        cluster.pause(node);
+        paused.add(node);
+        return node;
+    }
+
+    private List<String> rollingRestart(List<String> ids) throws IOException, InterruptedException {
+        for (String id : ids) {
+            cluster.kill(id);
+            Thread.sleep(200);
+            cluster.restart(id);
+            probe.awaitLeader(Duration.ofSeconds(5));
+        }
+        return ids;
+    }
+
+    /** Undoes every fault in force; safe to call at any time and more than once. */
+    public void healAll() throws IOException, InterruptedException {
+        List<String> healed = new ArrayList<>();
+        for (Proxy p : cluster.allLinks()) {
+            List<? extends Toxic> toxics = p.toxics().getAll();
+            for (Toxic t : toxics) {
+                t.remove();
+            }
+            if (cut.remove(p)) {
+                p.disable();
+                p.enable();
+            }
+            if (!toxics.isEmpty()) {
+                healed.add(p.getName());
+            }
+        }
+        for (String node : List.copyOf(paused)) {
+            cluster.resume(node);
+            paused.remove(node);
+            healed.add("resumed " + node);
+        }
+        for (String node : List.copyOf(killed)) {
+            cluster.restart(node);
+            killed.remove(node);
+            healed.add("restarted " + node);
+        }
+        if (!current.equals("none") || !healed.isEmpty()) {
+            log.record("heal", Map.of("healed", healed));
+        }
+        current = "none";
+    }
+}
