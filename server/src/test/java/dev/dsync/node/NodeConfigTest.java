@@ -1,0 +1,48 @@
+package dev.dsync.node;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class NodeConfigTest {
+    private static final String PEERS = "lock-1=http://127.0.0.1:8000,lock-2=http://127.0.0.1:8001,lock-3=http://127.0.0.1:8002";
+
+    @Test
+    void flagsWinOverEnvironmentAndDefaultsFillTheRest() {
+        Map<String, String> env = Map.of("SERVICE", "lock", "NODE_ID", "lock-2", "PORT", "9999", "PEERS", PEERS, "DATA_DIR", "/tmp/x");
+        NodeConfig c = NodeConfig.parse(new String[] {"--port", "8001", "--tick-ms=10"}, env::get);
+        assertEquals("lock-2", c.nodeId());
+        assertEquals(8001, c.port());
+        assertEquals(10, c.tickMs());
+        assertEquals(12, c.electionTicks());
+        assertEquals(3, c.peers().size());
+        assertEquals("", c.clusterToken());
+    }
+
+    @Test
+    void badSettingsAreNamed() {
+        Map<String, String> env = Map.of();
+        assertMessage("missing --service", () -> NodeConfig.parse(new String[] {}, env::get));
+        assertMessage("--service must be one of", () -> NodeConfig.parse(args("--service", "kv"), env::get));
+        assertMessage("is not among --peers", () -> NodeConfig.parse(args("--id", "lock-9"), env::get));
+        assertMessage("--port must be a whole number", () -> NodeConfig.parse(args("--port", "eighty"), env::get));
+        assertMessage("unknown flag --colour", () -> NodeConfig.parse(new String[] {"--colour", "red"}, env::get));
+        assertMessage("must look like", () -> NodeConfig.parse(new String[] {"--service", "lock", "--id", "a", "--port", "1",
+                "--peers", "a=http://h:1,b", "--data-dir", "d"}, env::get));
+        assertMessage("names b twice", () -> NodeConfig.parse(new String[] {"--service", "lock", "--id", "a", "--port", "1",
+                "--peers", "a=http://h:1,b=http://h:2,b=http://h:3", "--data-dir", "d"}, env::get));
+        assertMessage("--heartbeat-ticks must be below", () -> NodeConfig.parse(args("--heartbeat-ticks", "20"), env::get));
+    }
+
+    private static String[] args(String flag, String value) {
+        return new String[] {"--service", "lock", "--id", "lock-1", "--port", "8000", "--peers", PEERS, "--data-dir", "d", flag, value};
+    }
+
+    private static void assertMessage(String expected, org.junit.jupiter.api.function.Executable parse) {
+        NodeConfig.ConfigException e = assertThrows(NodeConfig.ConfigException.class, parse);
+        assertTrue(e.getMessage().contains(expected), e.getMessage());
+    }
+}
