@@ -1,0 +1,235 @@
+package dev.dsync.storage;
+
+import dev.dsync.raft.Entry;
+import dev.dsync.raft.HardState;
+import dev.dsync.raft.PersistentState;
+import dev.dsync.raft.Snapshot;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+
+/**
+ * The durable Raft state of one node: a write-ahead log of entries and hard states in segment files
+ * under {@code <dataDir>/wal/}, and the newest snapshot under {@code <dataDir>/snapshot/}.
+ *
+ * <p>Durability contract: when {@link #save} or {@link #saveSnapshot} returns, what it was given
+ * survives a crash or power loss. After any {@link IOException} from them the on-disk state is
+ * uncertain, so every later call fails too; the node must restart and recover.
+ *
+ * <p>Segments: each starts with the hard state and the snapshot marker current at its creation, so
+ * compaction can delete older segments without losing either. Only whole segments, oldest first,
+ * that hold nothing but entries covered by the snapshot are deleted; the open segment never is.
+ *
+ * <p>Not thread-safe: the node's raft loop is the only caller.
+ */
+public final class RaftLogStore implements AutoCloseable {
+    private final Path walDir;
+    private final StoreOptions options;
+    private final SnapshotStore snapshots;
+    private final PersistentState recovered;
+    private final LogIndex index;
+    private final Deque<WalReplay.SegmentSummary> closedSegments; // oldest first, all before current
+    private final RecordBatch batch = new RecordBatch();
+    private SegmentWriter current;
+    private long currentMaxEntryIndex;
+    private HardState hardState;
+    private boolean failed;
+    private boolean closed;
+
+    private RaftLogStore(Path walDir, StoreOptions options, SnapshotStore snapshots, Snapshot snapshot,
+                         WalReplay.Result replay) {
+        this.walDir = walDir;
+        this.options = options;
+        this.snapshots = snapshots;
+        this.recovered = new PersistentState(replay.hardState(), snapshot, replay.entries());
+        this.index = replay.index();
+        this.closedSegments = new ArrayDeque<>(replay.segments());
+        this.hardState = replay.hardState();
+    }
+
+    /** Opens the store, creating {@code dataDir} if missing, and recovers its state (see {@link #recovered}). */
+    public static RaftLogStore open(Path dataDir, StoreOptions options) throws IOException {
+        Path walDir = Files.createDirectories(dataDir.resolve("wal"));
+        SnapshotStore snapshots = new SnapshotStore(dataDir.resolve("snapshot"));
+        Durability.fsyncDirectory(dataDir);
+        Snapshot snapshot = snapshots.load();
+        WalReplay.Result replay = new WalReplay().run(walDir, snapshot);
+        RaftLogStore store = new RaftLogStore(walDir, options, snapshots, snapshot, replay);
+        try {
+            store.openTail(replay);
+        } catch (IOException | RuntimeException e) {
+            store.close();
+            throw e;
+        }
+        return store;
+    }
+
+    /**
+     * What was on disk at open: hard state, newest snapshot (or null), and the entries after the
+     * snapshot index, contiguous from {@code snapshot.index() + 1} (or 1). Fixed at open.
+     */
+    public PersistentState recovered() {
+        return recovered;
+    }
+
+    /**
+     * Appends {@code entries} and {@code hardState} (either may be absent) with one fsync. An entry
+     * at or below the last stored index replaces it and every entry after it. Entries at or below
+     * the snapshot index are already covered by it and skipped.
+     *
+     * @throws IllegalArgumentException if {@code entries} are not contiguous or would leave a gap
+     */
+    public void save(HardState hardState, List<Entry> entries) throws IOException {
+        checkUsable();
+        List<Entry> fresh = entriesAfterSnapshot(entries);
+        if (hardState == null && fresh.isEmpty()) {
+            return;
+        }
+        boolean rotate = startBatch();
+        for (Entry entry : fresh) {
+            batch.add(new WalRecord.EntryRecord(entry));
+        }
+        if (hardState != null) {
+            batch.add(new WalRecord.HardStateRecord(hardState));
+        }
+        commit(rotate);
+        for (Entry entry : fresh) {
+            index.append(entry.index(), entry.term());
+            currentMaxEntryIndex = Math.max(currentMaxEntryIndex, entry.index());
+        }
+        if (hardState != null) {
+            this.hardState = hardState;
+        }
+    }
+
+    /**
+     * Makes {@code snapshot} the durable base of the log, then deletes segments it made redundant.
+     * If the log holds entry {@code snapshot.index()} with {@code snapshot.term()}, later entries stay;
+     * otherwise the whole log is discarded (a leader's snapshot replacing a divergent log).
+     * A snapshot not newer than the current one is ignored.
+     */
+    public void saveSnapshot(Snapshot snapshot) throws IOException {
+        checkUsable();
+        if (snapshot.index() <= index.baseIndex()) {
+            return;
+        }
+        failed = true; // until proven otherwise: a half-done snapshot leaves disk state unknown
+        snapshots.write(snapshot);
+        failed = false;
+        // The marker orders the snapshot against later entries in the WAL; recovery relies on it.
+        boolean rotate = startBatch();
+        batch.add(new WalRecord.SnapshotMarker(snapshot.index(), snapshot.term()));
+        commit(rotate);
+        index.compactTo(snapshot.index(), snapshot.term());
+        deleteCompactedSegments(snapshot.index());
+    }
+
+    @Override
+    public void close() throws IOException {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (current != null) {
+            current.close();
+        }
+    }
+
+    private void openTail(WalReplay.Result replay) throws IOException {
+        if (closedSegments.isEmpty()) {
+            current = SegmentWriter.create(SegmentFiles.FIRST_SEQUENCE, SegmentFiles.pathFor(walDir, SegmentFiles.FIRST_SEQUENCE));
+            Durability.fsyncDirectory(walDir);
+        } else {
+            WalReplay.SegmentSummary tail = closedSegments.removeLast();
+            current = SegmentWriter.reopen(tail.sequence(), tail.path(), replay.tailValidBytes());
+            currentMaxEntryIndex = tail.maxEntryIndex();
+        }
+        // A tail without records lost its header to a torn write; a missing marker means a crash
+        // came between writing the snapshot and logging it. Either way, log them now.
+        if (current.size() == 0 || !replay.tailHasRecords() || replay.snapshotMarkerMissing()) {
+            batch.clear();
+            addHeader();
+            commit(false);
+        }
+    }
+
+    private List<Entry> entriesAfterSnapshot(List<Entry> entries) {
+        List<Entry> fresh = new ArrayList<>(entries.size());
+        for (int i = 0; i < entries.size(); i++) {
+            Entry entry = entries.get(i);
+            if (i > 0 && entry.index() != entries.get(i - 1).index() + 1) {
+                throw new IllegalArgumentException("entries not contiguous at index " + entry.index());
+            }
+            if (entry.index() > index.baseIndex()) {
+                fresh.add(entry);
+            }
+        }
+        if (!fresh.isEmpty() && fresh.get(0).index() > index.lastIndex() + 1) {
+            throw new IllegalArgumentException("entry " + fresh.get(0).index()
+                    + " would leave a gap after last stored index " + index.lastIndex());
+        }
+        return fresh;
+    }
+
+    /** Clears the batch; if the segment is full, starts it with the header of the next one. */
+    private boolean startBatch() {
+        batch.clear();
+        boolean rotate = current.size() >= options.segmentBytes();
+        if (rotate) {
+            addHeader();
+        }
+        return rotate;
+    }
+
+    private void addHeader() {
+        batch.add(new WalRecord.HardStateRecord(hardState));
+        if (index.baseIndex() > 0) {
+            batch.add(new WalRecord.SnapshotMarker(index.baseIndex(), index.baseTerm()));
+        }
+    }
+
+    /** Writes the batch (to a new segment if {@code rotate}) and fsyncs once. */
+    private void commit(boolean rotate) throws IOException {
+        failed = true; // cleared only if every step succeeds
+        if (rotate) {
+            long next = current.sequence() + 1;
+            SegmentWriter fresh = SegmentWriter.create(next, SegmentFiles.pathFor(walDir, next));
+            closedSegments.addLast(new WalReplay.SegmentSummary(current.sequence(), current.path(), currentMaxEntryIndex));
+            current.close(); // its data was fsynced by the save that wrote it
+            current = fresh;
+            currentMaxEntryIndex = 0;
+        }
+        current.append(batch.bytes());
+        options.fsyncSecondsObserver().accept(current.force());
+        if (rotate) {
+            Durability.fsyncDirectory(walDir);
+        }
+        failed = false;
+    }
+
+    private void deleteCompactedSegments(long snapshotIndex) throws IOException {
+        boolean deleted = false;
+        while (!closedSegments.isEmpty() && closedSegments.peekFirst().maxEntryIndex() <= snapshotIndex) {
+            // Delete before forgetting, so a failure leaves it tracked and a retry keeps deletion a prefix.
+            Files.deleteIfExists(closedSegments.peekFirst().path());
+            closedSegments.removeFirst();
+            deleted = true;
+        }
+        if (deleted) {
+            Durability.fsyncDirectory(walDir);
+        }
+    }
+
+    private void checkUsable() throws IOException {
+        if (closed) {
+            throw new IllegalStateException("store is closed");
+        }
+        if (failed) {
+            throw new IOException("an earlier write to " + walDir + " failed; restart the node to recover");
+        }
+    }
+}
