@@ -1,0 +1,121 @@
+package dev.dsync.lock;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.dsync.statemachine.ApplyResult;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Thousands of random commands over few keys and clients (so contention, upgrades, deadlocks and
+ * expiries are common), with the invariants checked after every apply, fences checked on every
+ * grant, and a restored twin that must answer every later command identically.
+ */
+class LockRandomizedTest {
+    private static final int STEPS = 4_000;
+    private static final String[] KEYS = {"k0", "k1", "k2", "k3"};
+    private static final int CLIENTS = 7;
+
+    private Random random;
+    private final LockHarness h = new LockHarness();
+    /** Per key, the fence of the latest grant made by an earlier command. */
+    private final Map<String, Long> lastFence = new HashMap<>();
+    private LockStateMachine twin;
+
+    @ParameterizedTest
+    @ValueSource(longs = {1, 2, 3, 42, 20240601})
+    void randomCommandsKeepEveryInvariant(long seed) {
+        random = new Random(seed);
+        int[] statuses = new int[600];
+        for (int step = 0; step < STEPS; step++) {
+            advanceClock();
+            byte[] command = randomCommand();
+            ApplyResult result = h.raw(command); // checks LockInvariants
+            statuses[result.status()]++;
+            checkGrants(h.sm.takeRecentGrants());
+            if (twin != null) {
+                ApplyResult echo = twin.apply(h.index, h.nowMs, command);
+                assertEquals(result, echo, "restored twin diverged at step " + step);
+                twin.takeRecentGrants();
+            }
+            if (step % 500 == 250) {
+                twin = new LockStateMachine();
+                twin.restore(h.sm.snapshot());
+            }
+        }
+        assertArrayEquals(h.sm.snapshot(), twin.snapshot());
+        // Every kind of answer showed up, so the run exercised every rule.
+        for (int status : new int[] {200, 202, 400, 404, 409}) {
+            assertTrue(statuses[status] > 0, "no " + status + " answers with seed " + seed);
+        }
+        assertTrue(h.sm.deadlocksTotal() > 0, "no deadlocks with seed " + seed);
+        assertTrue(h.sm.expiredTotal() > 0, "no expiries with seed " + seed);
+        drain();
+    }
+
+    /** Mostly forward, sometimes a leader with a slower clock. */
+    private void advanceClock() {
+        h.nowMs += random.nextInt(10) == 0 ? -random.nextInt(2_000) : random.nextInt(400);
+    }
+
+    private byte[] randomCommand() {
+        String key = KEYS[random.nextInt(KEYS.length)];
+        String client = "c" + random.nextInt(CLIENTS);
+        int roll = random.nextInt(100);
+        LockCommand command;
+        if (roll < 45) {
+            LockMode mode = random.nextBoolean() ? LockMode.S : LockMode.X;
+            command = new LockCommand.Acquire(key, mode, client, 500 + random.nextInt(5_000), random.nextInt(4) > 0);
+        } else if (roll < 70) {
+            command = new LockCommand.Release(key, client);
+        } else if (roll < 78) {
+            command = new LockCommand.Renew(client);
+        } else if (roll < 86) {
+            command = new LockCommand.CancelWait(key, client);
+        } else if (roll < 93) {
+            // What a leader would propose, computed a little earlier than it is applied.
+            command = new LockCommand.Expire(h.sm.expiredClients(h.nowMs - random.nextInt(300)));
+        } else if (roll < 98) {
+            command = new LockCommand.Expire(List.of(client, "c" + random.nextInt(CLIENTS)));
+        } else {
+            return "{\"op\":\"acquire\"}".getBytes(StandardCharsets.UTF_8);
+        }
+        return command.encode();
+    }
+
+    /**
+     * Every grant carries the index of the command that made it, and that index exceeds every earlier
+     * grant's on the key; one command grants a key to several clients only as a run of S locks.
+     */
+    private void checkGrants(List<LockGrant> grants) {
+        Map<String, List<LockGrant>> byKey = new HashMap<>();
+        for (LockGrant grant : grants) {
+            assertEquals(h.index, grant.fence(), grant::toString);
+            Long previous = lastFence.get(grant.key());
+            assertTrue(previous == null || grant.fence() > previous, () -> grant + " after fence " + previous);
+            assertEquals(grant.fence(), h.sm.grantOf(grant.key(), grant.clientId()).orElseThrow().fence());
+            byKey.computeIfAbsent(grant.key(), k -> new ArrayList<>()).add(grant);
+        }
+        byKey.forEach((key, list) -> {
+            assertTrue(list.size() == 1 || list.stream().allMatch(g -> g.mode() == LockMode.S), list::toString);
+            lastFence.put(key, h.index);
+        });
+    }
+
+    /** Expiring everyone leaves nothing behind. */
+    private void drain() {
+        h.nowMs += 1_000_000;
+        h.run(new LockCommand.Expire(h.sm.expiredClients(h.nowMs)));
+        assertEquals(0, h.sm.heldCount());
+        assertEquals(0, h.sm.waiterCount());
+        assertTrue(h.sm.table().keys.isEmpty() && h.sm.table().clients.isEmpty());
+    }
+}
