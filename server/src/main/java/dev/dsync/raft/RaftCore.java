@@ -1,5 +1,7 @@
 package dev.dsync.raft;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.IntUnaryOperator;
 
 /**
@@ -7,6 +9,10 @@ import java.util.function.IntUnaryOperator;
  * library: no threads, sockets, files or clocks. Time enters through {@link #tick()}, randomness
  * through the {@code random} function given at construction ({@code random.applyAsInt(n)} returns a
  * value in [0, n)), and every effect leaves through {@link #ready()}.
+ *
+ * <p>This class holds the node-wide state, the role transitions and the Ready hand-off; elections,
+ * leader-side replication and follower-side log handling live in {@link Elections},
+ * {@link Replication} and {@link LogReceiver}.
  *
  * <p>Not thread-safe: the shell serializes all calls.
  */
@@ -26,7 +32,333 @@ public final class RaftCore {
         }
     }
 
+    final RaftConfig config;
+    final String id;
+    final List<String> peers;
+    private final IntUnaryOperator random;
+    final RaftLog log;
+    final ReadIndexQueue reads = new ReadIndexQueue();
+    final Elections elections = new Elections(this);
+    final LogReceiver receiver = new LogReceiver(this);
+    /** Non-null exactly while this node is leader. */
+    Replication replication;
+
+    long term;
+    String votedFor;
+    Role role = Role.FOLLOWER;
+    String leaderId;
+    /** Ticks since the last valid leader contact (follower), or election start (candidates), or quorum check (leader). */
+    int electionElapsed;
+    int randomizedElectionTimeout;
+    private final List<Message> outbox = new ArrayList<>();
+
+    private HardState lastHardState;
+    private Role lastRole;
+    private String lastLeader;
+    /** Highest index handed to the shell to apply (in a Ready's committed list or snapshot). */
+    private long applyHandedOut;
+    /** Highest index the shell confirmed applied through {@link #advance}. */
+    private long applied;
+    /** Ticks since the last heartbeat broadcast; leader only. */
+    int heartbeatElapsed;
+
     public RaftCore(RaftConfig config, IntUnaryOperator random, PersistentState restored) {
-        throw new UnsupportedOperationException("implemented by the raft helper");
+        this.config = config;
+        this.id = config.id();
+        this.peers = config.voters().stream().filter(v -> !v.equals(config.id())).toList();
+        this.random = random;
+        this.log = new RaftLog(restored);
+        this.term = restored.hardState().term();
+        this.votedFor = restored.hardState().votedFor();
+        this.lastHardState = new HardState(term, votedFor, restored.hardState().commit());
+        this.applied = log.snapshotIndex();
+        this.applyHandedOut = applied;
+        this.lastRole = role;
+        resetElectionTimer();
+    }
+
+    // ---- inputs ------------------------------------------------------------------------------
+
+    public void tick() {
+        electionElapsed++;
+        if (role == Role.LEADER) {
+            replication.tick();
+        } else if (electionElapsed >= randomizedElectionTimeout) {
+            elections.campaign(config.preVote(), false);
+        }
+    }
+
+    public void step(Message m) {
+        if (!m.to().equals(id)) {
+            throw new IllegalArgumentException("message for " + m.to() + " delivered to " + id);
+        }
+        if (!config.voters().contains(m.from()) || m.from().equals(id)) {
+            return; // not a member: ignore rather than let it disturb the cluster
+        }
+        if (m.term() > term) {
+            if (m instanceof Message.VoteRequest v) {
+                if (elections.inLease() && !v.leadershipTransfer()) {
+                    return; // CheckQuorum: a live leader exists; do not let this node disrupt it
+                }
+                if (!v.preVote()) {
+                    becomeFollower(v.term(), null);
+                }
+            } else if (!(m instanceof Message.VoteResponse r && r.preVote() && r.granted())) {
+                // A granted pre-vote carries the term we would campaign at; anything else newer wins.
+                boolean fromLeader = m instanceof Message.AppendRequest || m instanceof Message.SnapshotRequest
+                        || m instanceof Message.TimeoutNow;
+                becomeFollower(m.term(), fromLeader ? m.from() : null);
+            }
+        } else if (m.term() < term) {
+            answerStale(m);
+            return;
+        }
+        switch (m) {
+            case Message.VoteRequest v -> elections.handleVoteRequest(v);
+            case Message.VoteResponse r -> elections.handleVoteResponse(r);
+            case Message.AppendRequest a -> {
+                followLeader(a.from());
+                receiver.handleAppend(a);
+            }
+            case Message.SnapshotRequest s -> {
+                followLeader(s.from());
+                receiver.handleSnapshot(s);
+            }
+            case Message.AppendResponse r -> {
+                if (role == Role.LEADER) {
+                    replication.handleAppendResponse(r);
+                }
+            }
+            case Message.SnapshotResponse r -> {
+                if (role == Role.LEADER) {
+                    replication.handleSnapshotResponse(r);
+                }
+            }
+            case Message.TimeoutNow t -> {
+                if (role != Role.LEADER && t.from().equals(leaderId)) {
+                    elections.campaign(false, true);
+                }
+            }
+        }
+    }
+
+    /** A message from an older term: tell its sender our term so a stale leader or candidate steps down. */
+    private void answerStale(Message m) {
+        if (m instanceof Message.AppendRequest || m instanceof Message.SnapshotRequest) {
+            send(new Message.AppendResponse(id, m.from(), term, false, 0, 0, 0));
+        } else if (m instanceof Message.VoteRequest v) {
+            send(new Message.VoteResponse(id, v.from(), term, false, v.preVote()));
+        }
+    }
+
+    /** An append or snapshot of the current term: its sender is the one leader of this term. */
+    private void followLeader(String leader) {
+        if (role == Role.LEADER) {
+            throw new IllegalStateException("election safety: " + leader + " and " + id + " both lead term " + term);
+        }
+        if (role != Role.FOLLOWER || !leader.equals(leaderId)) {
+            becomeFollower(term, leader);
+        }
+        electionElapsed = 0;
+    }
+
+    public long propose(byte[] data) throws NotLeaderException {
+        if (role != Role.LEADER) {
+            throw new NotLeaderException(leaderId);
+        }
+        if (replication.transferTarget() != null) {
+            throw new NotLeaderException(null);
+        }
+        return replication.appendAndBroadcast(data);
+    }
+
+    /** Starts a ReadIndex read; false if this node is not the leader (the caller retries elsewhere). */
+    public boolean readIndex(long requestId) {
+        if (role != Role.LEADER) {
+            return false;
+        }
+        replication.readIndex(requestId);
+        return true;
+    }
+
+    /** Hands leadership to {@code target} once it is up to date; ignored unless leader. */
+    public void transferLeadership(String target) {
+        if (role == Role.LEADER && peers.contains(target)) {
+            replication.transferTo(target);
+        }
+    }
+
+    /** The best follower to hand leadership to (the most up to date one), or null if none. */
+    public String transferTarget() {
+        return role == Role.LEADER ? replication.bestTransferTarget() : null;
+    }
+
+    /** The shell took a state machine image at applied {@code index}; drops the log up to it. */
+    public Snapshot compact(long index, byte[] data) {
+        if (index > applied) {
+            throw new IllegalArgumentException("compact to " + index + " beyond applied index " + applied);
+        }
+        Snapshot current = log.snapshot();
+        if (current != null && index == current.index()) {
+            return current;
+        }
+        return log.compact(index, data);
+    }
+
+    // ---- role transitions -----------------------------------------------------------------------
+
+    void becomeFollower(long newTerm, String leader) {
+        if (newTerm < term) {
+            throw new IllegalStateException("term going back from " + term + " to " + newTerm);
+        }
+        if (role == Role.LEADER) {
+            reads.dropAll();
+            replication = null;
+        }
+        if (newTerm > term) {
+            term = newTerm;
+            votedFor = null;
+        }
+        role = Role.FOLLOWER;
+        leaderId = leader;
+        resetElectionTimer();
+    }
+
+    void becomePreCandidate() {
+        if (role == Role.LEADER) {
+            throw new IllegalStateException("a leader does not campaign");
+        }
+        role = Role.PRE_CANDIDATE;
+        leaderId = null;
+        resetElectionTimer();
+    }
+
+    void becomeCandidate() {
+        if (role == Role.LEADER) {
+            throw new IllegalStateException("a leader does not campaign");
+        }
+        term++;
+        votedFor = id;
+        role = Role.CANDIDATE;
+        leaderId = null;
+        resetElectionTimer();
+    }
+
+    void becomeLeader() {
+        if (role != Role.CANDIDATE) {
+            throw new IllegalStateException("only a candidate becomes leader, not a " + role);
+        }
+        role = Role.LEADER;
+        leaderId = id;
+        electionElapsed = 0;
+        heartbeatElapsed = 0;
+        replication = new Replication(this);
+        // Raft §5.4.2: commit entries of earlier terms by committing one of our own.
+        replication.appendAndBroadcast(Entry.NO_DATA);
+    }
+
+    void resetElectionTimer() {
+        electionElapsed = 0;
+        randomizedElectionTimeout = config.electionTicks() + random.applyAsInt(config.electionTicks());
+    }
+
+    void send(Message m) {
+        outbox.add(m);
+    }
+
+    // ---- the Ready hand-off --------------------------------------------------------------------
+
+    private HardState hardState() {
+        return new HardState(term, votedFor, log.committed());
+    }
+
+    public boolean hasReady() {
+        return !outbox.isEmpty() || log.hasUnstable() || !hardState().equals(lastHardState)
+                || log.committed() > applyHandedOut || reads.hasOutput()
+                || role != lastRole || !java.util.Objects.equals(leaderId, lastLeader);
+    }
+
+    public Ready ready() {
+        HardState hs = hardState();
+        HardState changed = hs.equals(lastHardState) ? null : hs;
+        lastHardState = hs;
+        lastRole = role;
+        lastLeader = leaderId;
+        Snapshot snapshot = log.takeUnsentSnapshot();
+        if (snapshot != null) {
+            applyHandedOut = Math.max(applyHandedOut, snapshot.index());
+        }
+        List<Entry> entries = log.takeUnstableEntries();
+        List<Entry> committed = log.committed() > applyHandedOut
+                ? log.slice(applyHandedOut + 1, log.committed(), Integer.MAX_VALUE) : List.of();
+        applyHandedOut = log.committed();
+        List<Message> messages = List.copyOf(outbox);
+        outbox.clear();
+        return new Ready(role, leaderId, term, changed, entries, snapshot, committed, messages,
+                reads.takeConfirmed(), reads.takeDropped());
+    }
+
+    /** The shell carried out {@code r}: its entries are durable and its committed entries applied. */
+    public void advance(Ready r) {
+        if (!r.entries().isEmpty()) {
+            log.persistedUpTo(r.entries().getLast());
+        }
+        long newApplied = r.snapshot() != null ? Math.max(applied, r.snapshot().index()) : applied;
+        if (!r.committed().isEmpty()) {
+            long first = r.committed().getFirst().index();
+            if (first > newApplied + 1) {
+                throw new IllegalStateException("applied entries skip from " + newApplied + " to " + first);
+            }
+            newApplied = Math.max(newApplied, r.committed().getLast().index());
+        }
+        applied = newApplied;
+        if (role == Role.LEADER) {
+            replication.onPersisted();
+        }
+    }
+
+    // ---- getters --------------------------------------------------------------------------------
+
+    public String id() {
+        return id;
+    }
+
+    public Role role() {
+        return role;
+    }
+
+    /** The leader of the current term if known, else null. */
+    public String leaderId() {
+        return leaderId;
+    }
+
+    public long term() {
+        return term;
+    }
+
+    public long commitIndex() {
+        return log.committed();
+    }
+
+    public long lastIndex() {
+        return log.lastIndex();
+    }
+
+    public long firstIndex() {
+        return log.firstIndex();
+    }
+
+    public long appliedIndex() {
+        return applied;
+    }
+
+    /** The entry at {@code index} if it is in memory (not compacted, not beyond the end), else null. */
+    public Entry entryAt(long index) {
+        return log.entry(index);
+    }
+
+    /** The term of the entry at {@code index}, or -1 if it is compacted away or beyond the end. */
+    public long termAt(long index) {
+        return log.term(index);
     }
 }

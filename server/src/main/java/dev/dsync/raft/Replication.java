@@ -1,0 +1,274 @@
+package dev.dsync.raft;
+
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Leader side of replication for one leadership (one term): per-follower progress and flow
+ * control, heartbeats, the commit rule, CheckQuorum, ReadIndex confirmation and leadership
+ * transfer. A new instance starts with every follower in probe state.
+ */
+final class Replication {
+    private final RaftCore core;
+    private final RaftLog log;
+    private final Map<String, Progress> progress = new LinkedHashMap<>();
+    /** Index of this term's first entry (the no-op): committing it makes the commit index current. */
+    private long termStartIndex;
+    private String transferTarget;
+    private int transferElapsed;
+
+    Replication(RaftCore core) {
+        this.core = core;
+        this.log = core.log;
+        for (String peer : core.peers) {
+            progress.put(peer, new Progress(log.lastIndex(), core.config.maxInflightAppends()));
+        }
+    }
+
+    String transferTarget() {
+        return transferTarget;
+    }
+
+    long appendAndBroadcast(byte[] data) {
+        long index = log.lastIndex() + 1;
+        log.append(new Entry(core.term, index, data));
+        if (termStartIndex == 0) {
+            termStartIndex = index;
+        }
+        for (String peer : core.peers) {
+            sendAppends(peer);
+        }
+        maybeCommit(); // single-node cluster: nothing to wait for but our own fsync
+        return index;
+    }
+
+    void tick() {
+        core.heartbeatElapsed++;
+        if (core.electionElapsed >= core.config.electionTicks()) {
+            core.electionElapsed = 0;
+            if (core.config.checkQuorum() && !quorumRecentlyActive()) {
+                core.becomeFollower(core.term, null); // we may be the stale side of a partition
+                return;
+            }
+            progress.values().forEach(p -> p.recentActive = false);
+        }
+        if (transferTarget != null && ++transferElapsed >= core.config.electionTicks()) {
+            transferTarget = null; // the target did not take over in time: lead on
+        }
+        for (Map.Entry<String, Progress> e : progress.entrySet()) {
+            Progress p = e.getValue();
+            // Nothing came back for an election timeout: a message was lost; start over probing.
+            if (p.awaitingAck() && ++p.stalledTicks >= core.config.electionTicks()) {
+                p.becomeProbe(p.match + 1);
+                sendAppends(e.getKey());
+            }
+        }
+        if (core.heartbeatElapsed >= core.config.heartbeatTicks()) {
+            broadcastHeartbeat();
+        }
+    }
+
+    private boolean quorumRecentlyActive() {
+        long active = 1 + progress.values().stream().filter(p -> p.recentActive).count();
+        return active >= core.config.quorum();
+    }
+
+    private void broadcastHeartbeat() {
+        core.heartbeatElapsed = 0;
+        for (Map.Entry<String, Progress> e : progress.entrySet()) {
+            Progress p = e.getValue();
+            // prev = match, which the follower is known to hold; so it never commits past it.
+            long prevTerm = log.term(p.match);
+            long prev = prevTerm < 0 ? 0 : p.match;
+            core.send(new Message.AppendRequest(core.id, e.getKey(), core.term, prev, Math.max(prevTerm, 0),
+                    List.of(), log.committed(), core.reads.round()));
+        }
+    }
+
+    /** Sends as many appends as flow control allows (one in probe state). */
+    private void sendAppends(String peer) {
+        while (sendAppend(peer, false)) {
+            // keep filling the pipeline
+        }
+    }
+
+    /** Sends one append (or a snapshot); {@code allowEmpty} lets it carry only the commit index. */
+    private boolean sendAppend(String peer, boolean allowEmpty) {
+        Progress p = progress.get(peer);
+        if (p.paused()) {
+            return false;
+        }
+        long prev = p.next - 1;
+        long prevTerm = log.term(prev);
+        if (prevTerm < 0) {
+            if (prev > log.lastIndex()) {
+                throw new IllegalStateException("progress next " + p.next + " beyond log end " + log.lastIndex());
+            }
+            Snapshot snapshot = log.snapshot();
+            p.becomeSnapshot(snapshot.index());
+            core.send(new Message.SnapshotRequest(core.id, peer, core.term, snapshot));
+            return false;
+        }
+        List<Entry> entries = log.slice(p.next, log.lastIndex(), core.config.maxEntriesPerAppend());
+        if (entries.isEmpty() && !allowEmpty) {
+            return false;
+        }
+        core.send(new Message.AppendRequest(core.id, peer, core.term, prev, prevTerm, entries,
+                log.committed(), core.reads.round()));
+        p.sentAppend(prev + entries.size(), entries.size());
+        return !entries.isEmpty();
+    }
+
+    void handleAppendResponse(Message.AppendResponse r) {
+        Progress p = progress.get(r.from());
+        p.recentActive = true;
+        noteReadAck(p, r.readContext());
+        if (r.success()) {
+            if (p.acknowledge(r.matchIndex())) {
+                if (p.state == Progress.State.PROBE
+                        || (p.state == Progress.State.SNAPSHOT && p.match >= p.pendingSnapshot)) {
+                    p.becomeReplicate();
+                }
+                if (maybeCommit()) {
+                    return; // maybeCommit already sent everyone, this follower included, what it can
+                }
+                maybeSendTimeoutNow(r.from());
+            }
+        } else if (p.reject(r.matchIndex(), r.rejectHint())) {
+            sendAppends(r.from());
+            return;
+        }
+        if (p.state == Progress.State.PROBE) {
+            p.probeSent = false; // any answer means the probe is no longer in flight
+        }
+        sendAppends(r.from());
+    }
+
+    void handleSnapshotResponse(Message.SnapshotResponse r) {
+        Progress p = progress.get(r.from());
+        p.recentActive = true;
+        if (p.state != Progress.State.SNAPSHOT) {
+            return; // duplicate or late
+        }
+        p.acknowledge(r.matchIndex());
+        p.becomeProbe(p.match + 1);
+        maybeCommit();
+        sendAppends(r.from());
+    }
+
+    /** Our own entries just became durable: they may now count toward a quorum. */
+    void onPersisted() {
+        maybeCommit();
+    }
+
+    /**
+     * Raft §5.4.2: the commit index moves to the highest index a quorum holds, but only if that
+     * entry is of the current term (earlier-term entries commit indirectly; cf. Figure 8).
+     * Our own copy counts only once persisted.
+     */
+    private boolean maybeCommit() {
+        long[] matches = new long[core.peers.size() + 1];
+        int k = 0;
+        matches[k++] = Math.min(log.persisted(), log.lastIndex());
+        for (Progress p : progress.values()) {
+            matches[k++] = p.match;
+        }
+        Arrays.sort(matches);
+        long quorumIndex = matches[matches.length - core.config.quorum()];
+        if (quorumIndex <= log.committed() || log.term(quorumIndex) != core.term) {
+            return false;
+        }
+        log.commitTo(quorumIndex);
+        if (core.reads.hasHeld() && log.committed() >= termStartIndex) {
+            core.reads.releaseHeld(log.committed());
+            confirmReads();
+            broadcastHeartbeat();
+        }
+        // Tell followers the new commit index; an idle one gets an empty append.
+        for (Map.Entry<String, Progress> e : progress.entrySet()) {
+            Progress p = e.getValue();
+            boolean idle = p.state == Progress.State.REPLICATE && p.inflight.isEmpty();
+            if (!sendAppend(e.getKey(), idle)) {
+                continue;
+            }
+            sendAppends(e.getKey());
+        }
+        maybeSendTimeoutNowToAny();
+        return true;
+    }
+
+    // ---- ReadIndex -------------------------------------------------------------------------------
+
+    void readIndex(long requestId) {
+        if (log.committed() < termStartIndex) {
+            core.reads.holdUntilOwnTermCommit(requestId);
+            return;
+        }
+        core.reads.start(requestId, log.committed());
+        if (progress.isEmpty()) {
+            confirmReads();
+        } else {
+            broadcastHeartbeat();
+        }
+    }
+
+    private void noteReadAck(Progress p, long round) {
+        if (round > p.ackedReadRound) {
+            p.ackedReadRound = round;
+            confirmReads();
+        }
+    }
+
+    private void confirmReads() {
+        if (!core.reads.hasPending()) {
+            return;
+        }
+        long[] rounds = new long[core.peers.size() + 1];
+        int k = 0;
+        rounds[k++] = core.reads.round(); // the leader confirms its own round trivially
+        for (Progress p : progress.values()) {
+            rounds[k++] = p.ackedReadRound;
+        }
+        Arrays.sort(rounds);
+        core.reads.confirmUpTo(rounds[rounds.length - core.config.quorum()]);
+    }
+
+    // ---- leadership transfer ---------------------------------------------------------------------
+
+    void transferTo(String target) {
+        if (target.equals(transferTarget)) {
+            return;
+        }
+        transferTarget = target;
+        transferElapsed = 0;
+        maybeSendTimeoutNow(target);
+        sendAppends(target);
+    }
+
+    private void maybeSendTimeoutNowToAny() {
+        if (transferTarget != null) {
+            maybeSendTimeoutNow(transferTarget);
+        }
+    }
+
+    /** Once the target holds our whole log, tell it to campaign at once. */
+    private void maybeSendTimeoutNow(String peer) {
+        if (peer.equals(transferTarget) && progress.get(peer).match == log.lastIndex()) {
+            core.send(new Message.TimeoutNow(core.id, peer, core.term));
+        }
+    }
+
+    String bestTransferTarget() {
+        String best = null;
+        long bestMatch = -1;
+        for (Map.Entry<String, Progress> e : progress.entrySet()) {
+            if (e.getValue().recentActive && e.getValue().match > bestMatch) {
+                best = e.getKey();
+                bestMatch = e.getValue().match;
+            }
+        }
+        return best;
+    }
+}
