@@ -2,7 +2,7 @@
 # The README's curl demo, run against the clusters that 'make up' started.
 set -euo pipefail
 L=http://127.0.0.1:8000
-show() { echo; echo "\$ $*"; "$@"; echo; }
+show() { echo; echo "\$ $*"; "$@" -w '   [HTTP %{http_code}]'; echo; }
 command -v curl >/dev/null || { echo "demo needs curl" >&2; exit 1; }
 curl -sf --max-time 2 $L/health >/dev/null || { echo "no lock node on :8000; run 'make up' first" >&2; exit 1; }
 

@@ -30,6 +30,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicReference;
 
 /** One node process: storage, Raft loop, peer transport and the HTTP server, wired together. */
 public final class NodeServer implements AutoCloseable {
@@ -45,9 +46,11 @@ public final class NodeServer implements AutoCloseable {
     public NodeServer(NodeConfig config, ServiceModule service) throws IOException {
         this.config = config;
         PrometheusRegistry registry = new PrometheusRegistry();
-        NodeMetrics[] metricsHolder = new NodeMetrics[1];
+        // Gauges read the loop's status at scrape time, after construction has finished.
+        AtomicReference<RaftLoop> loopRef = new AtomicReference<>();
+        NodeMetrics metrics = new NodeMetrics(registry, () -> loopRef.get().status());
         this.store = RaftLogStore.open(config.dataDir(),
-                new StoreOptions(StoreOptions.defaults().segmentBytes(), seconds -> metricsHolder[0].fsync(seconds)));
+                new StoreOptions(StoreOptions.defaults().segmentBytes(), metrics::fsync));
         var recovered = store.recovered();
         SessionStateMachine machine = new SessionStateMachine(service.stateMachine());
         if (recovered.snapshot() != null) {
@@ -60,11 +63,8 @@ public final class NodeServer implements AutoCloseable {
         RaftCore core = new RaftCore(raftConfig, random::nextInt, recovered);
         this.transport = new PeerTransport(config.nodeId(), config.peers(), config.clusterToken(),
                 Duration.ofMillis(Math.max(200, (long) config.tickMs() * config.electionTicks())));
-        RaftLoop[] loopHolder = new RaftLoop[1];
-        NodeMetrics metrics = new NodeMetrics(registry, () -> loopHolder[0].status());
-        metricsHolder[0] = metrics;
         this.loop = new RaftLoop(core, store, machine, service, transport, metrics, config.tickMs(), config.snapshotEvery());
-        loopHolder[0] = loop;
+        loopRef.set(loop);
         service.registerMetrics(registry);
 
         Router router = new Router(loop::isLeader, loop::leaderId,

@@ -64,7 +64,7 @@ public final class MessageCodec {
             }
             return JSON.treeToValue(root.path("message"), type);
         } catch (IOException e) {
-            throw new IllegalArgumentException("malformed raft message: " + e.getOriginalMessage(), e);
+            throw new IllegalArgumentException("malformed raft message: " + e.getMessage(), e);
         }
     }
 }
