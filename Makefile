@@ -49,8 +49,8 @@ demo: ## run the curl demo against the clusters started by make up
 	@scripts/demo.sh
 
 bench: ## benchmarks: failover time, lock latency and throughput (results in bench-results/)
-	$(MVN) -pl server -am package -DskipTests
-	$(MVN) -pl server dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/bench-classpath.txt
+	$(MVN) -pl server -am package dependency:build-classpath -DskipTests \
+	  -Dmdep.includeScope=test -Dmdep.outputFile=target/bench-classpath.txt
 	$(JAVA) -cp "server/target/test-classes:server/target/classes:$$(cat server/target/bench-classpath.txt)" \
 	  -Dserver.jar=$(SERVER_JAR) dev.dsync.bench.LockBench
 
