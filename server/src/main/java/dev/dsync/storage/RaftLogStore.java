@@ -81,6 +81,10 @@ public final class RaftLogStore implements AutoCloseable {
      * at or below the last stored index replaces it and every entry after it. Entries at or below
      * the snapshot index are already covered by it and skipped.
      *
+     * <p>A crash during the write may keep a prefix of the batch (the save never returned, so
+     * nothing was acknowledged). Entries are written before the hard state so that a recovered hard
+     * state never has a commit index pointing at an entry that was lost with it.
+     *
      * @throws IllegalArgumentException if {@code entries} are not contiguous or would leave a gap
      */
     public void save(HardState hardState, List<Entry> entries) throws IOException {

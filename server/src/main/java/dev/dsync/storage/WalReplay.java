@@ -30,12 +30,11 @@ final class WalReplay {
 
     /**
      * @param tailValidBytes  where appending to the newest segment resumes (after any torn tail)
-     * @param tailHasRecords  whether the newest segment kept any record (else its header is gone)
      * @param missingMarker   a marker to append because a crash came between writing the snapshot
      *                        and logging it, or null
      */
     record Result(HardState hardState, List<Entry> entries, LogIndex index, List<SegmentSummary> segments,
-                  long tailValidBytes, boolean tailHasRecords, WalRecord.SnapshotMarker missingMarker) {
+                  long tailValidBytes, WalRecord.SnapshotMarker missingMarker) {
     }
 
     private final LogIndex held = new LogIndex(0, 0);
@@ -54,16 +53,14 @@ final class WalReplay {
         olderSegmentsDeleted = !segments.isEmpty() && segments.get(0).sequence() != SegmentFiles.FIRST_SEQUENCE;
         List<SegmentSummary> summaries = new ArrayList<>();
         long tailValidBytes = 0;
-        boolean tailHasRecords = false;
         for (int i = 0; i < segments.size(); i++) {
             SegmentReader.Scan scan = SegmentReader.scan(segments.get(i).path());
             checkDamage(scan, i == segments.size() - 1);
             summaries.add(new SegmentSummary(segments.get(i).sequence(), scan.file(), replay(scan)));
             tailValidBytes = scan.validBytes();
-            tailHasRecords = !scan.records().isEmpty();
         }
         WalRecord.SnapshotMarker missingMarker = reconcile(snapshot);
-        return new Result(hardState, List.copyOf(entries), held, summaries, tailValidBytes, tailHasRecords, missingMarker);
+        return new Result(hardState, List.copyOf(entries), held, summaries, tailValidBytes, missingMarker);
     }
 
     private static void checkDamage(SegmentReader.Scan scan, boolean newest) throws CorruptLogException {

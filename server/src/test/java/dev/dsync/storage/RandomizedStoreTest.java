@@ -41,7 +41,7 @@ class RandomizedStoreTest {
     private long term = 1;
 
     @ParameterizedTest(name = "seed {0}")
-    @ValueSource(longs = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20})
+    @ValueSource(longs = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10})
     void matchesModel(long seed) throws Exception {
         random = new Random(seed);
         model = new StoreModel();
