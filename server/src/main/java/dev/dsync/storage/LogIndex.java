@@ -3,11 +3,11 @@ package dev.dsync.storage;
 import java.util.Arrays;
 
 /**
- * The shape of the stored log without its payloads: the snapshot base and the term of every entry
- * after it. Both recovery and the live store apply the same overwrite and compaction rules here, so
- * they cannot drift apart.
+ * The shape of the stored log without its payloads: a base (the snapshot point) and the term of
+ * every entry after it. Used by the live store to validate appends and decide snapshot markers, and
+ * by recovery to replay them.
  *
- * <p>Invariant: entries are exactly {@code baseIndex+1 .. baseIndex+count}, contiguous;
+ * <p>Invariant: the entries held are exactly {@code baseIndex+1 .. baseIndex+count}, contiguous;
  * {@code terms[k]} is the term of entry {@code baseIndex+1+k}.
  */
 final class LogIndex {
@@ -48,21 +48,14 @@ final class LogIndex {
         return -1;
     }
 
-    /** Moves an empty log's base, for recovery that starts after compacted segments. */
-    void rebase(long index, long term) {
-        if (count != 0) {
-            throw new IllegalStateException("rebase of a non-empty log");
-        }
-        baseIndex = index;
-        baseTerm = term;
+    /** Whether the entry at {@code index} can be stored now: no gap, nothing at or below the base. */
+    boolean fits(long index) {
+        return index > baseIndex && index <= lastIndex() + 1;
     }
 
-    /**
-     * Stores entry {@code index}, dropping any entry at or after it first (Raft's conflict rule).
-     * Requires {@code baseIndex < index <= lastIndex()+1}: no gaps, nothing inside the snapshot.
-     */
+    /** Stores entry {@code index}, first dropping any entry at or after it (Raft's conflict rule). */
     void append(long index, long term) {
-        if (index <= baseIndex || index > lastIndex() + 1) {
+        if (!fits(index)) {
             throw new IllegalArgumentException("entry " + index + " does not fit log (" + baseIndex + ", " + lastIndex() + "]");
         }
         count = (int) (index - baseIndex - 1);
@@ -72,22 +65,21 @@ final class LogIndex {
         terms[count++] = term;
     }
 
-    /**
-     * Applies a snapshot at ({@code index}, {@code term}) that is newer than the base: if the log
-     * holds that entry with that term, the entries after it stay; otherwise they are from a
-     * different history and are all dropped. Does nothing if {@code index <= baseIndex}.
-     */
-    void compactTo(long index, long term) {
+    /** Drops every entry at or below {@code index}, which becomes the base if it is above the old one. */
+    void dropThrough(long index, long term) {
         if (index <= baseIndex) {
             return;
         }
-        if (termAt(index) == term) {
-            int drop = (int) (index - baseIndex);
-            System.arraycopy(terms, drop, terms, 0, count - drop);
-            count -= drop;
-        } else {
-            count = 0;
-        }
+        int drop = (int) Math.min(index - baseIndex, count);
+        System.arraycopy(terms, drop, terms, 0, count - drop);
+        count -= drop;
+        baseIndex = index;
+        baseTerm = term;
+    }
+
+    /** Drops every entry; the log restarts after {@code index}. */
+    void resetTo(long index, long term) {
+        count = 0;
         baseIndex = index;
         baseTerm = term;
     }

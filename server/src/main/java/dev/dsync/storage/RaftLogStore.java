@@ -7,9 +7,7 @@ import dev.dsync.raft.Snapshot;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.List;
 
 /**
@@ -20,9 +18,11 @@ import java.util.List;
  * survives a crash or power loss. After any {@link IOException} from them the on-disk state is
  * uncertain, so every later call fails too; the node must restart and recover.
  *
- * <p>Segments: each starts with the hard state and the snapshot marker current at its creation, so
- * compaction can delete older segments without losing either. Only whole segments, oldest first,
- * that hold nothing but entries covered by the snapshot are deleted; the open segment never is.
+ * <p>Segments: each starts with a header, the hard state and the snapshot base current at its
+ * creation, so deleting older segments loses neither. Invariant behind deletion: segments are
+ * deleted oldest first, after the snapshot's marker is durable, and only while every entry in them
+ * is at or below the snapshot index; so whatever the deleted segments held, the snapshot covers it
+ * (recovery checks this, see {@link WalReplay}).
  *
  * <p>Not thread-safe: the node's raft loop is the only caller.
  */
@@ -32,7 +32,7 @@ public final class RaftLogStore implements AutoCloseable {
     private final SnapshotStore snapshots;
     private final PersistentState recovered;
     private final LogIndex index;
-    private final Deque<WalReplay.SegmentSummary> closedSegments; // oldest first, all before current
+    private final List<WalReplay.SegmentSummary> closedSegments; // oldest first, all before current
     private final RecordBatch batch = new RecordBatch();
     private SegmentWriter current;
     private long currentMaxEntryIndex;
@@ -47,7 +47,7 @@ public final class RaftLogStore implements AutoCloseable {
         this.snapshots = snapshots;
         this.recovered = new PersistentState(replay.hardState(), snapshot, replay.entries());
         this.index = replay.index();
-        this.closedSegments = new ArrayDeque<>(replay.segments());
+        this.closedSegments = new ArrayList<>(replay.segments());
         this.hardState = replay.hardState();
     }
 
@@ -80,6 +80,10 @@ public final class RaftLogStore implements AutoCloseable {
      * Appends {@code entries} and {@code hardState} (either may be absent) with one fsync. An entry
      * at or below the last stored index replaces it and every entry after it. Entries at or below
      * the snapshot index are already covered by it and skipped.
+     *
+     * <p>A crash during the write may keep a prefix of the batch (the save never returned, so
+     * nothing was acknowledged). Entries are written before the hard state so that a recovered hard
+     * state never has a commit index pointing at an entry that was lost with it.
      *
      * @throws IllegalArgumentException if {@code entries} are not contiguous or would leave a gap
      */
@@ -117,14 +121,15 @@ public final class RaftLogStore implements AutoCloseable {
         if (snapshot.index() <= index.baseIndex()) {
             return;
         }
+        // Decided once, here, and logged: replay must not re-derive it from entries it may not have.
+        WalRecord.SnapshotMarker marker = new WalRecord.SnapshotMarker(snapshot.index(), snapshot.term(),
+                index.termAt(snapshot.index()) == snapshot.term());
         failed = true; // until proven otherwise: a half-done snapshot leaves disk state unknown
         snapshots.write(snapshot);
-        failed = false;
-        // The marker orders the snapshot against later entries in the WAL; recovery relies on it.
         boolean rotate = startBatch();
-        batch.add(new WalRecord.SnapshotMarker(snapshot.index(), snapshot.term()));
+        batch.add(marker);
         commit(rotate);
-        index.compactTo(snapshot.index(), snapshot.term());
+        apply(marker);
         deleteCompactedSegments(snapshot.index());
     }
 
@@ -144,15 +149,21 @@ public final class RaftLogStore implements AutoCloseable {
             current = SegmentWriter.create(SegmentFiles.FIRST_SEQUENCE, SegmentFiles.pathFor(walDir, SegmentFiles.FIRST_SEQUENCE));
             Durability.fsyncDirectory(walDir);
         } else {
-            WalReplay.SegmentSummary tail = closedSegments.removeLast();
+            WalReplay.SegmentSummary tail = closedSegments.remove(closedSegments.size() - 1);
             current = SegmentWriter.reopen(tail.sequence(), tail.path(), replay.tailValidBytes());
             currentMaxEntryIndex = tail.maxEntryIndex();
         }
-        // A tail without records lost its header to a torn write; a missing marker means a crash
-        // came between writing the snapshot and logging it. Either way, log them now.
-        if (current.size() == 0 || !replay.tailHasRecords() || replay.snapshotMarkerMissing()) {
-            batch.clear();
+        // A tail without records lost its header to a torn write: rewrite it. A crash between
+        // writing a snapshot and logging it: log the marker replay decided on (and already applied).
+        // The marker goes first: a header's own marker always says "kept", which is only true after it.
+        batch.clear();
+        if (replay.missingMarker() != null) {
+            batch.add(replay.missingMarker());
+        }
+        if (current.size() == 0) {
             addHeader();
+        }
+        if (!batch.isEmpty()) {
             commit(false);
         }
     }
@@ -188,7 +199,7 @@ public final class RaftLogStore implements AutoCloseable {
     private void addHeader() {
         batch.add(new WalRecord.HardStateRecord(hardState));
         if (index.baseIndex() > 0) {
-            batch.add(new WalRecord.SnapshotMarker(index.baseIndex(), index.baseTerm()));
+            batch.add(new WalRecord.SnapshotMarker(index.baseIndex(), index.baseTerm(), true));
         }
     }
 
@@ -198,7 +209,7 @@ public final class RaftLogStore implements AutoCloseable {
         if (rotate) {
             long next = current.sequence() + 1;
             SegmentWriter fresh = SegmentWriter.create(next, SegmentFiles.pathFor(walDir, next));
-            closedSegments.addLast(new WalReplay.SegmentSummary(current.sequence(), current.path(), currentMaxEntryIndex));
+            closedSegments.add(new WalReplay.SegmentSummary(current.sequence(), current.path(), currentMaxEntryIndex));
             current.close(); // its data was fsynced by the save that wrote it
             current = fresh;
             currentMaxEntryIndex = 0;
@@ -211,12 +222,21 @@ public final class RaftLogStore implements AutoCloseable {
         failed = false;
     }
 
+    private void apply(WalRecord.SnapshotMarker marker) {
+        if (marker.keptSuffix()) {
+            index.dropThrough(marker.index(), marker.term());
+        } else {
+            index.resetTo(marker.index(), marker.term());
+        }
+    }
+
+    /** Deletes closed segments, oldest first, while all their entries are covered by the snapshot. */
     private void deleteCompactedSegments(long snapshotIndex) throws IOException {
         boolean deleted = false;
-        while (!closedSegments.isEmpty() && closedSegments.peekFirst().maxEntryIndex() <= snapshotIndex) {
-            // Delete before forgetting, so a failure leaves it tracked and a retry keeps deletion a prefix.
-            Files.deleteIfExists(closedSegments.peekFirst().path());
-            closedSegments.removeFirst();
+        while (!closedSegments.isEmpty() && closedSegments.get(0).maxEntryIndex() <= snapshotIndex) {
+            // Delete before forgetting, so a failure leaves it tracked and deletion stays a prefix.
+            Files.deleteIfExists(closedSegments.get(0).path());
+            closedSegments.remove(0);
             deleted = true;
         }
         if (deleted) {

@@ -66,6 +66,7 @@ final class RecordCodec {
             case WalRecord.SnapshotMarker r -> {
                 out.putLong(r.index());
                 out.putLong(r.term());
+                out.put(r.keptSuffix() ? (byte) 1 : (byte) 0);
             }
         }
         int end = out.position();
@@ -117,7 +118,7 @@ final class RecordCodec {
                     }
                     yield new WalRecord.HardStateRecord(new HardState(term, vote, commit));
                 }
-                case WalRecord.SnapshotMarker.TYPE -> new WalRecord.SnapshotMarker(p.getLong(), p.getLong());
+                case WalRecord.SnapshotMarker.TYPE -> new WalRecord.SnapshotMarker(p.getLong(), p.getLong(), p.get() != 0);
                 default -> throw new IllegalStateException("unknown record type " + type);
             };
             if (p.hasRemaining()) {
@@ -137,7 +138,7 @@ final class RecordCodec {
             case WalRecord.EntryRecord r -> 16 + r.entry().data().length;
             case WalRecord.HardStateRecord r -> 20 + (r.hardState().votedFor() == null
                     ? 0 : r.hardState().votedFor().getBytes(StandardCharsets.UTF_8).length);
-            case WalRecord.SnapshotMarker r -> 16;
+            case WalRecord.SnapshotMarker r -> 17;
         };
     }
 

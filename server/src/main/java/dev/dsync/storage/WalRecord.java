@@ -32,11 +32,13 @@ sealed interface WalRecord {
     }
 
     /**
-     * A snapshot covering entries up to {@code index} (whose term is {@code term}) was made durable.
-     * If the log holds that entry with that term, entries after it stay; otherwise the whole log is
-     * discarded (Raft §7: a snapshot from the leader that does not match our log replaces it).
+     * A snapshot covering entries up to {@code index} (whose term is {@code term}) became the base of
+     * the log. {@code keptSuffix} records the decision the live store made, so replay never has to
+     * re-derive it from entries that may since have been deleted: true if the log held that entry
+     * with that term and kept the entries after it; false if the log disagreed (a leader's snapshot,
+     * Raft §7) and every entry was discarded.
      */
-    record SnapshotMarker(long index, long term) implements WalRecord {
+    record SnapshotMarker(long index, long term, boolean keptSuffix) implements WalRecord {
         static final byte TYPE = 3;
 
         @Override

@@ -9,61 +9,58 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Rebuilds the stored state from the segments, oldest first, and decides what damage means:
+ * Rebuilds the stored state from the segments, oldest first, mirroring exactly what the live store
+ * did, and decides what damage means:
  * <ul>
- *   <li>a bad frame in the newest segment with no checksummed frame after it is a write that was
- *       torn by a crash before its fsync returned, so it was never acknowledged: it is cut off
- *       (by the caller) with a warning;</li>
- *   <li>any other bad frame, an entry that leaves a gap, or a log that does not reach back to the
- *       snapshot is damage to acknowledged data: {@link CorruptLogException}.</li>
+ *   <li>a bad frame in the newest segment with no checksummed frame after it is a write torn by a
+ *       crash before its fsync returned, so never acknowledged: it is cut off with a warning;</li>
+ *   <li>any other bad frame, or entries missing that the snapshot does not cover, is damage to
+ *       acknowledged data: {@link CorruptLogException}.</li>
  * </ul>
- * Single use: construct, call {@link #run}, read the result.
+ * When older segments were compacted away, the first surviving ones may refer to entries that went
+ * with them. Those are tolerated as long as the snapshot covers them (the store deletes only
+ * segments whose entries are all at or below the snapshot index). Single use.
  */
 final class WalReplay {
     private static final System.Logger LOG = System.getLogger(WalReplay.class.getName());
 
-    /** What recovery found in one segment. {@code maxEntryIndex} is 0 if it holds no entries. */
+    /** A segment found by recovery; {@code maxEntryIndex} is 0 if it holds no entries. */
     record SegmentSummary(long sequence, Path path, long maxEntryIndex) {
     }
 
     /**
-     * @param tailValidBytes   where appending to the newest segment resumes (after any torn tail)
-     * @param tailHasRecords   whether the newest segment kept any record (else its header is gone)
-     * @param snapshotMarkerMissing the snapshot on disk is newer than every marker in the WAL (crash
-     *                         between writing the snapshot and logging it); the caller must log one
+     * @param tailValidBytes  where appending to the newest segment resumes (after any torn tail)
+     * @param missingMarker   a marker to append because a crash came between writing the snapshot
+     *                        and logging it, or null
      */
     record Result(HardState hardState, List<Entry> entries, LogIndex index, List<SegmentSummary> segments,
-                  long tailValidBytes, boolean tailHasRecords, boolean snapshotMarkerMissing) {
+                  long tailValidBytes, WalRecord.SnapshotMarker missingMarker) {
     }
 
-    private final LogIndex index = new LogIndex(0, 0);
-    // Mirrors index: entries.get(k) is entry index.baseIndex()+1+k.
-    private final List<Entry> entries = new ArrayList<>();
+    private final LogIndex held = new LogIndex(0, 0);
+    private final List<Entry> entries = new ArrayList<>(); // entries.get(k) is entry held.baseIndex()+1+k
     private HardState hardState = HardState.INITIAL;
-    // False until the log's starting point is known: when the oldest segments were compacted away,
-    // the first surviving entry or snapshot marker fixes it.
-    private boolean anchored;
-    private long highestMarker;
-    private Path highestMarkerFile;
-    private long highestMarkerOffset;
+    private long liveBase; // the snapshot base the live store had at this point of the WAL
+    private boolean olderSegmentsDeleted;
+    private long maxMissing; // highest index known to be missing (in deleted segments)
+    private Path missingFile;
+    private long missingOffset;
+    private Path markerFile;
+    private long markerOffset;
 
     Result run(Path walDir, Snapshot snapshot) throws IOException {
         List<SegmentFiles.Segment> segments = SegmentFiles.list(walDir);
-        anchored = segments.isEmpty() || segments.get(0).sequence() == SegmentFiles.FIRST_SEQUENCE;
+        olderSegmentsDeleted = !segments.isEmpty() && segments.get(0).sequence() != SegmentFiles.FIRST_SEQUENCE;
         List<SegmentSummary> summaries = new ArrayList<>();
         long tailValidBytes = 0;
-        boolean tailHasRecords = false;
         for (int i = 0; i < segments.size(); i++) {
-            boolean newest = i == segments.size() - 1;
             SegmentReader.Scan scan = SegmentReader.scan(segments.get(i).path());
-            checkDamage(scan, newest);
+            checkDamage(scan, i == segments.size() - 1);
             summaries.add(new SegmentSummary(segments.get(i).sequence(), scan.file(), replay(scan)));
             tailValidBytes = scan.validBytes();
-            tailHasRecords = !scan.records().isEmpty();
         }
-        applySnapshot(snapshot, segments);
-        boolean markerMissing = snapshot != null && highestMarker < snapshot.index();
-        return new Result(hardState, List.copyOf(entries), index, summaries, tailValidBytes, tailHasRecords, markerMissing);
+        WalRecord.SnapshotMarker missingMarker = reconcile(snapshot);
+        return new Result(hardState, List.copyOf(entries), held, summaries, tailValidBytes, missingMarker);
     }
 
     private static void checkDamage(SegmentReader.Scan scan, boolean newest) throws CorruptLogException {
@@ -91,13 +88,12 @@ final class WalReplay {
                     applyEntry(r.entry(), scan.file(), located.offset());
                 }
                 case WalRecord.SnapshotMarker r -> {
-                    if (r.index() > highestMarker) {
-                        highestMarker = r.index();
-                        highestMarkerFile = scan.file();
-                        highestMarkerOffset = located.offset();
+                    if (r.index() > liveBase) {
+                        liveBase = r.index();
+                        markerFile = scan.file();
+                        markerOffset = located.offset();
                     }
-                    anchored = true;
-                    compact(r.index(), r.term());
+                    applyMarker(r);
                 }
             }
         }
@@ -105,48 +101,74 @@ final class WalReplay {
     }
 
     private void applyEntry(Entry entry, Path file, long offset) throws CorruptLogException {
-        if (!anchored) {
-            index.rebase(entry.index() - 1, 0); // base term unknown; only ever compared at a newer index
-            anchored = true;
+        if (entry.index() <= liveBase) {
+            return; // the live store skipped it too: covered by the snapshot
         }
-        if (entry.index() <= index.baseIndex()) {
-            return; // covered by a snapshot; the live store skips these too
+        if (!held.fits(entry.index())) {
+            // The live store held entry index-1; we do not, so it was in a deleted segment.
+            if (!olderSegmentsDeleted) {
+                throw new CorruptLogException(file, offset, "entry " + entry.index()
+                        + " does not follow the log (" + held.baseIndex() + ", " + held.lastIndex() + "]");
+            }
+            if (entry.index() - 1 > maxMissing) {
+                maxMissing = entry.index() - 1;
+                missingFile = file;
+                missingOffset = offset;
+            }
+            held.resetTo(entry.index() - 1, 0); // held entries are below the gap: all covered, see reconcile
         }
-        if (entry.index() > index.lastIndex() + 1) {
-            throw new CorruptLogException(file, offset,
-                    "entry " + entry.index() + " leaves a gap after last index " + index.lastIndex());
-        }
-        index.append(entry.index(), entry.term());
-        int keep = (int) (entry.index() - index.baseIndex() - 1);
-        entries.subList(keep, entries.size()).clear();
+        held.append(entry.index(), entry.term());
+        trimTo(held.baseIndex() + 1, entry.index() - 1);
         entries.add(entry);
     }
 
-    private void compact(long snapshotIndex, long snapshotTerm) {
-        index.compactTo(snapshotIndex, snapshotTerm);
-        // Either rule outcome leaves the newest index.count() entries, so trimming the front mirrors it.
-        entries.subList(0, entries.size() - index.count()).clear();
+    private void applyMarker(WalRecord.SnapshotMarker marker) {
+        if (marker.keptSuffix()) {
+            held.dropThrough(marker.index(), marker.term());
+        } else {
+            held.resetTo(marker.index(), marker.term());
+        }
+        trimTo(held.baseIndex() + 1, held.lastIndex());
+    }
+
+    /** Trims {@link #entries} (contiguous) to the indices {@code first..last}. */
+    private void trimTo(long first, long last) {
+        if (entries.isEmpty()) {
+            return;
+        }
+        long front = Math.min(entries.size(), Math.max(0, first - entries.get(0).index()));
+        entries.subList(0, (int) front).clear();
+        if (!entries.isEmpty()) {
+            long keep = Math.max(0, last - entries.get(0).index() + 1);
+            if (keep < entries.size()) {
+                entries.subList((int) keep, entries.size()).clear();
+            }
+        }
     }
 
     /**
-     * Reconciles the log with the snapshot on disk. Re-applying it is idempotent when the WAL already
-     * logged it and completes the job when a crash came before the marker was written.
+     * Brings the log in line with the snapshot on disk, which is the final base. Completes a
+     * snapshot whose marker a crash prevented, and checks nothing the log needs is missing.
      */
-    private void applySnapshot(Snapshot snapshot, List<SegmentFiles.Segment> segments) throws CorruptLogException {
+    private WalRecord.SnapshotMarker reconcile(Snapshot snapshot) throws CorruptLogException {
         long snapshotIndex = snapshot == null ? 0 : snapshot.index();
-        if (highestMarker > snapshotIndex) {
-            throw new CorruptLogException(highestMarkerFile, highestMarkerOffset, "WAL records a snapshot at index "
-                    + highestMarker + " but the newest snapshot on disk is at index " + snapshotIndex);
+        if (liveBase > snapshotIndex) {
+            throw new CorruptLogException(markerFile, markerOffset, "WAL records a snapshot at index "
+                    + liveBase + " but the newest snapshot on disk is at index " + snapshotIndex);
         }
-        if (!anchored) {
-            index.rebase(snapshotIndex, snapshot == null ? 0 : snapshot.term());
+        WalRecord.SnapshotMarker missing = null;
+        if (snapshotIndex > liveBase) {
+            missing = new WalRecord.SnapshotMarker(snapshotIndex, snapshot.term(),
+                    held.termAt(snapshotIndex) == snapshot.term());
+            applyMarker(missing);
         }
-        if (snapshot != null) {
-            compact(snapshot.index(), snapshot.term());
+        if (maxMissing > snapshotIndex) {
+            throw new CorruptLogException(missingFile, missingOffset, "entries up to index " + maxMissing
+                    + " are missing and the snapshot only covers up to index " + snapshotIndex);
         }
-        if (index.baseIndex() != snapshotIndex) {
-            throw new CorruptLogException(segments.get(0).path(), 0, "log resumes after index " + index.baseIndex()
-                    + " but the snapshot only covers up to index " + snapshotIndex + "; entries are missing");
+        if (held.baseIndex() != snapshotIndex) {
+            throw new IllegalStateException("replayed base " + held.baseIndex() + " != snapshot " + snapshotIndex);
         }
+        return missing;
     }
 }
