@@ -26,6 +26,7 @@ final class ToxicProxy {
   private String upstream;
   private boolean enabled;
   private ServerSocket listener;
+  private Thread acceptor;
 
   /** Validates both addresses (400 on a malformed one); does not listen yet. */
   ToxicProxy(String name, String listen, String upstream) {
@@ -74,7 +75,8 @@ final class ToxicProxy {
     listen = HostPort.format((InetSocketAddress) socket.getLocalSocketAddress());
     enabled = true;
     ServerSocket acceptedBy = socket;
-    Thread.ofVirtual().name("toxiproxy-" + name + "-accept").start(() -> acceptLoop(acceptedBy));
+    acceptor =
+        Thread.ofVirtual().name("toxiproxy-" + name + "-accept").start(() -> acceptLoop(acceptedBy));
   }
 
   /** Stops listening and drops every connection; a no-op when already disabled. */
@@ -85,6 +87,14 @@ final class ToxicProxy {
     enabled = false;
     closeQuietly(listener);
     listener = null;
+    // The JDK defers the real close of a socket until a thread blocked in accept() has left it;
+    // wait for that so enabling again can bind the same port straight away.
+    try {
+      acceptor.join(2_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    acceptor = null;
     for (ProxyConnection connection : connections) {
       connection.abort();
     }
