@@ -30,6 +30,7 @@ final class ToxicLink implements Runnable {
   private final Map<Long, ToxicStage> stagesById = new HashMap<>();
   private List<ToxicStage> stages = List.of();
   private long orphanResetAtNanos = ToxicBehaviour.NO_DEADLINE;
+  private long syncedGeneration = -1;
   private boolean finished;
 
   ToxicLink(
@@ -50,7 +51,12 @@ final class ToxicLink implements Runnable {
     try {
       while (true) {
         long seen = inbox.generation();
-        syncStages();
+        if (seen != syncedGeneration) {
+          // Safe to skip otherwise: a change published after this read bumps the generation
+          // again, so take() returns at once and the next round syncs.
+          syncStages();
+          syncedGeneration = seen;
+        }
         fireDueTimers();
         Chunk chunk = inbox.take(seen, nextDeadline());
         if (inbox.isClosed()) {

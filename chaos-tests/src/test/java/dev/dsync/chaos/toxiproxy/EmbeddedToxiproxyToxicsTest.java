@@ -79,6 +79,22 @@ class EmbeddedToxiproxyToxicsTest {
   }
 
   @Test
+  void jitterNeverReordersBytes() throws Exception {
+    Proxy proxy = echoProxy();
+    proxy.toxics().latency("jittery", ToxicDirection.DOWNSTREAM, 30).setJitter(30);
+    try (ProxyClientSocket socket = new ProxyClientSocket(proxy.getListen(), READ_TIMEOUT_MILLIS)) {
+      StringBuilder sent = new StringBuilder();
+      for (int i = 0; i < 40; i++) {
+        String message = "<" + i + ">";
+        socket.send(message);
+        sent.append(message);
+        Thread.sleep(2); // separate chunks, each with its own jittered delay
+      }
+      assertEquals(sent.toString(), socket.readText(sent.length()));
+    }
+  }
+
+  @Test
   void upstreamToxicLeavesDownstreamAlone() throws IOException {
     Proxy proxy = greetingProxy("hello".getBytes());
     proxy.toxics().latency("slow-up", ToxicDirection.UPSTREAM, 500);
@@ -209,6 +225,33 @@ class EmbeddedToxiproxyToxicsTest {
     proxy.toxics().timeout("never", ToxicDirection.DOWNSTREAM, 0).setToxicity(0f);
     try (ProxyClientSocket socket = new ProxyClientSocket(proxy.getListen(), READ_TIMEOUT_MILLIS)) {
       assertTrue(socket.echoMillis("through") < 1_000);
+    }
+  }
+
+  @Test
+  void bandwidthAppliesToALiveConnection() throws IOException {
+    Proxy proxy = echoProxy();
+    try (ProxyClientSocket socket = new ProxyClientSocket(proxy.getListen(), READ_TIMEOUT_MILLIS)) {
+      socket.echoMillis("warm");
+      proxy.toxics().bandwidth("narrow", ToxicDirection.UPSTREAM, 50); // 50 KB/s
+      byte[] payload = randomBytes(20_000);
+      long start = System.nanoTime();
+      socket.send(payload);
+      assertArrayEquals(payload, socket.readExactly(payload.length));
+      long millis = (System.nanoTime() - start) / 1_000_000;
+      assertTrue(millis >= 350 && millis < 4_000, "20 KB at 50 KB/s took " + millis + " ms");
+    }
+  }
+
+  @Test
+  void movingTheUpstreamRedirectsNewConnections() throws IOException {
+    Proxy proxy = greetingProxy("one".getBytes());
+    try (TestUpstream second = TestUpstream.withGreeting("two".getBytes())) {
+      proxy.setUpstream(second.address());
+      try (ProxyClientSocket socket =
+          new ProxyClientSocket(proxy.getListen(), READ_TIMEOUT_MILLIS)) {
+        assertEquals("two", socket.readText(3));
+      }
     }
   }
 
