@@ -12,8 +12,8 @@ import java.util.TreeSet;
  * <ul>
  *   <li>Compatibility: a key's holders are all S, or one X.
  *   <li>Fences: every holder's fence is positive and at most the key's last fence; an X holder's
- *       fence is the key's last fence (nothing was granted on the key after it). S holders may share
- *       a fence: a run of S waiters promoted by one command all get that command's index.
+ *       fence is the key's last fence (nothing was granted on the key after it); holders' fences are
+ *       distinct, and no key's last fence exceeds the highest fence ever issued.
  *   <li>Queue: empty unless the key has holders and its head cannot be granted now (otherwise a
  *       promotion was missed); each client queued at most once; a queued client that also holds the
  *       key holds S, asks X (an upgrade) and is the head.
@@ -38,6 +38,8 @@ public final class LockInvariants {
             require(key.equals(lock.key), key, "key table entry names another key " + lock.key);
             require(!lock.isIdle(), key, "idle key kept");
             checkHolders(key, lock);
+            require(lock.lastFence <= table.lastIssuedFence, key,
+                    "last fence " + lock.lastFence + " above the highest fence issued " + table.lastIssuedFence);
             checkQueue(key, lock);
             for (String id : lock.holders.keySet()) {
                 require(clients.containsKey(id), key, "holder " + id + " has no lease");
@@ -74,6 +76,8 @@ public final class LockInvariants {
             require(h.mode() == LockMode.S || h.fence() == lock.lastFence, key,
                     "X holder " + id + " fence " + h.fence() + " is not the last fence " + lock.lastFence);
         });
+        long distinct = lock.holders.values().stream().mapToLong(KeyLock.Holder::fence).distinct().count();
+        require(distinct == lock.holders.size(), key, "two holders share a fence: " + lock.holders);
     }
 
     private static void checkQueue(String key, KeyLock lock) {

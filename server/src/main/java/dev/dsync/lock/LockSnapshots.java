@@ -17,7 +17,7 @@ final class LockSnapshots {
             .enable(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES)
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
 
-    record Image(int format, long clockMs, long expiredTotal, long deadlocksTotal,
+    record Image(int format, long clockMs, long expiredTotal, long deadlocksTotal, long lastIssuedFence,
                  List<KeyImage> keys, List<LeaseImage> leases) {}
 
     record KeyImage(String key, long lastFence, List<HolderImage> holders, List<WaiterImage> queue) {}
@@ -41,7 +41,7 @@ final class LockSnapshots {
         }
         List<LeaseImage> leases = new ArrayList<>();
         table.clients.values().forEach(l -> leases.add(new LeaseImage(l.clientId, l.deadlineMs, l.ttlMs)));
-        Image image = new Image(FORMAT, table.clockMs, table.expiredTotal, table.deadlocksTotal, keys, leases);
+        Image image = new Image(FORMAT, table.clockMs, table.expiredTotal, table.deadlocksTotal, table.lastIssuedFence, keys, leases);
         try {
             return JSON.writeValueAsBytes(image);
         } catch (IOException e) {
@@ -64,6 +64,7 @@ final class LockSnapshots {
         table.clockMs = image.clockMs();
         table.expiredTotal = image.expiredTotal();
         table.deadlocksTotal = image.deadlocksTotal();
+        table.lastIssuedFence = image.lastIssuedFence();
         try {
             for (LeaseImage l : image.leases()) {
                 table.clients.put(l.clientId(), new ClientLease(l.clientId(), l.deadlineMs(), l.ttlMs()));

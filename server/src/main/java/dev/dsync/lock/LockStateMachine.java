@@ -83,8 +83,8 @@ public final class LockStateMachine implements StateMachine {
         return waitOrRefuse(lock, a, true);
     }
 
-    private ApplyResult grant(KeyLock lock, String clientId, LockMode mode, long fence) {
-        LockGrant grant = table.hold(lock, clientId, mode, fence);
+    private ApplyResult grant(KeyLock lock, String clientId, LockMode mode, long commandIndex) {
+        LockGrant grant = table.hold(lock, clientId, mode, table.issueFence(commandIndex));
         recentGrants.add(grant);
         return LockResponses.granted(grant);
     }

@@ -9,8 +9,10 @@ import java.util.TreeMap;
  * and the per-client indexes ({@link ClientLease#held}, {@link ClientLease#waiting}) in step; the
  * command semantics live in {@link LockStateMachine}.
  *
- * <p>Idle keys and idle clients are forgotten, so memory tracks live locks only. Forgetting a key's
- * last fence is safe because fences are log indices, which grow across all keys.
+ * <p>Fences come from one counter for all keys, {@link #issueFence}: every grant gets its own,
+ * strictly greater than any before it, so S holders granted together still have distinct fences.
+ * Idle keys and idle clients are forgotten, so memory tracks live locks only; forgetting a key's
+ * last fence is safe because the counter keeps growing across all keys.
  */
 final class LockTable {
     /** Sorted maps: every iteration that feeds an output or the snapshot is deterministic. */
@@ -20,6 +22,17 @@ final class LockTable {
     long clockMs;
     long expiredTotal;
     long deadlocksTotal;
+    /** The highest fence ever granted, on any key. */
+    long lastIssuedFence;
+
+    /**
+     * The fence for a grant made by the command at log index {@code commandIndex}: that index where
+     * possible, so fences read like log positions, but always above every fence issued before.
+     */
+    long issueFence(long commandIndex) {
+        lastIssuedFence = Math.max(lastIssuedFence + 1, commandIndex);
+        return lastIssuedFence;
+    }
 
     KeyLock lockOf(String key) {
         return keys.computeIfAbsent(key, KeyLock::new);
@@ -67,10 +80,10 @@ final class LockTable {
 
     /**
      * Grants from the head of the queue while the head fits the holders: a run of S requests is
-     * granted together, an X request or a pending upgrade only when it is alone. All grants carry
-     * {@code fence}, the index of the command that unblocked them.
+     * granted together, an X request or a pending upgrade only when it is alone. Each grant gets a
+     * new fence from {@code commandIndex}, the index of the command that unblocked them.
      */
-    List<LockGrant> promote(KeyLock lock, long fence) {
+    List<LockGrant> promote(KeyLock lock, long commandIndex) {
         List<LockGrant> grants = new ArrayList<>();
         while (!lock.queue.isEmpty()) {
             KeyLock.Waiter head = lock.queue.get(0);
@@ -78,7 +91,7 @@ final class LockTable {
                 break;
             }
             dequeue(lock, head.clientId());
-            grants.add(hold(lock, head.clientId(), head.mode(), fence));
+            grants.add(hold(lock, head.clientId(), head.mode(), issueFence(commandIndex)));
         }
         return grants;
     }

@@ -114,10 +114,12 @@ class LockAcquireTest {
         h.release("k", "a");
         List<LockGrant> grants = h.sm.takeRecentGrants();
         assertEquals(List.of("b", "c"), grants.stream().map(LockGrant::clientId).toList());
-        assertTrue(grants.stream().allMatch(g -> g.fence() == h.index && g.mode() == S));
+        assertTrue(grants.stream().allMatch(g -> g.mode() == S));
+        // Granted together, yet each has a fence of its own: the command's index, then the next.
+        assertEquals(List.of(h.index, h.index + 1), grants.stream().map(LockGrant::fence).toList());
         assertEquals(List.of("b", "c"), h.holders("k"));
         assertEquals(List.of("d", "e"), h.waiters("k"));
-        assertEquals(h.index, h.sm.status("k").get("last_fence").asLong());
+        assertEquals(h.index + 1, h.sm.status("k").get("last_fence").asLong());
     }
 
     @Test

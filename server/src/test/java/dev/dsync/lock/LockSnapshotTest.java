@@ -93,12 +93,12 @@ class LockSnapshotTest {
     @Test
     void corruptOrInconsistentImagesAreRefused() {
         assertThrows(IllegalArgumentException.class, () -> new LockStateMachine().restore("junk".getBytes()));
-        String holderWithoutLease = "{\"format\":1,\"clockMs\":5,\"expiredTotal\":0,\"deadlocksTotal\":0,"
+        String holderWithoutLease = "{\"format\":1,\"clockMs\":5,\"expiredTotal\":0,\"deadlocksTotal\":0,\"lastIssuedFence\":3,"
                 + "\"keys\":[{\"key\":\"k\",\"lastFence\":3,\"holders\":[{\"clientId\":\"a\",\"mode\":\"X\",\"fence\":3}],"
                 + "\"queue\":[]}],\"leases\":[]}";
         assertThrows(IllegalArgumentException.class,
                 () -> new LockStateMachine().restore(holderWithoutLease.getBytes(StandardCharsets.UTF_8)));
-        String twoExclusive = "{\"format\":1,\"clockMs\":5,\"expiredTotal\":0,\"deadlocksTotal\":0,"
+        String twoExclusive = "{\"format\":1,\"clockMs\":5,\"expiredTotal\":0,\"deadlocksTotal\":0,\"lastIssuedFence\":3,"
                 + "\"keys\":[{\"key\":\"k\",\"lastFence\":3,\"holders\":[{\"clientId\":\"a\",\"mode\":\"X\",\"fence\":3},"
                 + "{\"clientId\":\"b\",\"mode\":\"X\",\"fence\":2}],\"queue\":[]}],"
                 + "\"leases\":[{\"clientId\":\"a\",\"deadlineMs\":9,\"ttlMs\":4},{\"clientId\":\"b\",\"deadlineMs\":9,\"ttlMs\":4}]}";
