@@ -21,7 +21,8 @@ public record RunSummary(
         long wallMs,
         String note) {
 
+    /** Valid history, and the cluster served again after the final heal. */
     public boolean passed() {
-        return "valid".equals(verdict);
+        return "valid".equals(verdict) && recoveryMs >= 0;
     }
 }

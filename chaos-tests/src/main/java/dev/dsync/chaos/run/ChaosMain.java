@@ -1,0 +1,99 @@
+package dev.dsync.chaos.run;
+
+import dev.dsync.chaos.cluster.Cluster;
+import dev.dsync.chaos.nemesis.Schedule;
+import dev.dsync.chaos.workload.LockWorkload;
+import dev.dsync.chaos.workload.Workload;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code make chaos}: runs every chosen workload under every chosen nemesis, one run at a time,
+ * writes chaos-results/index.html, and exits 1 if any run is not valid or the cluster did not
+ * serve again after the final heal.
+ */
+public final class ChaosMain {
+    private ChaosMain() {}
+
+    public static void main(String[] args) throws Exception {
+        ChaosOptions options;
+        try {
+            options = ChaosOptions.from(System::getenv);
+        } catch (IllegalArgumentException e) {
+            System.err.println("chaos: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        Files.createDirectories(options.resultsRoot());
+        long matrixStart = System.nanoTime();
+        List<RunSummary> runs = new ArrayList<>();
+        try (FaultServer faults = FaultServer.start(options)) {
+            for (String workloadName : options.workloads()) {
+                for (String nemesisName : options.nemeses()) {
+                    runs.add(runOne(options, faults, workloadName, nemesisName));
+                    IndexPage.write(options.resultsRoot());
+                }
+            }
+        }
+        Path index = IndexPage.write(options.resultsRoot());
+        printTable(runs, (System.nanoTime() - matrixStart) / 1_000_000_000.0, index);
+        System.exit(runs.stream().allMatch(RunSummary::passed) ? 0 : 1);
+    }
+
+    private static RunSummary runOne(ChaosOptions options, FaultServer faults, String workloadName, String nemesisName)
+            throws Exception {
+        String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+        Path dir = options.resultsRoot().resolve(stamp + "-" + workloadName + "-" + nemesisName);
+        Duration duration = Duration.ofSeconds(options.durationSeconds());
+        Schedule schedule = Schedule.generate(nemesisName, options.seed(), duration.toMillis());
+        String label = workloadName + "/" + nemesisName + " seed " + options.seed();
+        System.out.printf("== %s: %d faults over %d s -> %s%n", label, schedule.steps().size(), duration.toSeconds(), dir);
+        Cluster cluster = faults.cluster(workloadName, dir, nodeEnvironment());
+        try {
+            RunSummary summary = new ChaosRun(label, cluster, workload(workloadName, options), schedule, duration, dir)
+                    .execute(workloadName);
+            System.out.printf("== %s: %s, ok %d fail %d info %d, availability %.1f%%, recovery %s%n", label,
+                    summary.verdict(), summary.ok(), summary.fail(), summary.info(), summary.availability() * 100,
+                    summary.recoveryMs() < 0 ? "never" : summary.recoveryMs() + " ms");
+            return summary;
+        } catch (Exception e) {
+            System.out.printf("== %s: the run could not complete: %s%n", label, e);
+            RunSummary failed = new RunSummary(dir.getFileName().toString(), workloadName, nemesisName, options.seed(),
+                    "error", 0, 0, 0, 0, 0, 0, -1, 0, e.toString());
+            Files.createDirectories(dir);
+            ChaosRun.JSON.writeValue(dir.resolve("summary.json").toFile(), failed);
+            return failed;
+        }
+    }
+
+    /** Node settings for chaos runs: answer 504 before the bench's client gives up; snapshot often. */
+    static Map<String, String> nodeEnvironment() {
+        return Map.of("REQUEST_TIMEOUT_MS", "2000", "SNAPSHOT_EVERY", "500");
+    }
+
+    static Workload workload(String name, ChaosOptions options) {
+        return switch (name) {
+            case "lock" -> new LockWorkload(options.clients(), 3, 3_000, 500, options.seed());
+            default -> throw new IllegalArgumentException("no workload " + name);
+        };
+    }
+
+    private static void printTable(List<RunSummary> runs, double seconds, Path index) {
+        System.out.println();
+        System.out.printf("%-10s %-10s %-8s %8s %6s %6s %8s %14s %10s%n",
+                "workload", "nemesis", "verdict", "ok", "fail", "info", "avail", "p50/p99 ms", "recovery");
+        for (RunSummary r : runs) {
+            System.out.printf("%-10s %-10s %-8s %8d %6d %6d %7.1f%% %14s %10s%n", r.workload(), r.nemesis(), r.verdict(),
+                    r.ok(), r.fail(), r.info(), r.availability() * 100, String.format("%.1f/%.1f", r.p50Ms(), r.p99Ms()),
+                    r.recoveryMs() < 0 ? "never" : r.recoveryMs() + " ms");
+        }
+        long passed = runs.stream().filter(RunSummary::passed).count();
+        System.out.printf("%n%d of %d runs passed in %.0f s. Index: %s%n", passed, runs.size(), seconds, index.toAbsolutePath());
+    }
+}

@@ -1,0 +1,72 @@
+package dev.dsync.chaos.run;
+
+import dev.dsync.chaos.nemesis.Schedule;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Function;
+
+/**
+ * What {@code make chaos} runs, from environment variables (the Makefile passes its variables
+ * through): WORKLOAD, NEMESIS, DURATION (seconds), SEED, CLIENTS, CHAOS_RESULTS, CHAOS_BACKEND,
+ * TOXIPROXY_URL. Unset WORKLOAD or NEMESIS means the whole default matrix.
+ */
+public record ChaosOptions(List<String> workloads, List<String> nemeses, int durationSeconds, long seed,
+                           int clients, Path resultsRoot, Path serverJar, String backend, String toxiproxyUrl) {
+
+    public static final List<String> WORKLOADS = List.of("lock");
+    public static final List<String> DEFAULT_NEMESES = List.of("partition", "kill", "pause", "latency", "mixed");
+
+    public static ChaosOptions from(Function<String, String> env) {
+        List<String> workloads = pick(env.apply("WORKLOAD"), WORKLOADS, WORKLOADS, "WORKLOAD");
+        List<String> nemeses = pick(env.apply("NEMESIS"), Schedule.NEMESES, DEFAULT_NEMESES, "NEMESIS");
+        int duration = number(env.apply("DURATION"), 20, "DURATION");
+        long seed = env.apply("SEED") == null || env.apply("SEED").isBlank() ? System.currentTimeMillis() % 100_000
+                : number(env.apply("SEED"), 0, "SEED");
+        int clients = number(env.apply("CLIENTS"), 10, "CLIENTS");
+        String backend = orDefault(env.apply("CHAOS_BACKEND"), "local").toLowerCase(Locale.ROOT);
+        if (!List.of("local", "docker").contains(backend)) {
+            throw new IllegalArgumentException("CHAOS_BACKEND must be local or docker, not '" + backend + "'");
+        }
+        return new ChaosOptions(workloads, nemeses, duration, seed, clients,
+                Path.of(orDefault(env.apply("CHAOS_RESULTS"), "chaos-results")),
+                Path.of(orDefault(env.apply("SERVER_JAR"), "server/target/server.jar")),
+                backend, blankToNull(env.apply("TOXIPROXY_URL")));
+    }
+
+    private static List<String> pick(String raw, List<String> allowed, List<String> all, String name) {
+        if (raw == null || raw.isBlank() || raw.equals("all")) {
+            return all;
+        }
+        List<String> chosen = List.of(raw.split(","));
+        for (String c : chosen) {
+            if (!allowed.contains(c)) {
+                throw new IllegalArgumentException(name + " '" + c + "' is not one of " + allowed);
+            }
+        }
+        return chosen;
+    }
+
+    private static int number(String raw, int fallback, String name) {
+        if (raw == null || raw.isBlank()) {
+            return fallback;
+        }
+        try {
+            int n = Integer.parseInt(raw.trim());
+            if (n < 0) {
+                throw new IllegalArgumentException(name + " must not be negative");
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(name + " must be a whole number, not '" + raw + "'");
+        }
+    }
+
+    private static String orDefault(String v, String fallback) {
+        return v == null || v.isBlank() ? fallback : v;
+    }
+
+    private static String blankToNull(String v) {
+        return v == null || v.isBlank() ? null : v;
+    }
+}

@@ -1,0 +1,173 @@
+package dev.dsync.chaos.run;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.dsync.chaos.cluster.Cluster;
+import dev.dsync.chaos.cluster.ClusterProbe;
+import dev.dsync.chaos.nemesis.Nemesis;
+import dev.dsync.chaos.nemesis.Schedule;
+import dev.dsync.chaos.workload.Workload;
+import dev.dsync.checker.history.HistoryWriter;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * One chaos run: start the cluster, run the workload while the nemesis follows its schedule,
+ * heal everything, give the cluster a recovery window in which it must serve again, stop, and
+ * judge the recorded history. Leaves history.jsonl, schedule.json, the nodes' logs, results.json,
+ * report.html and summary.json in the run's folder.
+ */
+final class ChaosRun {
+    static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final Duration LEADER_WAIT = Duration.ofSeconds(30);
+    private static final Duration RECOVERY_LIMIT = Duration.ofSeconds(20);
+    /** After the first ok operation post-heal, keep the load on this long: the cluster must keep serving. */
+    private static final Duration AFTER_RECOVERY = Duration.ofSeconds(2);
+
+    private final String label;
+    private final Cluster cluster;
+    private final Workload workload;
+    private final Schedule schedule;
+    private final Duration duration;
+    private final Path dir;
+    private long nextProgressAt;
+
+    ChaosRun(String label, Cluster cluster, Workload workload, Schedule schedule, Duration duration, Path dir) {
+        this.label = label;
+        this.cluster = cluster;
+        this.workload = workload;
+        this.schedule = schedule;
+        this.duration = duration;
+        this.dir = dir;
+    }
+
+    RunSummary execute(String workloadName) throws IOException, InterruptedException {
+        long wallStart = System.nanoTime();
+        Files.createDirectories(dir);
+        JSON.writeValue(dir.resolve("schedule.json").toFile(), schedule);
+        Path historyFile = dir.resolve("history.jsonl");
+        long recoveryMs = -1;
+        HistoryRecorder recorder;
+        try (HistoryWriter writer = HistoryWriter.open(historyFile)) {
+            recorder = new HistoryRecorder(writer);
+            cluster.start();
+            ClusterProbe probe = new ClusterProbe(cluster);
+            if (probe.awaitLeader(LEADER_WAIT).isEmpty()) {
+                throw new IOException("the " + cluster.service() + " cluster elected no leader within " + LEADER_WAIT.toSeconds() + " s");
+            }
+            Nemesis nemesis = new Nemesis(cluster, probe, recorder::nemesis);
+            AtomicBoolean stop = new AtomicBoolean();
+            Thread clients = Thread.ofPlatform().name("workload").start(() -> {
+                try {
+                    workload.run(cluster, recorder, stop);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            long start = System.nanoTime();
+            try {
+                followSchedule(nemesis, recorder, start);
+            } finally {
+                nemesis.healAll();
+            }
+            long healedAt = System.nanoTime();
+            recoveryMs = awaitRecovery(recorder, healedAt);
+            if (recoveryMs >= 0) {
+                Thread.sleep(AFTER_RECOVERY.toMillis());
+            }
+            stop.set(true);
+            clients.join();
+            workload.finish(cluster, recorder);
+        } finally {
+            cluster.collectLogs(dir.resolve("logs"));
+            cluster.close();
+        }
+        CheckOutcome checked = CheckOutcome.judge(workload.model(), historyFile, dir);
+        RunSummary summary = summarize(workloadName, recorder, checked, recoveryMs, (System.nanoTime() - wallStart) / 1_000_000);
+        JSON.writeValue(dir.resolve("summary.json").toFile(), summary);
+        return summary;
+    }
+
+    private void followSchedule(Nemesis nemesis, HistoryRecorder recorder, long start) throws InterruptedException, IOException {
+        long endNanos = start + duration.toNanos();
+        for (Schedule.Step step : schedule.steps()) {
+            sleepUntil(start + step.startMs() * 1_000_000, recorder, nemesis, start);
+            nemesis.start(step);
+            sleepUntil(Math.min(endNanos, start + (step.startMs() + step.durationMs()) * 1_000_000), recorder, nemesis, start);
+            nemesis.healAll();
+        }
+        sleepUntil(endNanos, recorder, nemesis, start);
+    }
+
+    /** Sleeps until the deadline, printing a progress line every two seconds. */
+    private void sleepUntil(long deadline, HistoryRecorder recorder, Nemesis nemesis, long start) throws InterruptedException {
+        while (true) {
+            long now = System.nanoTime();
+            if (now >= nextProgressAt) {
+                progress(recorder, nemesis.current(), start);
+                nextProgressAt = now + 2_000_000_000L;
+            }
+            long wake = Math.min(deadline, nextProgressAt);
+            if (wake - now > 0) {
+                Thread.sleep(Math.max(1, (wake - now) / 1_000_000));
+            }
+            if (System.nanoTime() >= deadline) {
+                return;
+            }
+        }
+    }
+
+    private void progress(HistoryRecorder r, String fault, long start) {
+        System.out.printf("[%s] %5.1fs  ok %d  fail %d  info %d  | fault: %s%n", label,
+                (System.nanoTime() - start) / 1e9, r.ok.get(), r.fail.get(), r.info.get(), fault);
+    }
+
+    /** Milliseconds from the heal to the first ok operation after it, or -1 if none came in time. */
+    private static long awaitRecovery(HistoryRecorder recorder, long healedAt) throws InterruptedException {
+        long deadline = healedAt + RECOVERY_LIMIT.toNanos();
+        while (System.nanoTime() < deadline) {
+            long lastOk = recorder.lastOkAt.get();
+            if (lastOk > healedAt) {
+                return (lastOk - healedAt) / 1_000_000;
+            }
+            Thread.sleep(10);
+        }
+        return -1;
+    }
+
+    private RunSummary summarize(String workloadName, HistoryRecorder r, CheckOutcome checked, long recoveryMs, long wallMs) {
+        List<Long> latencies = new ArrayList<>(r.okLatencies);
+        Collections.sort(latencies);
+        long ok = r.ok.get();
+        long fail = r.fail.get();
+        long info = r.info.get();
+        long completed = ok + fail + info;
+        List<String> notes = new ArrayList<>();
+        if (recoveryMs < 0) {
+            notes.add("no ok operation within " + RECOVERY_LIMIT.toSeconds() + " s of the final heal");
+        }
+        if (r.firstUnexpected.get() != null) {
+            notes.add("unexpected client error: " + r.firstUnexpected.get());
+        }
+        if (checked.summary() != null) {
+            notes.add(checked.summary());
+        }
+        return new RunSummary(dir.getFileName().toString(), workloadName, schedule.nemesis(), schedule.seed(),
+                checked.verdict(), ok, fail, info, completed == 0 ? 0 : (double) ok / completed,
+                percentileMs(latencies, 0.50), percentileMs(latencies, 0.99), recoveryMs, wallMs, String.join("; ", notes));
+    }
+
+    static double percentileMs(List<Long> sorted, double p) {
+        if (sorted.isEmpty()) {
+            return 0;
+        }
+        int i = Math.max(0, Math.min(sorted.size() - 1, (int) Math.ceil(p * sorted.size()) - 1));
+        return Math.round(sorted.get(i) / 1e4) / 100.0;
+    }
+}

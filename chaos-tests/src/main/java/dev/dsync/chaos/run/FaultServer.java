@@ -1,0 +1,74 @@
+package dev.dsync.chaos.run;
+
+import dev.dsync.chaos.cluster.Cluster;
+import dev.dsync.chaos.cluster.DockerCluster;
+import dev.dsync.chaos.cluster.ProcessCluster;
+import dev.dsync.chaos.toxiproxy.EmbeddedToxiproxy;
+import eu.rekawek.toxiproxy.ToxiproxyClient;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.Map;
+import org.testcontainers.containers.Network;
+import org.testcontainers.containers.ToxiproxyContainer;
+
+/**
+ * The Toxiproxy server every fault goes through, chosen as the issue orders: Docker
+ * (CHAOS_BACKEND=docker: a ToxiproxyContainer, nodes as containers), an external server
+ * (TOXIPROXY_URL, nodes as local processes), or the embedded one (the default).
+ */
+final class FaultServer implements AutoCloseable {
+    private final ChaosOptions options;
+    private final ToxiproxyClient client;
+    private final String host;
+    private final AutoCloseable owned;
+    private final Network network;
+    private final ToxiproxyContainer container;
+
+    private FaultServer(ChaosOptions options, ToxiproxyClient client, String host, AutoCloseable owned,
+                        Network network, ToxiproxyContainer container) {
+        this.options = options;
+        this.client = client;
+        this.host = host;
+        this.owned = owned;
+        this.network = network;
+        this.container = container;
+    }
+
+    static FaultServer start(ChaosOptions options) throws IOException {
+        if (options.backend().equals("docker")) {
+            Network network = Network.newNetwork();
+            ToxiproxyContainer container = new ToxiproxyContainer("ghcr.io/shopify/toxiproxy:2.5.0")
+                    .withNetwork(network).withNetworkAliases("toxiproxy");
+            container.start();
+            System.out.println("chaos: Docker backend, Toxiproxy container at " + container.getHost() + ":" + container.getControlPort());
+            return new FaultServer(options, null, container.getHost(), container, network, container);
+        }
+        if (options.toxiproxyUrl() != null) {
+            URI url = URI.create(options.toxiproxyUrl());
+            System.out.println("chaos: Toxiproxy at " + url + ", nodes as local processes");
+            return new FaultServer(options, new ToxiproxyClient(url.getHost(), url.getPort()), url.getHost(), null, null, null);
+        }
+        EmbeddedToxiproxy embedded = EmbeddedToxiproxy.start(0);
+        System.out.println("chaos: embedded Toxiproxy-compatible server on " + embedded.host() + ":" + embedded.apiPort()
+                + ", nodes as local processes");
+        return new FaultServer(options, embedded.client(), embedded.host(), embedded, null, null);
+    }
+
+    Cluster cluster(String service, Path runDir, Map<String, String> nodeEnv) {
+        if (container != null) {
+            return new DockerCluster(service, Path.of("").toAbsolutePath(), network, container);
+        }
+        return new ProcessCluster(service, client, host, options.serverJar().toAbsolutePath(), runDir, nodeEnv);
+    }
+
+    @Override
+    public void close() throws Exception {
+        if (owned != null) {
+            owned.close();
+        }
+        if (network != null) {
+            network.close();
+        }
+    }
+}
