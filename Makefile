@@ -18,7 +18,7 @@ MVN := ./mvnw -q -B
 SERVER_JAR := server/target/server.jar
 CHECKER_JAR := history-checker/target/history-checker.jar
 
-.PHONY: help build test sim up down status demo bench check bench-checker clean
+.PHONY: help build test sim up down status demo bench chaos chaos-open check bench-checker clean
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -53,6 +53,16 @@ bench: ## benchmarks: failover time, lock latency and throughput (results in ben
 	  -Dmdep.includeScope=test -Dmdep.outputFile=target/bench-classpath.txt
 	$(JAVA) -cp "server/target/test-classes:server/target/classes:$$(cat server/target/bench-classpath.txt)" \
 	  -Dserver.jar=$(SERVER_JAR) dev.dsync.bench.LockBench
+
+chaos: ## the chaos matrix (every workload x partition, kill, pause, latency, mixed); one run: make chaos WORKLOAD=lock NEMESIS=partition DURATION=60 SEED=42
+	$(MVN) -pl server,chaos-tests -am package dependency:build-classpath -DskipTests \
+	  -Dmdep.includeScope=runtime -Dmdep.outputFile=target/classpath.txt
+	WORKLOAD=$(WORKLOAD) NEMESIS=$(NEMESIS) DURATION=$(DURATION) SEED=$(SEED) CLIENTS=$(CLIENTS) \
+	  $(JAVA) -cp "chaos-tests/target/classes:$$(cat chaos-tests/target/classpath.txt)" dev.dsync.chaos.run.ChaosMain
+
+chaos-open: ## print the path of the newest chaos results index
+	@if [ -f chaos-results/index.html ]; then echo "$$(pwd)/chaos-results/index.html"; \
+	  else echo "no chaos results yet: run make chaos" >&2; exit 1; fi
 
 clean: ## remove build output and demo data
 	$(MVN) clean
