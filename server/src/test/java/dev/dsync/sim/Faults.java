@@ -108,6 +108,32 @@ final class Faults {
         }
     }
 
+    /**
+     * A freshly elected leader dies or is cut off within a few heartbeats, often before its no-op
+     * reached everyone: the raw material of the paper's Figure 8.
+     */
+    void cutDownSoon(SimNode leader) {
+        if (leader == null) {
+            return;
+        }
+        long term = leader.core.term();
+        sim.schedule(sim.random.nextInt(40), () -> {
+            if (!leader.up() || leader.core.term() != term) {
+                return;
+            }
+            if (sim.random.nextBoolean()) {
+                sim.crash(leader, "(new leader cut down)");
+            } else {
+                for (SimNode other : sim.nodes) {
+                    if (other != leader) {
+                        sim.network.cutBoth(leader.id, other.id);
+                    }
+                }
+                sim.log("new leader " + leader.id + " isolated");
+            }
+        });
+    }
+
     /** Graceful shutdown: hand leadership to the best follower, then stop a little later. */
     private void transferAndStop() {
         SimNode leader = sim.leader();

@@ -51,6 +51,9 @@ final class Simulation {
     private final boolean checkQuorum;
     final int snapshotEvery;
     private final int crashInReadyPermille;
+    /** Per mille of new leaders that the nemesis cuts down soon after they win (Figure 8 hunting). */
+    private final int leaderChurnPermille;
+    private long leadersSeen;
     private final Workload workload;
     final Faults faults;
     long now;
@@ -70,22 +73,23 @@ final class Simulation {
             ids.add(id);
             nodes.add(new SimNode(id, random.nextInt(41) - 20));
         }
-        faultPhaseMs = 2500 + random.nextInt(1000);
+        faultPhaseMs = 10_000 + random.nextInt(6000);
         electionTicks = 10;
         heartbeatTicks = 1 + random.nextInt(3);
-        maxEntriesPerAppend = 1 + random.nextInt(8);
+        maxEntriesPerAppend = random.nextBoolean() ? 1 : 1 + random.nextInt(8);
         maxInflight = 1 + random.nextInt(4);
         preVote = random.nextInt(4) != 0;
         checkQuorum = random.nextInt(4) != 0;
         snapshotEvery = 5 + random.nextInt(40);
         crashInReadyPermille = random.nextInt(4);
+        leaderChurnPermille = random.nextBoolean() ? 0 : 200 + random.nextInt(600);
         network.maxDelayMs = 2 + random.nextInt(25);
         network.dropPermille = random.nextInt(3) == 0 ? 0 : random.nextInt(80);
         network.duplicatePermille = random.nextInt(30);
         workload = new Workload(this);
         faults = new Faults(this);
         log("config: nodes=" + size + " hb=" + heartbeatTicks + " maxEntries=" + maxEntriesPerAppend + " inflight=" + maxInflight
-                + " preVote=" + preVote + " checkQuorum=" + checkQuorum + " snapshotEvery=" + snapshotEvery
+                + " churn=" + leaderChurnPermille + "‰ preVote=" + preVote + " checkQuorum=" + checkQuorum + " snapshotEvery=" + snapshotEvery
                 + " delay<=" + network.maxDelayMs + " drop=" + network.dropPermille + "‰ dup=" + network.duplicatePermille + "‰");
     }
 
@@ -134,6 +138,12 @@ final class Simulation {
             e.action().run();
             events++;
             checker.afterStep(nodes);
+            if (checker.leaderChanges > leadersSeen) {
+                leadersSeen = checker.leaderChanges;
+                if (faultPhase && random.nextInt(1000) < leaderChurnPermille) {
+                    faults.cutDownSoon(leader());
+                }
+            }
             if (events % 64 == 0) {
                 checker.checkLogsPairwise(nodes);
             }
