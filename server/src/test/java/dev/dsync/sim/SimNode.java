@@ -24,6 +24,8 @@ final class SimNode {
     /** Bumped on every start, so checks can tell one lifetime from the next. */
     int incarnation;
     long lastSnapshotIndex;
+    /** The leader's last lease-expiry proposal, as in the node shell: one at a time. */
+    long dutyInFlightIndex = -1;
 
     SimNode(String id, long clockOffsetMs) {
         this.id = id;
@@ -45,6 +47,7 @@ final class SimNode {
             lastSnapshotIndex = snapshot.index();
         }
         core = new RaftCore(config, random, restored);
+        dutyInFlightIndex = -1;
         incarnation++;
     }
 

@@ -21,6 +21,14 @@ final class Workload {
 
     private final Simulation sim;
     private final List<byte[]> sent = new ArrayList<>();
+    /**
+     * Clients are closed-loop, like real ones: one request at a time, the next only once the
+     * last was applied where it was sent or timed out. (An open loop piles thousands of entries
+     * onto a stale leader, which no real client population does.)
+     */
+    private final long[] clientBusyUntil = new long[CLIENTS];
+    private final long[] clientWaitsForIndex = new long[CLIENTS];
+    private final SimNode[] clientWaitsOn = new SimNode[CLIENTS];
     private long requestSeq;
     private long readSeq;
     long committed;
@@ -59,11 +67,15 @@ final class Workload {
             read(target);
             return;
         }
+        int clientNo = sim.random.nextInt(CLIENTS);
+        if (sim.now < clientBusyUntil[clientNo]) {
+            return;
+        }
         byte[] envelope;
         if (dice < 18 && !sent.isEmpty()) {
             envelope = sent.get(sim.random.nextInt(sent.size())); // a client retrying: at most once
         } else {
-            String client = "c" + sim.random.nextInt(CLIENTS);
+            String client = "c" + clientNo;
             String key = "k" + sim.random.nextInt(KEYS);
             LockCommand command = switch (sim.random.nextInt(10)) {
                 case 0, 1, 2, 3, 4 -> new LockCommand.Acquire(key, sim.random.nextBoolean() ? LockMode.S : LockMode.X, client,
@@ -78,7 +90,12 @@ final class Workload {
                 sent.removeFirst();
             }
         }
-        propose(target, envelope);
+        long index = propose(target, envelope);
+        if (index > 0) {
+            clientBusyUntil[clientNo] = sim.now + 200 + sim.random.nextInt(800);
+            clientWaitsForIndex[clientNo] = index;
+            clientWaitsOn[clientNo] = target;
+        }
     }
 
     private void read(SimNode target) {
@@ -103,19 +120,29 @@ final class Workload {
         }
     }
 
-    /** Leader duty, as the node shell does it: propose expiry of leases that ran out by its clock. */
+    /**
+     * Leader duty, as the node shell does it: propose expiry of leases that ran out by its clock,
+     * but not while its previous expiry proposal is still unapplied.
+     */
     void onTick(SimNode n) {
-        if (n.core.role() != dev.dsync.raft.Role.LEADER || sim.random.nextInt(EXPIRY_EVERY_TICKS) != 0) {
+        if (n.core.role() != dev.dsync.raft.Role.LEADER || sim.random.nextInt(EXPIRY_EVERY_TICKS) != 0
+                || n.dutyInFlightIndex > n.machine.lastApplied()) {
             return;
         }
         long nowMs = n.clock(sim.now);
         List<String> expired = n.locks.expiredClients(nowMs);
         if (!expired.isEmpty()) {
-            propose(n, new Envelope(nowMs, null, null, new LockCommand.Expire(expired).encode()).encode());
+            n.dutyInFlightIndex = propose(n, new Envelope(nowMs, null, null, new LockCommand.Expire(expired).encode()).encode());
         }
     }
 
     void onApplied(SimNode n, Entry e) {
+        for (int c = 0; c < CLIENTS; c++) {
+            if (clientWaitsOn[c] == n && clientWaitsForIndex[c] == e.index()) {
+                clientBusyUntil[c] = 0; // answered (whether or not it was its entry that won the index)
+                clientWaitsOn[c] = null;
+            }
+        }
         committed = Math.max(committed, e.index());
         if (e.index() == probeIndex && e.term() == probeTerm) {
             livenessMet = true;
