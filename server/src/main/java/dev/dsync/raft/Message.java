@@ -32,14 +32,19 @@ public sealed interface Message {
 
     /**
      * On success {@code matchIndex} is the last index the follower now holds that matches the
-     * leader. On failure {@code rejectHint} is the index the leader should retry from (fast backup).
+     * leader. On failure {@code rejectHint} is the index the leader should retry from (fast backup)
+     * and {@code matchIndex} echoes the rejected {@code prevLogIndex}, so the leader can tell a
+     * stale rejection from a current one.
      */
     record AppendResponse(String from, String to, long term, boolean success, long matchIndex,
                           long rejectHint, long readContext) implements Message {}
 
     record SnapshotRequest(String from, String to, long term, Snapshot snapshot) implements Message {}
 
-    /** {@code matchIndex} is the snapshot index the follower now holds, or 0 if it refused it. */
+    /**
+     * {@code matchIndex} is the index up to which the follower now matches the leader: the
+     * snapshot's index if installed, or the follower's commit index if that already covered it.
+     */
     record SnapshotResponse(String from, String to, long term, long matchIndex) implements Message {}
 
     /** Leadership transfer: tells the target to start an election at once, skipping PreVote. */

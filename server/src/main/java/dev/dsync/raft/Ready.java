@@ -6,7 +6,10 @@ import java.util.List;
  * A batch of work the shell must carry out, in this order:
  * <ol>
  *   <li>persist {@code snapshot} (if any), then {@code entries} and {@code hardState} (if any) with
- *       one fsync; an entry whose index is already on disk replaces it and every entry after it;</li>
+ *       one fsync; an entry whose index is already on disk replaces it and every entry after it.
+ *       A snapshot here was installed from the leader: the store may keep the entries after it
+ *       only if it holds the snapshot's (index, term), else it must drop them all; either way is
+ *       safe because the core hands out again, in {@code entries}, every entry it kept;</li>
  *   <li>only then send {@code messages};</li>
  *   <li>restore the state machine from {@code snapshot} if any, then apply {@code committed} in order;</li>
  *   <li>serve {@code readStates} once the applied index reaches theirs; fail {@code droppedReads};</li>

@@ -243,6 +243,11 @@ final class Replication {
         }
         transferTarget = target;
         transferElapsed = 0;
+        Progress p = progress.get(target);
+        if (p.match < log.lastIndex() && p.state == Progress.State.REPLICATE) {
+            // Do not wait for a stalled pipeline to time out: the transfer has one election timeout.
+            p.becomeProbe(p.match + 1);
+        }
         maybeSendTimeoutNow(target);
         sendAppends(target);
     }

@@ -1,0 +1,210 @@
+package dev.dsync.sim;
+
+import dev.dsync.lock.LockGrant;
+import dev.dsync.lock.LockInvariants;
+import dev.dsync.lock.LockMode;
+import dev.dsync.raft.Entry;
+import dev.dsync.raft.RaftCore;
+import dev.dsync.raft.ReadState;
+import dev.dsync.raft.Role;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Raft's safety properties (Figure 3 of the paper) and the lock service's, checked against the
+ * whole run. Throws {@link AssertionError} on the first violation.
+ */
+final class SafetyChecker {
+    private record EntryId(long index, long term) {}
+
+    private record Fixed(long prevTerm, byte[] data) {}
+
+    /** One committed entry: what it is, and the lowest term of a node that applied it. */
+    private static final class Committed {
+        final long term;
+        final byte[] data;
+        long seenAtTerm;
+
+        Committed(long term, byte[] data, long seenAtTerm) {
+            this.term = term;
+            this.data = data;
+            this.seenAtTerm = seenAtTerm;
+        }
+    }
+
+    private record LastFence(long fence, LockMode mode) {}
+
+    private final Map<Long, String> leaderOfTerm = new HashMap<>();
+    /** Every entry ever handed out for persisting: (index, term) fixes its predecessor's term and data. */
+    private final Map<EntryId, Fixed> entries = new HashMap<>();
+    private final Map<Long, Committed> applied = new HashMap<>();
+    private final Map<String, Long> lastCommit = new HashMap<>();
+    private final Map<String, Long> lastApplied = new HashMap<>();
+    private final Map<String, Map<String, LastFence>> fencesPerNode = new HashMap<>();
+    private final Map<String, LockMode> grantByKeyFenceClient = new HashMap<>();
+    private final Map<Long, Long> readRequiredIndex = new HashMap<>();
+    private long highestApplied;
+    long leaderChanges;
+    long readsConfirmed;
+
+    /** A node (re)started: its volatile history starts over from what its disk holds. */
+    void onStart(SimNode n) {
+        lastCommit.put(n.id, n.core.commitIndex());
+        lastApplied.put(n.id, n.core.appliedIndex());
+        fencesPerNode.put(n.id, new HashMap<>());
+    }
+
+    /** Log Matching, incrementally: every entry of a given (index, term) has the same data and predecessor term. */
+    void onEntriesToPersist(SimNode n, List<Entry> toPersist) {
+        if (toPersist.isEmpty()) {
+            return;
+        }
+        long prevTerm = n.core.termAt(toPersist.getFirst().index() - 1);
+        for (Entry e : toPersist) {
+            Fixed fixed = new Fixed(prevTerm, e.data());
+            Fixed earlier = entries.putIfAbsent(new EntryId(e.index(), e.term()), fixed);
+            if (earlier != null && (earlier.prevTerm != prevTerm || !Arrays.equals(earlier.data, e.data()))) {
+                fail("Log Matching: entry " + e.index() + "/" + e.term() + " on " + n.id + " differs from another copy");
+            }
+            prevTerm = e.term();
+        }
+    }
+
+    void onSnapshotRestore(SimNode n, long snapshotIndex) {
+        lastApplied.put(n.id, snapshotIndex);
+    }
+
+    /** State Machine Safety: every node applies the same entry at an index, in index order. */
+    void onApply(SimNode n, Entry e) {
+        long expected = lastApplied.get(n.id) + 1;
+        if (e.index() != expected) {
+            fail(n.id + " applied index " + e.index() + " but expected " + expected);
+        }
+        lastApplied.put(n.id, e.index());
+        Committed c = applied.get(e.index());
+        if (c == null) {
+            applied.put(e.index(), new Committed(e.term(), e.data(), n.core.term()));
+        } else if (c.term != e.term() || !Arrays.equals(c.data, e.data())) {
+            fail("State Machine Safety: " + n.id + " applied " + e.index() + "/" + e.term() + " where another node applied term " + c.term);
+        } else {
+            c.seenAtTerm = Math.min(c.seenAtTerm, n.core.term());
+        }
+        highestApplied = Math.max(highestApplied, e.index());
+    }
+
+    /** Lock invariants on the node's state, and fences that only grow per key. */
+    void onLocksApplied(SimNode n) {
+        LockInvariants.check(n.locks);
+        Map<String, LastFence> last = fencesPerNode.get(n.id);
+        for (LockGrant g : n.locks.takeRecentGrants()) {
+            LastFence prev = last.get(g.key());
+            boolean sharedTogether = prev != null && prev.fence == g.fence() && prev.mode == LockMode.S && g.mode() == LockMode.S;
+            if (prev != null && g.fence() <= prev.fence && !sharedTogether) {
+                fail("fence went from " + prev.fence + " to " + g.fence() + " on key " + g.key() + " at " + n.id);
+            }
+            last.put(g.key(), new LastFence(g.fence(), g.mode()));
+            LockMode other = grantByKeyFenceClient.putIfAbsent(g.key() + "|" + g.fence() + "|" + g.clientId(), g.mode());
+            if (other != null && other != g.mode()) {
+                fail("grant of " + g.key() + " fence " + g.fence() + " to " + g.clientId() + " differs between nodes");
+            }
+        }
+    }
+
+    void onReadIssued(long requestId) {
+        readRequiredIndex.put(requestId, highestApplied);
+    }
+
+    /** Linearizable reads: the read index covers every entry any node applied before the read began. */
+    void onReadState(SimNode n, ReadState rs) {
+        Long required = readRequiredIndex.remove(rs.requestId());
+        if (required == null) {
+            fail("unknown read " + rs.requestId() + " confirmed on " + n.id);
+        }
+        if (rs.index() < required) {
+            fail("stale read on " + n.id + ": read index " + rs.index() + " but " + required + " was applied before the read began");
+        }
+        readsConfirmed++;
+    }
+
+    void onReadDropped(long requestId) {
+        readRequiredIndex.remove(requestId);
+    }
+
+    /** Checks that hold at every instant; called after every simulation step. */
+    void afterStep(List<SimNode> nodes) {
+        for (SimNode n : nodes) {
+            if (!n.up()) {
+                continue;
+            }
+            RaftCore core = n.core;
+            long commit = core.commitIndex();
+            if (commit < lastCommit.get(n.id)) {
+                fail(n.id + " commit index went back from " + lastCommit.get(n.id) + " to " + commit);
+            }
+            lastCommit.put(n.id, commit);
+            if (commit > core.lastIndex()) {
+                fail(n.id + " commit " + commit + " beyond its last index " + core.lastIndex());
+            }
+            if (core.role() == Role.LEADER) {
+                String earlier = leaderOfTerm.putIfAbsent(core.term(), n.id);
+                if (earlier == null) {
+                    leaderChanges++;
+                    checkLeaderCompleteness(n);
+                } else if (!earlier.equals(n.id)) {
+                    fail("Election Safety: " + earlier + " and " + n.id + " both led term " + core.term());
+                }
+            }
+        }
+    }
+
+    /** Every entry applied anywhere while at a lower term is in a new leader's log. */
+    private void checkLeaderCompleteness(SimNode leader) {
+        RaftCore core = leader.core;
+        for (Map.Entry<Long, Committed> e : applied.entrySet()) {
+            long index = e.getKey();
+            Committed c = e.getValue();
+            if (c.seenAtTerm >= core.term() || index < core.firstIndex()) {
+                continue; // not known committed before this term, or covered by the leader's snapshot
+            }
+            if (core.termAt(index) != c.term) {
+                fail("Leader Completeness: " + leader.id + " leads term " + core.term() + " without committed entry "
+                        + index + "/" + c.term + " (has term " + core.termAt(index) + ")");
+            }
+        }
+    }
+
+    /** Log Matching by direct comparison of the in-memory logs of every pair of running nodes. */
+    void checkLogsPairwise(List<SimNode> nodes) {
+        for (int i = 0; i < nodes.size(); i++) {
+            for (int j = i + 1; j < nodes.size(); j++) {
+                if (nodes.get(i).up() && nodes.get(j).up()) {
+                    comparePair(nodes.get(i), nodes.get(j));
+                }
+            }
+        }
+    }
+
+    private void comparePair(SimNode a, SimNode b) {
+        long from = Math.max(a.core.firstIndex(), b.core.firstIndex());
+        long to = Math.min(a.core.lastIndex(), b.core.lastIndex());
+        boolean mustMatch = false;
+        for (long index = to; index >= from; index--) {
+            Entry x = a.core.entryAt(index);
+            Entry y = b.core.entryAt(index);
+            if (x.term() == y.term()) {
+                mustMatch = true;
+                if (!Arrays.equals(x.data(), y.data())) {
+                    fail("Log Matching: " + a.id + " and " + b.id + " differ in data at " + index + "/" + x.term());
+                }
+            } else if (mustMatch) {
+                fail("Log Matching: " + a.id + " and " + b.id + " share a later entry but differ at " + index);
+            }
+        }
+    }
+
+    private static void fail(String message) {
+        throw new AssertionError(message);
+    }
+}

@@ -1,0 +1,64 @@
+package dev.dsync.sim;
+
+import dev.dsync.lock.LockStateMachine;
+import dev.dsync.raft.PersistentState;
+import dev.dsync.raft.RaftConfig;
+import dev.dsync.raft.RaftCore;
+import dev.dsync.raft.Snapshot;
+import dev.dsync.statemachine.SessionStateMachine;
+import java.util.function.IntUnaryOperator;
+
+/**
+ * One simulated server: a disk that survives crashes, and, while up, a {@link RaftCore} and the
+ * real replicated state machine (client sessions around the lock service), both rebuilt from the
+ * disk on restart exactly as the node shell does.
+ */
+final class SimNode {
+    final String id;
+    final SimDisk disk = new SimDisk();
+    /** This node's clock runs this far ahead of (or behind) simulated time. */
+    final long clockOffsetMs;
+    RaftCore core;
+    SessionStateMachine machine;
+    LockStateMachine locks;
+    /** Bumped on every start, so checks can tell one lifetime from the next. */
+    int incarnation;
+    long lastSnapshotIndex;
+    /** The leader's last lease-expiry proposal, as in the node shell: one at a time. */
+    long dutyInFlightIndex = -1;
+
+    SimNode(String id, long clockOffsetMs) {
+        this.id = id;
+        this.clockOffsetMs = clockOffsetMs;
+    }
+
+    boolean up() {
+        return core != null;
+    }
+
+    void start(RaftConfig config, IntUnaryOperator random) {
+        PersistentState restored = disk.load();
+        locks = new LockStateMachine();
+        machine = new SessionStateMachine(locks);
+        Snapshot snapshot = restored.snapshot();
+        lastSnapshotIndex = 0;
+        if (snapshot != null) {
+            machine.restore(snapshot.data());
+            lastSnapshotIndex = snapshot.index();
+        }
+        core = new RaftCore(config, random, restored);
+        dutyInFlightIndex = -1;
+        incarnation++;
+    }
+
+    /** Everything not on disk is gone. */
+    void crash() {
+        core = null;
+        machine = null;
+        locks = null;
+    }
+
+    long clock(long simNowMs) {
+        return simNowMs + clockOffsetMs;
+    }
+}

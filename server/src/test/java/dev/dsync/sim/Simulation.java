@@ -1,0 +1,326 @@
+package dev.dsync.sim;
+
+import dev.dsync.raft.Entry;
+import dev.dsync.raft.Message;
+import dev.dsync.raft.RaftConfig;
+import dev.dsync.raft.RaftCore;
+import dev.dsync.raft.ReadState;
+import dev.dsync.raft.Ready;
+import dev.dsync.raft.Role;
+import dev.dsync.raft.Snapshot;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.PriorityQueue;
+import java.util.Random;
+
+/**
+ * One deterministic run of a simulated cluster: real {@link RaftCore}s and real lock state
+ * machines over a simulated network, disks and clock, all driven by one {@link Random} seeded from
+ * the run's seed. Nothing here reads a real clock or a global random source, iterates an
+ * identity-ordered collection, or uses threads, so a seed replays the same run exactly.
+ *
+ * <p>A run has a fault phase (crashes, partitions, lossy links, leadership transfers, client load)
+ * and then a liveness phase: everything heals, and a leader must commit a new entry in bounded time.
+ * Safety is checked after every event by {@link SafetyChecker}.
+ */
+final class Simulation {
+    static final int TICK_MS = 10;
+
+    /** What a finished run reports. */
+    record Result(long traceHash, long events, long committed, long leaderChanges, long crashes, long reads) {}
+
+    private record Event(long time, long seq, Runnable action) {}
+
+    final long seed;
+    final Random random;
+    final List<SimNode> nodes = new ArrayList<>();
+    final SimNetwork network;
+    final SafetyChecker checker = new SafetyChecker();
+    final TraceHash trace = new TraceHash();
+    private final PriorityQueue<Event> queue =
+            new PriorityQueue<>(Comparator.comparingLong(Event::time).thenComparingLong(Event::seq));
+    private final List<String> ids = new ArrayList<>();
+    private final boolean verbose;
+    private final long faultPhaseMs;
+    private final int electionTicks;
+    private final int heartbeatTicks;
+    private final int maxEntriesPerAppend;
+    private final int maxInflight;
+    private final boolean preVote;
+    private final boolean checkQuorum;
+    final int snapshotEvery;
+    private final int crashInReadyPermille;
+    /** Per mille of new leaders that the nemesis cuts down soon after they win (Figure 8 hunting). */
+    private final int leaderChurnPermille;
+    private long leadersSeen;
+    private final Workload workload;
+    final Faults faults;
+    long now;
+    private long seq;
+    private long events;
+    boolean faultPhase = true;
+    long crashes;
+
+    Simulation(long seed, boolean verbose) {
+        this.seed = seed;
+        this.random = new Random(seed);
+        this.verbose = verbose;
+        this.network = new SimNetwork(random);
+        int size = random.nextInt(5) == 0 ? 5 : 3;
+        for (int i = 0; i < size; i++) {
+            String id = "n" + (i + 1);
+            ids.add(id);
+            nodes.add(new SimNode(id, random.nextInt(41) - 20));
+        }
+        faultPhaseMs = 10_000 + random.nextInt(6000);
+        electionTicks = 10;
+        heartbeatTicks = 1 + random.nextInt(3);
+        maxEntriesPerAppend = random.nextBoolean() ? 1 : 1 + random.nextInt(8);
+        maxInflight = 1 + random.nextInt(4);
+        preVote = random.nextInt(4) != 0;
+        checkQuorum = random.nextInt(4) != 0;
+        snapshotEvery = 5 + random.nextInt(40);
+        crashInReadyPermille = random.nextInt(4);
+        leaderChurnPermille = random.nextBoolean() ? 0 : 200 + random.nextInt(600);
+        network.maxDelayMs = 2 + random.nextInt(25);
+        network.dropPermille = random.nextInt(3) == 0 ? 0 : random.nextInt(80);
+        network.duplicatePermille = random.nextInt(30);
+        workload = new Workload(this);
+        faults = new Faults(this);
+        log("config: nodes=" + size + " hb=" + heartbeatTicks + " maxEntries=" + maxEntriesPerAppend + " inflight=" + maxInflight
+                + " churn=" + leaderChurnPermille + "‰ preVote=" + preVote + " checkQuorum=" + checkQuorum + " snapshotEvery=" + snapshotEvery
+                + " delay<=" + network.maxDelayMs + " drop=" + network.dropPermille + "‰ dup=" + network.duplicatePermille + "‰");
+    }
+
+    Result run() {
+        for (SimNode n : nodes) {
+            start(n);
+            long period = TICK_MS + random.nextInt(3) - 1; // clocks drift a little apart
+            schedule(random.nextInt(TICK_MS), new Runnable() {
+                @Override
+                public void run() {
+                    tick(n);
+                    schedule(period, this);
+                }
+            });
+        }
+        workload.begin();
+        faults.begin();
+        runUntil(faultPhaseMs);
+
+        faultPhase = false;
+        log("heal everything");
+        network.healAll();
+        network.dropPermille = 0;
+        network.duplicatePermille = 0;
+        for (SimNode n : nodes) {
+            if (!n.up()) {
+                start(n);
+            }
+        }
+        long deadline = now + 60L * electionTicks * TICK_MS;
+        while (!workload.livenessMet() && now < deadline) {
+            runUntil(now + TICK_MS);
+            workload.livenessProbe();
+        }
+        if (!workload.livenessMet()) {
+            throw new AssertionError("liveness: no new entry committed within " + (60 * electionTicks) + " ticks after healing");
+        }
+        checker.checkLogsPairwise(nodes);
+        return new Result(trace.value(), events, workload.committed, checker.leaderChanges, crashes, checker.readsConfirmed);
+    }
+
+    private void runUntil(long until) {
+        while (!queue.isEmpty() && queue.peek().time() <= until) {
+            Event e = queue.poll();
+            now = e.time();
+            e.action().run();
+            events++;
+            checker.afterStep(nodes);
+            if (checker.leaderChanges > leadersSeen) {
+                leadersSeen = checker.leaderChanges;
+                if (faultPhase && random.nextInt(1000) < leaderChurnPermille) {
+                    faults.cutDownSoon(leader());
+                }
+            }
+            if (events % 64 == 0) {
+                checker.checkLogsPairwise(nodes);
+            }
+        }
+        now = Math.max(now, until);
+    }
+
+    void schedule(long delayMs, Runnable action) {
+        queue.add(new Event(now + delayMs, seq++, action));
+    }
+
+    // ---- node life cycle ---------------------------------------------------------------------------
+
+    void start(SimNode n) {
+        RaftConfig config = new RaftConfig(n.id, ids, electionTicks, heartbeatTicks, maxEntriesPerAppend, maxInflight,
+                preVote, checkQuorum);
+        n.start(config, random::nextInt);
+        checker.onStart(n);
+        trace.add("start " + n.id);
+        log(n.id + " starts: term " + n.core.term() + " log " + n.core.firstIndex() + ".." + n.core.lastIndex()
+                + " commit " + n.core.commitIndex());
+        drain(n);
+    }
+
+    /** Crashes {@code n}; it restarts from its disk a little later (or when everything heals). */
+    void crash(SimNode n, String when) {
+        crashes++;
+        trace.add("crash " + n.id);
+        log(n.id + " crashes " + when);
+        n.crash();
+        int incarnation = n.incarnation;
+        schedule(20 + random.nextInt(800), () -> {
+            if (!n.up() && n.incarnation == incarnation) {
+                start(n);
+            }
+        });
+    }
+
+    private void tick(SimNode n) {
+        if (!n.up()) {
+            return;
+        }
+        n.core.tick();
+        workload.onTick(n);
+        drain(n);
+    }
+
+    private void deliver(Message m) {
+        SimNode to = node(m.to());
+        if (!to.up() || network.isCut(m.from(), m.to())) {
+            return;
+        }
+        traceMessage(m);
+        if (verbose) {
+            log("  " + describe(m));
+        }
+        to.core.step(m);
+        drain(to);
+    }
+
+    SimNode node(String id) {
+        return nodes.get(ids.indexOf(id));
+    }
+
+    /** Carries out every pending Ready as the node shell does: fsync, send, apply, advance. */
+    void drain(SimNode n) {
+        while (n.up() && n.core.hasReady()) {
+            Ready r = n.core.ready();
+            checker.onEntriesToPersist(n, r.entries());
+            if (faultPhase && random.nextInt(1000) < crashInReadyPermille) {
+                crash(n, "before its fsync");
+                return;
+            }
+            n.disk.persist(r);
+            if (faultPhase && random.nextInt(1000) < crashInReadyPermille) {
+                crash(n, "after its fsync, before sending");
+                return;
+            }
+            for (Message m : r.messages()) {
+                for (long delay : network.delaysFor(m)) {
+                    schedule(delay, () -> deliver(m));
+                }
+            }
+            if (r.snapshot() != null) {
+                n.machine.restore(r.snapshot().data());
+                n.lastSnapshotIndex = r.snapshot().index();
+                checker.onSnapshotRestore(n, r.snapshot().index());
+                trace.add(n.id + " restored " + r.snapshot().index());
+                log(n.id + " installs snapshot " + r.snapshot().index() + "/" + r.snapshot().term());
+            }
+            for (Entry e : r.committed()) {
+                checker.onApply(n, e);
+                n.machine.apply(e);
+                workload.onApplied(n, e);
+                trace.add(e.index());
+                trace.add(e.term());
+                trace.add(e.data());
+            }
+            if (!r.committed().isEmpty() || r.snapshot() != null) {
+                checker.onLocksApplied(n);
+            }
+            for (ReadState rs : r.readStates()) {
+                checker.onReadState(n, rs);
+            }
+            r.droppedReads().forEach(checker::onReadDropped);
+            n.core.advance(r);
+            maybeCompact(n);
+        }
+    }
+
+    private void maybeCompact(SimNode n) {
+        long applied = n.machine.lastApplied();
+        if (applied - n.lastSnapshotIndex < snapshotEvery) {
+            return;
+        }
+        Snapshot s = n.core.compact(applied, n.machine.snapshot());
+        n.disk.saveCompaction(s);
+        n.lastSnapshotIndex = s.index();
+        trace.add(n.id + " compacted " + s.index());
+    }
+
+    /** The leader of the highest term among running nodes, if any. */
+    SimNode leader() {
+        SimNode best = null;
+        for (SimNode n : nodes) {
+            if (n.up() && n.core.role() == Role.LEADER && (best == null || n.core.term() > best.core.term())) {
+                best = n;
+            }
+        }
+        return best;
+    }
+
+    List<SimNode> upNodes() {
+        return nodes.stream().filter(SimNode::up).toList();
+    }
+
+    // ---- tracing -----------------------------------------------------------------------------------
+
+    private void traceMessage(Message m) {
+        trace.add(now);
+        trace.add(m.getClass().getSimpleName());
+        trace.add(m.from());
+        trace.add(m.to());
+        trace.add(m.term());
+        switch (m) {
+            case Message.AppendRequest a -> {
+                trace.add(a.prevLogIndex());
+                trace.add(a.entries().size());
+                trace.add(a.leaderCommit());
+            }
+            case Message.AppendResponse a -> {
+                trace.add(a.success() ? a.matchIndex() : -a.rejectHint());
+            }
+            case Message.VoteResponse v -> trace.add(v.granted() ? 1 : 0);
+            default -> { }
+        }
+    }
+
+    static String describe(Message m) {
+        String head = m.getClass().getSimpleName() + " " + m.from() + "->" + m.to() + " t" + m.term();
+        return switch (m) {
+            case Message.VoteRequest v -> head + (v.preVote() ? " pre" : "") + (v.leadershipTransfer() ? " transfer" : "")
+                    + " last=" + v.lastLogIndex() + "/" + v.lastLogTerm();
+            case Message.VoteResponse v -> head + (v.preVote() ? " pre" : "") + (v.granted() ? " granted" : " rejected");
+            case Message.AppendRequest a -> head + " prev=" + a.prevLogIndex() + "/" + a.prevLogTerm() + " n=" + a.entries().size()
+                    + " commit=" + a.leaderCommit() + " ctx=" + a.readContext();
+            case Message.AppendResponse a -> head + (a.success() ? " ok match=" + a.matchIndex()
+                    : " reject at=" + a.matchIndex() + " hint=" + a.rejectHint());
+            case Message.SnapshotRequest s -> head + " snap=" + s.snapshot().index() + "/" + s.snapshot().term();
+            case Message.SnapshotResponse s -> head + " match=" + s.matchIndex();
+            case Message.TimeoutNow t -> head;
+        };
+    }
+
+    void log(String line) {
+        if (verbose) {
+            System.out.println("[" + now + "ms] " + line);
+        }
+    }
+}
