@@ -3,7 +3,7 @@ package dev.dsync.node;
 import dev.dsync.http.ApiException;
 import dev.dsync.http.Router;
 import dev.dsync.raft.Entry;
-import dev.dsync.raft.HardState;
+import dev.dsync.raft.DurabilityPolicy;
 import dev.dsync.raft.Message;
 import dev.dsync.raft.RaftCore;
 import dev.dsync.raft.ReadState;
@@ -54,9 +54,7 @@ public final class RaftLoop implements Replica, AutoCloseable {
     private final Map<Long, CompletableFuture<Void>> reads = new HashMap<>();
     private final TreeMap<Long, List<CompletableFuture<Void>>> appliedWaiters = new TreeMap<>();
     private long nextReadId = 1;
-    private HardState persistedHardState;
-    /** A commit-only hard state change not yet written (see {@link #persist}). */
-    private HardState pendingHardState;
+    private final DurabilityPolicy durability;
     private long lastSnapshotIndex;
     private long dutyInFlightIndex = -1;
     private long nextDutyAtMs;
@@ -76,7 +74,7 @@ public final class RaftLoop implements Replica, AutoCloseable {
         this.tickNanos = TimeUnit.MILLISECONDS.toNanos(tickMs);
         this.snapshotEvery = snapshotEvery;
         this.lastSnapshotIndex = machine.lastApplied();
-        this.persistedHardState = store.recovered().hardState();
+        this.durability = new DurabilityPolicy(store.recovered().hardState());
         publishStatus();
         this.thread = Thread.ofPlatform().name("raft-loop").unstarted(this::run);
     }
@@ -233,19 +231,10 @@ public final class RaftLoop implements Replica, AutoCloseable {
     private void processReadies() {
         while (core.hasReady()) {
             Ready ready = core.ready();
-            // A leader's appends do not depend on its own disk write (Raft §10.2.1): send them
-            // first so the followers' fsyncs overlap ours. Votes and acknowledgements wait.
-            for (Message m : ready.messages()) {
-                if (isLeaderReplication(m)) {
-                    transport.send(m);
-                }
-            }
-            persist(ready);
-            for (Message m : ready.messages()) {
-                if (!isLeaderReplication(m)) {
-                    transport.send(m);
-                }
-            }
+            DurabilityPolicy.Plan plan = durability.plan(ready);
+            plan.early().forEach(transport::send);
+            persist(plan);
+            plan.late().forEach(transport::send);
             if (ready.snapshot() != null) {
                 restore(ready.snapshot());
             }
@@ -274,39 +263,25 @@ public final class RaftLoop implements Replica, AutoCloseable {
         }
     }
 
-    private static boolean isLeaderReplication(Message m) {
-        return m instanceof Message.AppendRequest || m instanceof Message.SnapshotRequest;
-    }
-
-    /**
-     * Term and vote must be durable before any message that depends on them; the commit index need
-     * not be (Raft recovers it from the leader), so a change of commit alone costs no fsync: it is
-     * written with the next batch that must be synced anyway.
-     */
-    private void persist(Ready ready) {
+    /** One fsync for the plan's snapshot, entries and hard state (see {@link DurabilityPolicy}). */
+    private void persist(DurabilityPolicy.Plan plan) {
+        if (!plan.write()) {
+            return;
+        }
         try {
-            if (ready.snapshot() != null) {
-                store.saveSnapshot(ready.snapshot());
+            if (plan.snapshot() != null) {
+                store.saveSnapshot(plan.snapshot());
             }
-            HardState hardState = ready.hardState();
-            boolean termOrVoteChanged = hardState != null && (hardState.term() != persistedHardState.term()
-                    || !java.util.Objects.equals(hardState.votedFor(), persistedHardState.votedFor()));
-            if (termOrVoteChanged || !ready.entries().isEmpty()) {
-                HardState toSave = hardState != null ? hardState : pendingHardState;
-                store.save(toSave, ready.entries());
-                if (toSave != null) {
-                    persistedHardState = toSave;
-                }
-                pendingHardState = null;
-                if (!ready.entries().isEmpty()) {
-                    metrics.appendBatch(ready.entries().size());
-                }
-            } else if (hardState != null) {
-                pendingHardState = hardState;
+            if (plan.hardState() != null || !plan.entries().isEmpty()) {
+                store.save(plan.hardState(), plan.entries());
+            }
+            if (!plan.entries().isEmpty()) {
+                metrics.appendBatch(plan.entries().size());
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot persist raft state", e);
         }
+        durability.written(plan);
     }
 
     private void restore(Snapshot snapshot) {

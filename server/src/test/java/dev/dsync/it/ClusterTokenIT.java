@@ -15,10 +15,10 @@ class ClusterTokenIT {
             cluster.startAll();
             String leader = cluster.awaitLeader(Duration.ofSeconds(20));
             int port = cluster.port(leader);
-            TestClient.Response forged = cluster.client.post(port, "/raft/append_entries",
+            TestClient.Response forged = cluster.client.postRetrying503(port, "/raft/append_entries",
                     "{\"type\":\"AppendRequest\",\"message\":{}}");
             assertEquals(401, forged.status(), forged.raw());
-            TestClient.Response granted = cluster.client.post(cluster.port(cluster.anyFollower(leader)), "/lock/acquire",
+            TestClient.Response granted = cluster.client.postRetrying503(cluster.port(cluster.anyFollower(leader)), "/lock/acquire",
                     "{\"key\":\"t\",\"mode\":\"X\",\"client_id\":\"c\"}");
             assertEquals(200, granted.status(), granted.raw());
         }

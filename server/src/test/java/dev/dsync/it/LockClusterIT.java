@@ -53,14 +53,14 @@ class LockClusterIT {
     void followerForwardsWritesAndReadsToTheLeader() throws Exception {
         String leader = cluster.awaitLeader(Duration.ofSeconds(10));
         int follower = cluster.port(cluster.anyFollower(leader));
-        TestClient.Response granted = client.post(follower, "/lock/acquire", acquire("fwd", "X", "c-fwd"));
+        TestClient.Response granted = client.postRetrying503(follower, "/lock/acquire", acquire("fwd", "X", "c-fwd"));
         assertEquals(200, granted.status(), granted.raw());
         assertTrue(granted.body().path("granted").asBoolean());
         assertEquals(leader, granted.leaderHeader());
         TestClient.Response status = client.get(follower, "/lock/status?key=fwd");
         assertEquals(200, status.status(), status.raw());
         assertEquals("c-fwd", status.body().path("holders").path(0).path("client_id").asText());
-        assertEquals(200, client.post(follower, "/lock/release", "{\"key\":\"fwd\",\"client_id\":\"c-fwd\"}").status());
+        assertEquals(200, client.postRetrying503(follower, "/lock/release", "{\"key\":\"fwd\",\"client_id\":\"c-fwd\"}").status());
     }
 
     @Test
@@ -74,15 +74,15 @@ class LockClusterIT {
         cases.put("{\"key\":\"bad\",\"mode\":\"X\",\"client_id\":\"c\",\"ttl_ms\":\"soon\"}", 400);
         cases.put("{\"key\":\"bad\",\"mode\":\"X\",\"client_id\":\"c\",\"wait_ms\":-1}", 400);
         for (var c : cases.entrySet()) {
-            TestClient.Response r = client.post(port, "/lock/acquire", c.getKey());
+            TestClient.Response r = client.postRetrying503(port, "/lock/acquire", c.getKey());
             assertEquals(c.getValue(), r.status(), c.getKey() + " -> " + r.raw());
             assertTrue(r.body().path("error").asText().length() > 5, r.raw());
         }
-        assertTrue(client.post(port, "/lock/acquire", "{\"mode\":\"X\",\"client_id\":\"c\"}").body().path("error").asText().contains("key"));
+        assertTrue(client.postRetrying503(port, "/lock/acquire", "{\"mode\":\"X\",\"client_id\":\"c\"}").body().path("error").asText().contains("key"));
         assertEquals(413, client.post(port, "/lock/acquire", new byte[(1 << 20) + 10]).status());
         assertEquals(405, client.get(port, "/lock/acquire").status());
-        assertEquals(404, client.post(port, "/lock/nothing", "{}").status());
-        assertEquals(404, client.post(port, "/lock/release", "{\"key\":\"bad\",\"client_id\":\"c\"}").status());
+        assertEquals(404, client.postRetrying503(port, "/lock/nothing", "{}").status());
+        assertEquals(404, client.postRetrying503(port, "/lock/release", "{\"key\":\"bad\",\"client_id\":\"c\"}").status());
         JsonNode status = client.get(port, "/lock/status?key=bad").body();
         assertEquals(0, status.path("holders").size(), status.toString());
         assertEquals(0, status.path("waiters").size(), status.toString());
@@ -92,10 +92,10 @@ class LockClusterIT {
     void aRetriedRequestIdIsAppliedOnceAndGetsTheFirstAnswer() throws Exception {
         int port = cluster.port(cluster.awaitLeader(Duration.ofSeconds(10)));
         String first = "{\"key\":\"idem\",\"mode\":\"X\",\"client_id\":\"c-idem\",\"request_id\":\"r1\"}";
-        TestClient.Response granted = client.post(port, "/lock/acquire", first);
+        TestClient.Response granted = client.postRetrying503(port, "/lock/acquire", first);
         assertEquals(200, granted.status(), granted.raw());
-        assertEquals(200, client.post(port, "/lock/release", "{\"key\":\"idem\",\"client_id\":\"c-idem\",\"request_id\":\"r2\"}").status());
-        TestClient.Response retried = client.post(port, "/lock/acquire", first);
+        assertEquals(200, client.postRetrying503(port, "/lock/release", "{\"key\":\"idem\",\"client_id\":\"c-idem\",\"request_id\":\"r2\"}").status());
+        TestClient.Response retried = client.postRetrying503(port, "/lock/acquire", first);
         assertEquals(granted.body(), retried.body());
         assertEquals(0, client.get(port, "/lock/status?key=idem").body().path("holders").size());
     }
@@ -103,21 +103,21 @@ class LockClusterIT {
     @Test
     void aBlockingAcquireIsGrantedWhenTheHolderReleases() throws Exception {
         int port = cluster.port(cluster.awaitLeader(Duration.ofSeconds(10)));
-        assertEquals(200, client.post(port, "/lock/acquire", acquire("block", "X", "holder")).status());
+        assertEquals(200, client.postRetrying503(port, "/lock/acquire", acquire("block", "X", "holder")).status());
         Thread releaser = Thread.ofVirtual().start(() -> {
             try {
                 Thread.sleep(300);
-                client.post(port, "/lock/release", "{\"key\":\"block\",\"client_id\":\"holder\"}");
+                client.postRetrying503(port, "/lock/release", "{\"key\":\"block\",\"client_id\":\"holder\"}");
             } catch (Exception e) {
                 throw new RuntimeException(e);
             }
         });
-        TestClient.Response waited = client.post(port, "/lock/acquire",
+        TestClient.Response waited = client.postRetrying503(port, "/lock/acquire",
                 "{\"key\":\"block\",\"mode\":\"S\",\"client_id\":\"waiter\",\"wait_ms\":5000}");
         releaser.join();
         assertEquals(200, waited.status(), waited.raw());
         assertEquals("S", waited.body().path("mode").asText());
-        TestClient.Response refused = client.post(port, "/lock/acquire",
+        TestClient.Response refused = client.postRetrying503(port, "/lock/acquire",
                 "{\"key\":\"block\",\"mode\":\"X\",\"client_id\":\"late\",\"wait_ms\":200}");
         assertEquals(409, refused.status(), refused.raw());
         assertEquals(1, client.get(port, "/lock/status?key=block").body().path("holders").size());
@@ -126,7 +126,7 @@ class LockClusterIT {
     @Test
     void metricsExposeRaftHttpAndLockFamilies() throws Exception {
         int port = cluster.port(cluster.awaitLeader(Duration.ofSeconds(10)));
-        client.post(port, "/lock/acquire", acquire("m", "S", "c-m"));
+        client.postRetrying503(port, "/lock/acquire", acquire("m", "S", "c-m"));
         String text = client.get(port, "/metrics").raw();
         for (String family : Stream.of("raft_term", "raft_role", "raft_commit_index", "raft_applied_index",
                 "raft_leader_changes_total", "raft_append_batch_size_bucket", "raft_fsync_seconds_bucket",
@@ -143,8 +143,8 @@ class LockClusterIT {
         cluster.kill(follower);
         int port = cluster.port(leader);
         for (int i = 0; i < 120; i++) {
-            assertEquals(200, client.post(port, "/lock/acquire", acquire("catch-" + (i % 7), "X", "cu-" + i)).status());
-            assertEquals(200, client.post(port, "/lock/release", "{\"key\":\"catch-" + (i % 7) + "\",\"client_id\":\"cu-" + i + "\"}").status());
+            assertEquals(200, client.postRetrying503(port, "/lock/acquire", acquire("catch-" + (i % 7), "X", "cu-" + i)).status());
+            assertEquals(200, client.postRetrying503(port, "/lock/release", "{\"key\":\"catch-" + (i % 7) + "\",\"client_id\":\"cu-" + i + "\"}").status());
         }
         long target = cluster.health(leader).orElseThrow().path("commit_index").asLong();
         cluster.start(follower);

@@ -30,7 +30,7 @@ class LockFailoverIT {
     private Map<String, Long> acquireMany(int port, int n) throws Exception {
         Map<String, Long> fences = new LinkedHashMap<>();
         for (int i = 0; i < n; i++) {
-            TestClient.Response r = cluster.client.post(port, "/lock/acquire",
+            TestClient.Response r = cluster.client.postRetrying503(port, "/lock/acquire",
                     "{\"key\":\"k" + i + "\",\"mode\":\"X\",\"client_id\":\"owner-" + i + "\"}");
             assertEquals(200, r.status(), r.raw());
             fences.put("k" + i, r.body().path("fence").asLong());
@@ -57,7 +57,7 @@ class LockFailoverIT {
         int survivor = cluster.port(cluster.anyFollower(oldLeader));
         TestClient.Response first;
         do {
-            first = cluster.client.post(survivor, "/lock/acquire", "{\"key\":\"after\",\"mode\":\"X\",\"client_id\":\"new\"}");
+            first = cluster.client.postRetrying503(survivor, "/lock/acquire", "{\"key\":\"after\",\"mode\":\"X\",\"client_id\":\"new\"}");
         } while (first.status() != 200 && System.nanoTime() - killedAt < Duration.ofSeconds(20).toNanos());
         assertEquals(200, first.status(), first.raw());
         System.out.printf("failover: first acknowledged write %d ms after kill -9 of the leader%n",

@@ -31,6 +31,27 @@ public final class TestClient {
                 .POST(HttpRequest.BodyPublishers.ofString(json)));
     }
 
+    /**
+     * Posts, retrying for up to five seconds while the cluster answers 503 (no leader yet, or
+     * leadership moved before the request committed: it certainly did not happen), as a real
+     * client does.
+     */
+    public Response postRetrying503(int port, String path, String json) throws IOException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (true) {
+            Response r = post(port, path, json);
+            if (r.status() != 503 || System.nanoTime() > deadline) {
+                return r;
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted", e);
+            }
+        }
+    }
+
     public Response post(int port, String path, byte[] body) throws IOException {
         return send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body)));
