@@ -27,8 +27,13 @@ final class Summaries {
             s.append(", ").append(unknown).append(" unknown");
         }
         keys.stream().filter(k -> k.verdict() != Verdict.VALID).findFirst()
-                .ifPresent(k -> s.append("; key ").append(k.key()).append(": ").append(k.reason()));
+                .ifPresent(k -> s.append("; key ").append(keyName(k.key())).append(": ").append(k.reason()));
         return s.toString();
+    }
+
+    /** Display name of a key; operations without a key are grouped under null. */
+    static String keyName(String key) {
+        return key == null ? "(no key)" : key;
     }
 
     static Map<String, Object> counts(History h) {

@@ -120,11 +120,15 @@ public final class HistoryGenerator {
                     ticks.add(new Tick(now + r.nextLong(MS / 2), seq[0]++, Kind.INVOKE, t.slot));
                 }
                 case NEMESIS -> {
+                    if (invoked >= c.operations() && !partitioned) {
+                        continue; // the workload is over: end healed, without stretching the history
+                    }
                     String f = partitioned ? "heal" : "partition";
                     b.at(now).nemesis(EventType.INFO, f, partitioned ? null : "n1 | n2 n3");
                     partitioned = !partitioned;
-                    if (invoked < c.operations()) {
-                        ticks.add(new Tick(now + 50 * MS + r.nextLong(100 * MS), seq[0]++, Kind.NEMESIS, 0));
+                    if (invoked < c.operations() || partitioned) {
+                        ticks.add(new Tick(now + (partitioned && invoked >= c.operations() ? MS
+                                : 50 * MS + r.nextLong(100 * MS)), seq[0]++, Kind.NEMESIS, 0));
                     }
                 }
             }
