@@ -1,0 +1,216 @@
+package dev.dsync.checker.model;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.dsync.checker.CheckOptions;
+import dev.dsync.checker.history.HistoryFormatException;
+import dev.dsync.checker.history.Operation;
+import dev.dsync.checker.history.Outcome;
+import dev.dsync.checker.linear.KeyProblem;
+import dev.dsync.checker.linear.ProblemBuilder;
+import dev.dsync.checker.linear.SequentialSpec;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+
+/**
+ * A reader-writer lock per key with fencing tokens.
+ *
+ * <p>{@code acquire} takes {@code {"mode":"S"|"X","client":c}}; its ok value carries the fence
+ * ({@code {"fence":n}} or just {@code n}). {@code release} takes {@code {"client":c}}. The client
+ * defaults to the process id. Rules: S is compatible with S, X with nothing; the lock is not
+ * re-entrant; a release is allowed only by a holder; every granted fence is strictly greater
+ * than all fences granted before it in the linearization.
+ *
+ * <p>Lease expiry (when {@link CheckOptions#leaseExpiry()} is on): holders may lose the lock
+ * at any time. This is modelled lazily and deterministically: an acquire that conflicts with
+ * current holders evicts them; an evicted client is no longer a holder, so its later ok
+ * release is a violation. Evicting only when needed is the most permissive choice, so no
+ * verdict depends on when an expiry "really" happened.
+ *
+ * <p>State layout (long): bits 0..19 rank of the last granted fence (0 = none), bit 20 set
+ * when the holders hold X, bits 21..63 one bit per client (at most 43 clients per key).
+ */
+public final class RwLockModel implements Model {
+    static final int MAX_CLIENTS = 43;
+    static final int MAX_FENCES = (1 << 20) - 1;
+    private static final long FENCE_MASK = (1L << 20) - 1;
+    private static final long X_BIT = 1L << 20;
+    private static final byte ACQUIRE_S = 0;
+    private static final byte ACQUIRE_X = 1;
+    private static final byte RELEASE = 2;
+
+    @Override
+    public String name() {
+        return "rw-lock";
+    }
+
+    @Override
+    public KeyProblem compile(String key, List<Operation> ops, CheckOptions options) {
+        Map<String, Integer> clients = new HashMap<>();
+        List<String> clientNames = new ArrayList<>();
+        TreeSet<Long> fences = new TreeSet<>();
+        List<Operation> kept = new ArrayList<>();
+        List<long[]> parsed = new ArrayList<>(); // {kind, client, fence or Long.MIN_VALUE}
+        for (Operation op : ops) {
+            if (op.outcome() == Outcome.FAIL) {
+                continue;
+            }
+            JsonNode v = op.invokeValue();
+            String client = clientOf(op, v);
+            Integer c = clients.get(client);
+            if (c == null) {
+                if (clients.size() == MAX_CLIENTS) {
+                    throw new HistoryFormatException(op.invokeLine(), "rw-lock supports at most " + MAX_CLIENTS
+                            + " distinct clients per key; key " + key + " has more");
+                }
+                c = clients.size();
+                clients.put(client, c);
+                clientNames.add(client);
+            }
+            long kind;
+            long fence = Long.MIN_VALUE;
+            switch (op.f()) {
+                case "acquire" -> {
+                    kind = mode(op, v) == 'X' ? ACQUIRE_X : ACQUIRE_S;
+                    if (op.outcome() == Outcome.OK) {
+                        fence = fenceOf(op);
+                        if (fence != Long.MIN_VALUE) {
+                            fences.add(fence);
+                        }
+                    }
+                }
+                case "release" -> kind = RELEASE;
+                default -> throw new HistoryFormatException(op.invokeLine(),
+                        "model rw-lock has no operation '" + op.f() + "' (expected acquire, release)");
+            }
+            kept.add(op);
+            parsed.add(new long[] {kind, c, fence});
+        }
+        if (fences.size() > MAX_FENCES) {
+            throw new HistoryFormatException(0, "rw-lock supports at most " + MAX_FENCES + " fences per key");
+        }
+        Map<Long, Integer> fenceRank = new HashMap<>();
+        List<Long> fenceByRank = new ArrayList<>();
+        fenceByRank.add(null);
+        for (long f : fences) {
+            fenceRank.put(f, fenceByRank.size());
+            fenceByRank.add(f);
+        }
+        ProblemBuilder b = new ProblemBuilder();
+        int n = kept.size();
+        byte[] kind = new byte[n];
+        int[] client = new int[n];
+        int[] rank = new int[n];
+        for (int j = 0; j < n; j++) {
+            Operation op = kept.get(j);
+            long[] p = parsed.get(j);
+            long ret = op.outcome() == Outcome.OK ? op.completeIndex() : Long.MAX_VALUE;
+            int i = b.add(op, ret, List.of(p[0], p[1]));
+            kind[i] = (byte) p[0];
+            client[i] = (int) p[1];
+            rank[i] = p[2] == Long.MIN_VALUE ? 0 : fenceRank.get(p[2]);
+        }
+        if (options.leaseExpiry()) {
+            b.note("lease expiry allowed: a conflicting acquire may evict holders, whose later ok release is then a violation");
+        }
+        return b.build(key, new Spec(kind, client, rank, options.leaseExpiry(), clientNames, fenceByRank));
+    }
+
+    private static String clientOf(Operation op, JsonNode v) {
+        if (v != null && v.isObject() && v.has("client") && !v.get("client").isNull()) {
+            JsonNode c = v.get("client");
+            return c.isTextual() ? c.textValue() : c.toString();
+        }
+        return Integer.toString(op.process());
+    }
+
+    private static char mode(Operation op, JsonNode v) {
+        JsonNode m = v != null && v.isObject() ? v.get("mode") : null;
+        if (m == null || !m.isTextual() || !(m.textValue().equals("S") || m.textValue().equals("X"))) {
+            throw new HistoryFormatException(op.invokeLine(), "acquire value needs \"mode\": \"S\" or \"X\", found " + v);
+        }
+        return m.textValue().charAt(0);
+    }
+
+    /** The fence of an ok acquire, or Long.MIN_VALUE if it reported none. */
+    private static long fenceOf(Operation op) {
+        JsonNode r = op.resultValue();
+        JsonNode f = r != null && r.isObject() ? r.get("fence") : r;
+        if (f == null || f.isNull()) {
+            return Long.MIN_VALUE;
+        }
+        if (!f.isIntegralNumber() || !f.canConvertToLong()) {
+            throw new HistoryFormatException(op.invokeLine(), "acquire fence must be an integer, found " + f);
+        }
+        return f.longValue();
+    }
+
+    /** Transition function; see the class comment for the state layout. */
+    private record Spec(byte[] kind, int[] client, int[] rank, boolean expiry, List<String> clientNames,
+                        List<Long> fenceByRank) implements SequentialSpec {
+        @Override
+        public long initialState() {
+            return 0;
+        }
+
+        @Override
+        public long step(long state, int op) {
+            long holders = state >>> 21;
+            long me = 1L << client[op];
+            if (kind[op] == RELEASE) {
+                if ((holders & me) == 0) {
+                    return INVALID;
+                }
+                long rest = holders & ~me;
+                return (rest << 21) | (rest == 0 ? 0 : state & X_BIT) | (state & FENCE_MASK);
+            }
+            boolean x = kind[op] == ACQUIRE_X;
+            boolean conflict = (holders & me) != 0 || (holders != 0 && (x || (state & X_BIT) != 0));
+            if (conflict && !expiry) {
+                return INVALID;
+            }
+            long last = state & FENCE_MASK;
+            long fence = last;
+            if (rank[op] != 0) {
+                if (rank[op] <= last) {
+                    return INVALID;
+                }
+                fence = rank[op];
+            }
+            // On conflict (expiry allowed) evict exactly the conflicting holders, never more:
+            // X conflicts with everyone; S with an X holder and with the client's own hold.
+            long kept;
+            if (!conflict) {
+                kept = holders;
+            } else if (x || (state & X_BIT) != 0) {
+                kept = 0;
+            } else {
+                kept = holders & ~me;
+            }
+            return ((kept | me) << 21) | (x ? X_BIT : 0) | fence;
+        }
+
+        @Override
+        public String describeState(long state) {
+            long holders = state >>> 21;
+            StringBuilder s = new StringBuilder();
+            if (holders == 0) {
+                s.append("free");
+            } else {
+                s.append((state & X_BIT) != 0 ? "X held by " : "S held by ");
+                boolean first = true;
+                for (int c = 0; c < MAX_CLIENTS; c++) {
+                    if ((holders & (1L << c)) != 0) {
+                        s.append(first ? "" : ", ").append(clientNames.get(c));
+                        first = false;
+                    }
+                }
+            }
+            long rank = state & FENCE_MASK;
+            s.append("; last fence ").append(rank == 0 ? "none" : String.valueOf(fenceByRank.get((int) rank)));
+            return s.toString();
+        }
+    }
+}

@@ -1,0 +1,41 @@
+package dev.dsync.checker.model;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.dsync.checker.Checker;
+import dev.dsync.checker.Checks;
+import dev.dsync.checker.Result;
+import dev.dsync.checker.Verdict;
+import dev.dsync.checker.gen.GenConfig;
+import dev.dsync.checker.gen.HistoryGenerator;
+import dev.dsync.checker.history.History;
+import dev.dsync.checker.history.Outcome;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** Histories produced by running each model with real concurrency must be judged valid. */
+class GeneratedHistoriesTest {
+
+    @ParameterizedTest
+    @CsvSource({
+        "register,     400, 1, 6, 0.10, 0",
+        "register,     300, 1, 5, 0.10, 3",
+        "cas-register, 500, 1, 8, 0.10, 0",
+        "cas-register, 200, 1, 4, 0.05, 4",
+        "kv,          3000, 20, 10, 0.05, 0",
+        "kv,          1000, 10, 6, 0.05, 5",
+        "rw-lock,      600, 3, 6, 0.05, 0",
+        "fifo-queue,   300, 2, 4, 0.05, 0",
+        "total-queue, 1000, 3, 6, 0.10, 0",
+    })
+    void generatedHistoriesAreValid(String model, int ops, int keys, int procs, double info, int domain) {
+        for (long seed = 1; seed <= 3; seed++) {
+            GenConfig c = new GenConfig(ops, keys, procs, info, domain, true, seed);
+            History h = HistoryGenerator.forModel(model, c);
+            assertTrue(h.operations().stream().anyMatch(o -> o.outcome() == Outcome.INFO), "has info ops");
+            Result r = Checker.check(model, h, Checks.options().withThreads(2));
+            assertEquals(Verdict.VALID, r.verdict(), () -> model + " seed " + c.seed() + ": " + r.summary());
+        }
+    }
+}
