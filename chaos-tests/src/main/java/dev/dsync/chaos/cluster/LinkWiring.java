@@ -8,7 +8,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Creates and indexes the proxies of one cluster: "i->j" for peers, "client->i" for clients. */
+/**
+ * Creates and indexes the proxies of one cluster, named {@code <service>_<from>_to_<to>} (e.g.
+ * {@code lock_lock-1_to_lock-2}, {@code lock_client_to_lock-3}): names travel in REST paths.
+ */
 final class LinkWiring {
     static final String CLIENT = "client";
 
@@ -20,7 +23,7 @@ final class LinkWiring {
     }
 
     static String name(String service, String from, String to) {
-        return service + ":" + from + "->" + to;
+        return service + "_" + from + "_to_" + to;
     }
 
     /** Creates every proxy; {@code upstreamOf} maps a node id to the address its proxies forward to. */
@@ -63,7 +66,7 @@ final class LinkWiring {
     List<Proxy> peerLinks() {
         List<Proxy> peers = new ArrayList<>();
         byName.forEach((name, p) -> {
-            if (!name.startsWith(service + ":" + CLIENT + "->")) {
+            if (!name.startsWith(name(service, CLIENT, ""))) {
                 peers.add(p);
             }
         });

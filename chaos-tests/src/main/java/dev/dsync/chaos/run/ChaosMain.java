@@ -63,7 +63,11 @@ public final class ChaosMain {
                     summary.recoveryMs() < 0 ? "never" : summary.recoveryMs() + " ms");
             return summary;
         } catch (Exception e) {
-            System.out.printf("== %s: the run could not complete: %s%n", label, e);
+            System.out.printf("== %s: the run could not complete: %s (stack trace in %s)%n", label, e, dir.resolve("error.txt"));
+            Files.createDirectories(dir);
+            java.io.StringWriter trace = new java.io.StringWriter();
+            e.printStackTrace(new java.io.PrintWriter(trace));
+            Files.writeString(dir.resolve("error.txt"), trace.toString());
             RunSummary failed = new RunSummary(dir.getFileName().toString(), workloadName, nemesisName, options.seed(),
                     "error", 0, 0, 0, 0, 0, 0, -1, 0, e.toString());
             Files.createDirectories(dir);
