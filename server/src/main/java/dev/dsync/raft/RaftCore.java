@@ -2,6 +2,7 @@ package dev.dsync.raft;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.function.IntUnaryOperator;
 
 /**
@@ -275,7 +276,7 @@ public final class RaftCore {
     public boolean hasReady() {
         return !outbox.isEmpty() || log.hasUnstable() || !hardState().equals(lastHardState)
                 || log.committed() > applyHandedOut || reads.hasOutput()
-                || role != lastRole || !java.util.Objects.equals(leaderId, lastLeader);
+                || role != lastRole || !Objects.equals(leaderId, lastLeader);
     }
 
     public Ready ready() {

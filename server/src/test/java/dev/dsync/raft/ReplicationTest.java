@@ -69,7 +69,8 @@ class ReplicationTest {
         long index = c.propose("n1", "x"); // flush: persisted and sent
         n1.step(new Message.AppendResponse("n2", "n1", n1.term(), true, index, 0, 0));
         assertEquals(index, n1.commitIndex());
-        // A fresh proposal whose Ready is not yet carried out: a follower ack alone is not a quorum of 3... but with ours pending:
+        // A proposal whose Ready the shell has not carried out yet: one follower's ack plus our
+        // unsynced copy must not count as two of three.
         long next;
         try {
             next = n1.propose("y".getBytes(StandardCharsets.UTF_8));

@@ -73,7 +73,7 @@ final class Simulation {
             ids.add(id);
             nodes.add(new SimNode(id, random.nextInt(41) - 20));
         }
-        faultPhaseMs = 10_000 + random.nextInt(6000);
+        faultPhaseMs = 15_000 + random.nextInt(10_000);
         electionTicks = 10;
         heartbeatTicks = 1 + random.nextInt(3);
         maxEntriesPerAppend = random.nextBoolean() ? 1 : 1 + random.nextInt(8);

@@ -15,7 +15,7 @@ import java.util.List;
  * liveness probe of the final phase.
  */
 final class Workload {
-    private static final int CLIENTS = 4;
+    private static final int CLIENTS = 6;
     private static final int KEYS = 3;
     private static final int EXPIRY_EVERY_TICKS = 5;
 
