@@ -100,8 +100,7 @@ final class SafetyChecker {
         Map<String, LastFence> last = fencesPerNode.get(n.id);
         for (LockGrant g : n.locks.takeRecentGrants()) {
             LastFence prev = last.get(g.key());
-            boolean sharedTogether = prev != null && prev.fence == g.fence() && prev.mode == LockMode.S && g.mode() == LockMode.S;
-            if (prev != null && g.fence() <= prev.fence && !sharedTogether) {
+            if (prev != null && g.fence() <= prev.fence) {
                 fail("fence went from " + prev.fence + " to " + g.fence() + " on key " + g.key() + " at " + n.id);
             }
             last.put(g.key(), new LastFence(g.fence(), g.mode()));

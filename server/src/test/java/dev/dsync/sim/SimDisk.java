@@ -3,7 +3,7 @@ package dev.dsync.sim;
 import dev.dsync.raft.Entry;
 import dev.dsync.raft.HardState;
 import dev.dsync.raft.PersistentState;
-import dev.dsync.raft.Ready;
+import dev.dsync.raft.DurabilityPolicy;
 import dev.dsync.raft.Snapshot;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,7 +21,8 @@ final class SimDisk {
     private Snapshot snapshot;
     private final ArrayList<Entry> entries = new ArrayList<>();
 
-    void persist(Ready r) {
+    /** One fsync: what a {@link DurabilityPolicy} plan says to write. */
+    void persist(DurabilityPolicy.Plan r) {
         if (r.snapshot() != null) {
             snapshot = r.snapshot();
             entries.clear();

@@ -1,6 +1,7 @@
 package dev.dsync.sim;
 
 import dev.dsync.lock.LockStateMachine;
+import dev.dsync.raft.DurabilityPolicy;
 import dev.dsync.raft.PersistentState;
 import dev.dsync.raft.RaftConfig;
 import dev.dsync.raft.RaftCore;
@@ -19,6 +20,8 @@ final class SimNode {
     /** This node's clock runs this far ahead of (or behind) simulated time. */
     final long clockOffsetMs;
     RaftCore core;
+    /** What the shell writes and when, as on a real node; rebuilt from the disk on each start. */
+    DurabilityPolicy durability;
     SessionStateMachine machine;
     LockStateMachine locks;
     /** Bumped on every start, so checks can tell one lifetime from the next. */
@@ -47,6 +50,7 @@ final class SimNode {
             lastSnapshotIndex = snapshot.index();
         }
         core = new RaftCore(config, random, restored);
+        durability = new DurabilityPolicy(restored.hardState());
         dutyInFlightIndex = -1;
         incarnation++;
     }
@@ -54,6 +58,7 @@ final class SimNode {
     /** Everything not on disk is gone. */
     void crash() {
         core = null;
+        durability = null;
         machine = null;
         locks = null;
     }

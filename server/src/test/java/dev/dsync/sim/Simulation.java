@@ -1,5 +1,6 @@
 package dev.dsync.sim;
 
+import dev.dsync.raft.DurabilityPolicy;
 import dev.dsync.raft.Entry;
 import dev.dsync.raft.Message;
 import dev.dsync.raft.RaftConfig;
@@ -208,25 +209,34 @@ final class Simulation {
         return nodes.get(ids.indexOf(id));
     }
 
-    /** Carries out every pending Ready as the node shell does: fsync, send, apply, advance. */
+    /**
+     * Carries out every pending Ready as the node shell does, through the same
+     * {@link DurabilityPolicy}: leader appends out, fsync, the other messages out, apply, advance.
+     * A crash may strike before the early sends, between them and the fsync, or after it.
+     */
     void drain(SimNode n) {
         while (n.up() && n.core.hasReady()) {
             Ready r = n.core.ready();
             checker.onEntriesToPersist(n, r.entries());
+            DurabilityPolicy.Plan plan = n.durability.plan(r);
             if (faultPhase && random.nextInt(1000) < crashInReadyPermille) {
-                crash(n, "before its fsync");
+                crash(n, "before sending or syncing anything");
                 return;
             }
-            n.disk.persist(r);
+            send(plan.early());
+            if (faultPhase && random.nextInt(1000) < crashInReadyPermille) {
+                crash(n, "after its early sends, before its fsync");
+                return;
+            }
+            if (plan.write()) {
+                n.disk.persist(plan);
+                n.durability.written(plan);
+            }
             if (faultPhase && random.nextInt(1000) < crashInReadyPermille) {
                 crash(n, "after its fsync, before sending");
                 return;
             }
-            for (Message m : r.messages()) {
-                for (long delay : network.delaysFor(m)) {
-                    schedule(delay, () -> deliver(m));
-                }
-            }
+            send(plan.late());
             if (r.snapshot() != null) {
                 n.machine.restore(r.snapshot().data());
                 n.lastSnapshotIndex = r.snapshot().index();
@@ -251,6 +261,14 @@ final class Simulation {
             r.droppedReads().forEach(checker::onReadDropped);
             n.core.advance(r);
             maybeCompact(n);
+        }
+    }
+
+    private void send(List<Message> messages) {
+        for (Message m : messages) {
+            for (long delay : network.delaysFor(m)) {
+                schedule(delay, () -> deliver(m));
+            }
         }
     }
 
