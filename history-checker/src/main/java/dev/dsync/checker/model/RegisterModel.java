@@ -163,7 +163,7 @@ public final class RegisterModel implements Model {
             String s = "value " + values.text(value);
             long pending = tracked(value) ? required[value] - (state >>> 32) : 0;
             // Make the unique-value rule visible: this value cannot be overwritten yet.
-            return pending > 0 ? s + " (still to be read by " + pending + " ok operation(s) before any overwrite)" : s;
+            return pending > 0 ? s + " · awaits " + pending + " ok reader(s)" : s;
         }
     }
 }

@@ -41,7 +41,7 @@ class RegisterHistoriesTest {
         // but write 2 completed before the read began: write 2 cannot be placed.
         assertEquals(1, c.prefixLength());
         assertEquals("write", c.unplaceable().f());
-        assertEquals("value 1 (still to be read by 1 ok operation(s) before any overwrite)", c.stateAtFailure());
+        assertEquals("value 1 · awaits 1 ok reader(s)", c.stateAtFailure());
         // Without reductions the search reports the stale read itself.
         Counterexample plain = dev.dsync.checker.Checker.check("register", b.build(),
                 Checks.options().withReductions(false)).keys().get(0).counterexample();
