@@ -36,7 +36,8 @@ final class KeyChecker {
                     prefixLen, millis, null, problem.notes(), null, null);
             case UNKNOWN -> new KeyResult(key, Verdict.UNKNOWN, ops.size(), problem.size(), r.configurations(),
                     prefixLen, millis, r.reason() + " after exploring " + r.configurations()
-                    + " configurations (" + mandatory + " operations must be placed)",
+                    + " configurations; longest linearizable prefix reached: " + prefixLen + " operations, info ones included ("
+                    + mandatory + " must be placed)",
                     problem.notes(), null, null);
             case NOT_LINEARIZABLE -> new KeyResult(key, Verdict.INVALID, ops.size(), problem.size(), r.configurations(),
                     prefixLen, millis, "no linearization: " + OpView.of(problem.ops().get(r.blocking())).brief()

@@ -103,9 +103,14 @@ public final class Main {
         if (a.get("memory-mb") != null) {
             o = o.withMemoryBudget((long) a.intValue("memory-mb", 0) << 20);
         }
+        ProgressPrinter printer = a.flag("quiet") ? null : new ProgressPrinter(progress, err);
         Result r;
-        try (ProgressPrinter p = a.flag("quiet") ? null : new ProgressPrinter(progress, err)) {
+        try {
             r = Checker.check(model, history, o);
+        } finally {
+            if (printer != null) {
+                printer.close();
+            }
         }
         printSummary(r, out);
         if (a.get("report") != null) {

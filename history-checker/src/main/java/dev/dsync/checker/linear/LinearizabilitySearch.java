@@ -33,10 +33,14 @@ public final class LinearizabilitySearch {
      */
     public static SearchResult run(KeyProblem p, long deadline, MemoryBudget budget, LongConsumer explored) {
         ConfigSet memo = new ConfigSet(budget);
+        Run run = null;
         try {
-            return new Run(p, memo, deadline, explored).search();
+            run = new Run(p, memo, deadline, explored);
+            return run.search();
         } catch (SearchAbort a) {
-            return new SearchResult(SearchResult.Status.UNKNOWN, memo.size(), new int[0], 0, -1, a.getMessage());
+            // Report how far the search got: the longest prefix it had linearized.
+            int[] prefix = run == null ? new int[0] : Arrays.copyOf(run.best, Math.max(run.bestLen, 0));
+            return new SearchResult(SearchResult.Status.UNKNOWN, memo.size(), prefix, 0, -1, a.getMessage());
         } finally {
             memo.release();
         }

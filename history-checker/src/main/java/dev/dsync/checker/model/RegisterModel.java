@@ -96,17 +96,34 @@ public final class RegisterModel implements Model {
         byte[] kind = new byte[n];
         int[] a = new int[n];
         int[] bb = new int[n];
+        boolean[] counted = new boolean[n];
         for (RegOp c : cands) {
             int i = b.add(c.op(), c.ret(), c.kind() == READ ? null : List.of((int) c.kind(), c.a(), c.b()));
             kind[i] = c.kind();
             a[i] = c.a();
             bb[i] = c.b();
+            counted[i] = !c.optional();
         }
-        return b.build(key, new Spec(kind, a, bb, values));
+        int[] required = options.reductions() ? RegisterReductions.requiredObservations(cands, values.size()) : null;
+        if (required != null) {
+            b.note("unique-value rule: a value written once cannot be overwritten before all its ok readers");
+        }
+        return b.build(key, new Spec(kind, a, bb, counted, values, required));
     }
 
-    /** Transition function over value ids; state == id of the current value. */
-    private record Spec(byte[] kind, int[] a, int[] b, ValueTable values) implements SequentialSpec {
+    /**
+     * Transition function. State: low 32 bits the id of the current value, high 32 bits how many
+     * ok observers of that value have been linearized since it was written.
+     *
+     * <p>Unique-value rule (only with reductions, {@code required != null}): if value u has
+     * exactly one producer, all {@code required[u]} ok observers of u must be linearized between
+     * that producer and the first change away from u, since u can never come back. So leaving u
+     * earlier is INVALID. {@code required[u] == -1} means the rule does not apply to u.
+     */
+    private record Spec(byte[] kind, int[] a, int[] b, boolean[] counted, ValueTable values, int[] required)
+            implements SequentialSpec {
+        private static final long VALUE = 0xFFFF_FFFFL;
+
         @Override
         public long initialState() {
             return ValueTable.NIL;
@@ -114,16 +131,39 @@ public final class RegisterModel implements Model {
 
         @Override
         public long step(long state, int op) {
-            return switch (kind[op]) {
-                case READ -> state == a[op] ? state : INVALID;
-                case WRITE -> a[op];
-                default -> state == a[op] ? b[op] : INVALID;
-            };
+            int value = (int) (state & VALUE);
+            long seen = state >>> 32;
+            switch (kind[op]) {
+                case READ -> {
+                    return value != a[op] ? INVALID : tracked(value) ? state + (1L << 32) : state;
+                }
+                case WRITE -> {
+                    return mayLeave(value, seen) ? a[op] : INVALID;
+                }
+                default -> {
+                    if (value != a[op]) {
+                        return INVALID;
+                    }
+                    return mayLeave(value, counted[op] && tracked(value) ? seen + 1 : seen) ? b[op] : INVALID;
+                }
+            }
+        }
+
+        private boolean tracked(int value) {
+            return required != null && required[value] >= 0;
+        }
+
+        private boolean mayLeave(int value, long seen) {
+            return !tracked(value) || seen == required[value];
         }
 
         @Override
         public String describeState(long state) {
-            return "value " + values.text((int) state);
+            int value = (int) (state & VALUE);
+            String s = "value " + values.text(value);
+            long pending = tracked(value) ? required[value] - (state >>> 32) : 0;
+            // Make the unique-value rule visible: this value cannot be overwritten yet.
+            return pending > 0 ? s + " · awaits " + pending + " ok reader(s)" : s;
         }
     }
 }

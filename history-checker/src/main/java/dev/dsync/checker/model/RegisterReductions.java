@@ -22,6 +22,9 @@ import java.util.List;
  * So w becomes mandatory with completion = the earliest such observer's completion (only
  * when that is after w's invoke; otherwise w stays optional and the search reports the
  * impossible observation itself).</li>
+ * <li><b>Unique-value rule</b> (applied in the transition function, see {@link #requiredObservations}):
+ * a value with a single producer cannot be overwritten before all its mandatory observers are
+ * linearized, because it can never be seen again afterwards.</li>
  * </ol>
  */
 final class RegisterReductions {
@@ -85,5 +88,29 @@ final class RegisterReductions {
             }
         }
         return promoted;
+    }
+
+    /**
+     * For the unique-value rule: {@code required[v]} is the number of mandatory operations that
+     * observe v if v has exactly one producer (the initial state produces null), else -1.
+     * Call after {@link #apply}, on the final operations.
+     */
+    static int[] requiredObservations(List<RegisterModel.RegOp> ops, int nValues) {
+        int[] producers = new int[nValues];
+        producers[ValueTable.NIL]++;
+        int[] observers = new int[nValues];
+        for (RegisterModel.RegOp o : ops) {
+            if (o.produces() >= 0) {
+                producers[o.produces()]++;
+            }
+            if (!o.optional() && o.observes() >= 0) {
+                observers[o.observes()]++;
+            }
+        }
+        int[] required = new int[nValues];
+        for (int v = 0; v < nValues; v++) {
+            required[v] = producers[v] == 1 ? observers[v] : -1;
+        }
+        return required;
     }
 }

@@ -11,6 +11,20 @@
   // ops[i] = [id, process, f, key, invokeTime, completeTime (-1: never), outcome, value, result]
   var ops = D.ops;
   var END = Math.max(D.end, 1);
+  // Fault intervals: a fault step opens a band, a healing step closes every open band; bands
+  // still open at the end of the history run to the end. bands[i] = [label, start, end].
+  var CLOSERS = { heal: 1, stop: 1, resume: 1, restart: 1, recover: 1, unpause: 1, clear: 1 };
+  var bands = [], open = [];
+  D.nemesis.forEach(function (n) {
+    if (CLOSERS[n[0]]) {
+      open.forEach(function (b) { b[2] = Math.max(n[2], b[1]); });
+      open = [];
+    } else {
+      var b = [n[0] + (n[3] ? ' ' + n[3] : ''), n[1], END];
+      bands.push(b);
+      open.push(b);
+    }
+  });
   var zoom = 1;
 
   function $(id) { return document.getElementById(id); }
@@ -129,13 +143,13 @@
 
   function nemesisRects(x, y0, h, t0, t1) {
     var s = '';
-    D.nemesis.forEach(function (n) {
-      var a = Math.max(n[1], t0), b = n[2] > n[1] ? n[2] : n[1];
+    bands.forEach(function (n) {
+      var a = Math.max(n[1], t0), b = n[2];
       if (b < t0 || a > t1) { return; }
       var w = Math.max(2, x(b) - x(a));
       s += '<rect x="' + x(a).toFixed(1) + '" y="' + y0 + '" width="' + w.toFixed(1) + '" height="' + h +
-        '" fill="rgba(214,45,45,0.10)"><title>' + esc(n[0] + (n[3] ? ' ' + n[3] : '')) + '</title></rect>' +
-        '<text x="' + (x(a) + 2).toFixed(1) + '" y="' + (y0 + 10) + '" style="fill:#d62d2d">' + esc(n[0]) + '</text>';
+        '" fill="rgba(214,45,45,0.10)"><title>' + esc(n[0]) + '</title></rect>' +
+        '<text x="' + (x(a) + 2).toFixed(1) + '" y="' + (y0 + 10) + '" style="fill:#d62d2d">' + esc(n[0].split(' ')[0]) + '</text>';
     });
     return s;
   }
@@ -243,7 +257,7 @@
     function x(t) { return left + t / END * (W - left - 10); }
     function y(l) { return (H - bottom) - (Math.log10(Math.max(1, l)) - lo) / (hi - lo) * (H - bottom - 10); }
     ctx.fillStyle = 'rgba(214,45,45,0.10)';
-    D.nemesis.forEach(function (n) { ctx.fillRect(x(n[1]), 0, Math.max(2, x(Math.max(n[2], n[1])) - x(n[1])), H - bottom); });
+    bands.forEach(function (n) { ctx.fillRect(x(n[1]), 0, Math.max(2, x(n[2]) - x(n[1])), H - bottom); });
     ctx.strokeStyle = '#e2e6ea'; ctx.fillStyle = '#6b7683'; ctx.font = '11px system-ui, sans-serif';
     for (var d = lo; d <= hi; d++) {
       ctx.beginPath(); ctx.moveTo(left, y(Math.pow(10, d))); ctx.lineTo(W, y(Math.pow(10, d))); ctx.stroke();

@@ -40,7 +40,8 @@ class HtmlReportBrowserTest {
         String dom = Chromium.dumpDom(html);
         assertRendered(dom);
         assertTrue(dom.contains("id=\"unplaceable\""), "shows the operation that cannot be placed");
-        assertTrue(Pattern.compile("id=\"unplaceable\"[^>]*>p2 read → ok 1").matcher(dom).find(), "names the stale read");
+        // Value 1 is written once and read after write 2 completed: write 2 cannot be placed.
+        assertTrue(Pattern.compile("id=\"unplaceable\"[^>]*>p0 write 2 → ok 2").matcher(dom).find(), "names the operation");
         assertTrue(dom.contains("stroke=\"#d62d2d\""), "highlights the offending bar in the timeline");
         assertTrue(dom.contains("not linearizable"), "explains the violation");
         assertTrue(dom.contains(">partition<"), "shows the nemesis band");
