@@ -1,9 +1,11 @@
 package dev.dsync.lock;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.dsync.http.ApiException;
 import dev.dsync.http.ApiRequest;
 import dev.dsync.http.ApiResponse;
 import dev.dsync.http.Route;
+import dev.dsync.http.Router;
 import dev.dsync.node.Replica;
 import dev.dsync.node.RequestWaiter;
 import dev.dsync.node.ServiceModule;
@@ -90,13 +92,21 @@ public final class LockService implements ServiceModule {
             }
             try {
                 waiter.await(replica.awaitApplied(seen.appliedIndex() + 1), remainingMs);
-            } catch (dev.dsync.http.ApiException timeout) {
+            } catch (ApiException timeout) {
                 break; // wait_ms is over; withdraw below
             }
         }
         // Withdrawing goes through the log: if the grant committed meanwhile, this returns it.
         LockCommand cancel = new LockCommand.CancelWait(key, clientId);
-        return waiter.await(replica.submit(null, null, cancel.encode()), waiter.timeoutMs());
+        try {
+            return waiter.await(replica.submit(null, null, cancel.encode()), waiter.timeoutMs());
+        } catch (ApiException e) {
+            // The request is queued in the replicated state and could not be withdrawn (leadership
+            // moved, or the withdrawal did not commit in time): it may still be granted later.
+            throw new ApiException(e.status() == 504 ? 504 : 503, Router.errorWithLeader(
+                    "acquire queued but could not be withdrawn after wait_ms: " + e.getMessage(), replica.leaderId())
+                    .put("outcome", "unknown"));
+        }
     }
 
     static JsonNode grantBody(LockGrant grant) {

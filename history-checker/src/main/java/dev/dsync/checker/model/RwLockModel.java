@@ -48,27 +48,25 @@ public final class RwLockModel implements Model {
 
     @Override
     public KeyProblem compile(String key, List<Operation> ops, CheckOptions options) {
-        Map<String, Integer> clients = new HashMap<>();
+        List<Operation> candidates = new ArrayList<>();
+        for (Operation op : ops) {
+            if (op.outcome() != Outcome.FAIL) {
+                candidates.add(op);
+            }
+        }
+        LockClientSlots slots = new LockClientSlots(candidates, op -> clientOf(op, op.invokeValue()), options.leaseExpiry());
+        if (slots.slots() > MAX_CLIENTS) {
+            throw new HistoryFormatException(slots.ops.get(0).invokeLine(), "rw-lock supports at most " + MAX_CLIENTS
+                    + " clients per key whose operations overlap in time; key " + key + " has " + slots.slots());
+        }
         List<String> clientNames = new ArrayList<>();
+        slots.slotClients.forEach(names -> clientNames.add(String.join("/", names)));
         TreeSet<Long> fences = new TreeSet<>();
         List<Operation> kept = new ArrayList<>();
-        List<long[]> parsed = new ArrayList<>(); // {kind, client, fence or Long.MIN_VALUE}
-        for (Operation op : ops) {
-            if (op.outcome() == Outcome.FAIL) {
-                continue;
-            }
+        List<long[]> parsed = new ArrayList<>(); // {kind, slot, fence or Long.MIN_VALUE, clears slot}
+        for (int j = 0; j < slots.ops.size(); j++) {
+            Operation op = slots.ops.get(j);
             JsonNode v = op.invokeValue();
-            String client = clientOf(op, v);
-            Integer c = clients.get(client);
-            if (c == null) {
-                if (clients.size() == MAX_CLIENTS) {
-                    throw new HistoryFormatException(op.invokeLine(), "rw-lock supports at most " + MAX_CLIENTS
-                            + " distinct clients per key; key " + key + " has more");
-                }
-                c = clients.size();
-                clients.put(client, c);
-                clientNames.add(client);
-            }
             long kind;
             long fence = Long.MIN_VALUE;
             switch (op.f()) {
@@ -86,7 +84,7 @@ public final class RwLockModel implements Model {
                         "model rw-lock has no operation '" + op.f() + "' (expected acquire, release)");
             }
             kept.add(op);
-            parsed.add(new long[] {kind, c, fence});
+            parsed.add(new long[] {kind, slots.slotOf.get(j), fence, slots.clearsSlot.get(j) ? 1 : 0});
         }
         if (fences.size() > MAX_FENCES) {
             throw new HistoryFormatException(0, "rw-lock supports at most " + MAX_FENCES + " fences per key");
@@ -103,6 +101,7 @@ public final class RwLockModel implements Model {
         byte[] kind = new byte[n];
         int[] client = new int[n];
         int[] rank = new int[n];
+        boolean[] clears = new boolean[n];
         for (int j = 0; j < n; j++) {
             Operation op = kept.get(j);
             long[] p = parsed.get(j);
@@ -111,11 +110,12 @@ public final class RwLockModel implements Model {
             kind[i] = (byte) p[0];
             client[i] = (int) p[1];
             rank[i] = p[2] == Long.MIN_VALUE ? 0 : fenceRank.get(p[2]);
+            clears[i] = p[3] == 1;
         }
         if (options.leaseExpiry()) {
             b.note("lease expiry allowed: a conflicting acquire may evict holders, whose later ok release is then a violation");
         }
-        return b.build(key, new Spec(kind, client, rank, options.leaseExpiry(), clientNames, fenceByRank));
+        return b.build(key, new Spec(kind, client, rank, clears, options.leaseExpiry(), clientNames, fenceByRank));
     }
 
     private static String clientOf(Operation op, JsonNode v) {
@@ -148,8 +148,8 @@ public final class RwLockModel implements Model {
     }
 
     /** Transition function; see the class comment for the state layout. */
-    private record Spec(byte[] kind, int[] client, int[] rank, boolean expiry, List<String> clientNames,
-                        List<Long> fenceByRank) implements SequentialSpec {
+    private record Spec(byte[] kind, int[] client, int[] rank, boolean[] clears, boolean expiry,
+                        List<String> clientNames, List<Long> fenceByRank) implements SequentialSpec {
         @Override
         public long initialState() {
             return 0;
@@ -157,8 +157,13 @@ public final class RwLockModel implements Model {
 
         @Override
         public long step(long state, int op) {
-            long holders = state >>> 21;
             long me = 1L << client[op];
+            if (clears[op] && ((state >>> 21) & me) != 0) {
+                // This client takes over a bit from one that is done: that one's hold has expired.
+                long rest = (state >>> 21) & ~me;
+                state = (rest << 21) | (rest == 0 ? 0 : state & X_BIT) | (state & FENCE_MASK);
+            }
+            long holders = state >>> 21;
             if (kind[op] == RELEASE) {
                 if ((holders & me) == 0) {
                     return INVALID;

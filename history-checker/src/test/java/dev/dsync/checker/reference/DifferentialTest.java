@@ -32,10 +32,11 @@ class DifferentialTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"register", "cas-register", "fifo-queue", "rw-lock", "rw-lock-strict"})
+    @ValueSource(strings = {"register", "cas-register", "fifo-queue", "rw-lock", "rw-lock-strict", RandomHistories.LOCK_CHURN})
     void agreesWithBruteForce(String variant) {
         boolean strict = variant.equals("rw-lock-strict");
-        String model = strict ? "rw-lock" : variant;
+        boolean churn = variant.equals(RandomHistories.LOCK_CHURN);
+        String model = strict || churn ? "rw-lock" : variant;
         RefModel ref = switch (model) {
             case "register" -> RefModels.register(false);
             case "cas-register" -> RefModels.register(true);
@@ -46,7 +47,8 @@ class DifferentialTest {
         int n = cases();
         int valid = 0;
         for (int i = 0; i < n; i++) {
-            History h = i % 2 == 0 ? RandomHistories.random(model, r, 8) : mutatedSimulation(model, r);
+            History h = churn ? RandomHistories.random(variant, r, 8)
+                    : i % 2 == 0 ? RandomHistories.random(model, r, 8) : mutatedSimulation(model, r);
             boolean expected = BruteForceChecker.linearizable(ref, h.operations());
             for (boolean reductions : new boolean[] {true, false}) {
                 CheckOptions o = Checks.options().withReductions(reductions).withLeaseExpiry(!strict);

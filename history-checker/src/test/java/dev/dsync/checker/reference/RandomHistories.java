@@ -20,6 +20,12 @@ public final class RandomHistories {
     private record Op(String f, Object value, Object result) {
     }
 
+    /**
+     * rw-lock histories whose clients come and go (one identity per process, retired after an
+     * info and sometimes after an ok), which exercises the model's sharing of client bits.
+     */
+    public static final String LOCK_CHURN = "rw-lock-churn";
+
     public static History random(String model, SplittableRandom r, int maxOps) {
         int nOps = 1 + r.nextInt(maxOps);
         int procs = 2 + r.nextInt(3);
@@ -55,7 +61,12 @@ public final class RandomHistories {
             Op op = pending[s];
             pending[s] = null;
             switch (outcome[s]) {
-                case 'o' -> b.ok(process[s], op.f(), null, op.result());
+                case 'o' -> {
+                    b.ok(process[s], op.f(), null, op.result());
+                    if (model.equals(LOCK_CHURN) && r.nextInt(3) == 0) {
+                        process[s] = nextProcess++; // a client that leaves: its identity is never used again
+                    }
+                }
                 case 'f' -> b.fail(process[s], op.f(), null, op.value());
                 default -> {
                     if (r.nextInt(3) > 0) {
@@ -96,8 +107,9 @@ public final class RandomHistories {
                 Object got = r.nextInt(4) == 0 ? null : 1 + r.nextInt(3);
                 return new Op("dequeue", null, got);
             }
-            case "rw-lock" -> {
-                String client = "c" + r.nextInt(3);
+            case "rw-lock", LOCK_CHURN -> {
+                // Churn: one client identity per process, as the chaos bench's clients do.
+                String client = model.equals(LOCK_CHURN) ? "p" + process : "c" + r.nextInt(3);
                 if (r.nextInt(3) == 0) {
                     return new Op("release", Map.of("client", client), null);
                 }
