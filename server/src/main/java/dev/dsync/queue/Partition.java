@@ -51,19 +51,26 @@ final class Partition {
         return fifo != null && fifo.peekFirst() == m.id;
     }
 
-    /** Removes a key's head (which must be parked nowhere); returns the key's next message id or null. */
-    Long removeHead(QueueMessage m) {
+    /**
+     * Unfiles a message that is parked nowhere; returns its key's new head if it was the head (the
+     * caller parks it), else null. Usually the head leaves; a message behind it leaves only by a late
+     * ack in a dead-letter queue, where a key can hold several messages delivered before.
+     */
+    Long remove(QueueMessage m) {
         ArrayDeque<Long> fifo = keys.get(m.key);
-        if (fifo == null || fifo.peekFirst() != m.id) {
-            throw new IllegalStateException("message " + m.id + " is not the head of key " + m.key);
+        if (fifo == null) {
+            throw new IllegalStateException("message " + m.id + " is not filed under key " + m.key);
         }
-        fifo.removeFirst();
+        boolean wasHead = fifo.peekFirst() == m.id;
+        if (!fifo.removeFirstOccurrence(m.id)) {
+            throw new IllegalStateException("message " + m.id + " is not filed under key " + m.key);
+        }
         messages--;
         if (fifo.isEmpty()) {
             keys.remove(m.key);
             return null;
         }
-        return fifo.peekFirst();
+        return wasHead ? fifo.peekFirst() : null;
     }
 
     /** Indexes a head that is not in flight as deliverable at {@code m.readyAtMs}. */

@@ -82,12 +82,12 @@ final class QueueTable {
         }
     }
 
-    /** Unfiles an idle head (acked, or moving to the dead-letter queue); its key's next message becomes deliverable. */
+    /** Unfiles an idle message (acked, or moving to the dead-letter queue); if it was its key's head, the next becomes deliverable. */
     void remove(QueueMessage m) {
         assert !m.inFlight : "end the delivery of " + m.id + " first";
         Partition partition = partitionOf(m);
-        partition.unpark(m); // parked unless its delivery just ended
-        Long next = partition.removeHead(m);
+        partition.unpark(m); // parked if an idle head, unless its delivery just ended
+        Long next = partition.remove(m);
         messages.remove(m.id);
         if (next != null) {
             partition.park(messages.get(next), clockMs);
