@@ -16,3 +16,29 @@ show curl -s -X POST $L/lock/release -d '{"key":"printer","client_id":"alice"}'
 show curl -s -X POST $L/lock/acquire -d '{"key":"printer","mode":"S","client_id":"bob","wait_ms":1000}'
 show curl -s -X POST $L/lock/release -d '{"key":"printer","client_id":"bob"}'
 show curl -s -X POST $L/lock/acquire -d '{"key":"printer","mode":"Z","client_id":"bob"}'
+
+Q=http://127.0.0.1:8100
+if ! curl -sf --max-time 2 $Q/health >/dev/null; then
+  echo; echo "(no queue node on :8100; skipping the queue demo)"
+  exit 0
+fi
+K="order-$(date +%s)" # a fresh key per run: a key's messages are delivered one at a time, in order
+echo; echo "== queue (enqueue and dequeue are both committed through Raft; call any node)"
+show curl -s -X POST $Q/queue/enq -d "{\"key\":\"$K\",\"value\":{\"item\":\"book\",\"qty\":1}}"
+show curl -s -X POST http://127.0.0.1:8101/queue/enq -d "{\"key\":\"$K\",\"value\":{\"item\":\"pen\",\"qty\":2}}"
+echo; echo "\$ curl -s -X POST $Q/queue/deq -d '{\"consumer_id\":\"worker-1\"}'"
+first=$(curl -s -X POST $Q/queue/deq -d '{"consumer_id":"worker-1"}')
+echo "$first"
+id=$(echo "$first" | sed -n 's/.*"msg_id":\([0-9]*\).*/\1/p')
+echo "# the key's second message waits until the first is acked:"
+show curl -s -X POST http://127.0.0.1:8102/queue/deq -d '{"consumer_id":"worker-2"}'
+show curl -s -X POST $Q/queue/ack -d "{\"msg_id\":${id:-0}}"
+show curl -s -X POST $Q/queue/ack -d "{\"msg_id\":${id:-0}}"
+echo; echo "\$ curl -s -X POST $Q/queue/deq -d '{\"consumer_id\":\"worker-2\",\"wait_ms\":1000}'"
+second=$(curl -s -X POST $Q/queue/deq -d '{"consumer_id":"worker-2","wait_ms":1000}')
+echo "$second"
+id2=$(echo "$second" | sed -n 's/.*"msg_id":\([0-9]*\).*/\1/p')
+receipt2=$(echo "$second" | sed -n 's/.*"receipt":"\([^"]*\)".*/\1/p')
+show curl -s -X POST $Q/queue/ack -d "{\"msg_id\":${id2:-0},\"receipt\":\"$receipt2\"}"
+show curl -s "$Q/queue/stats?queue=default"
+show curl -s -X POST $Q/queue/enq -d '{"key":"x"}'

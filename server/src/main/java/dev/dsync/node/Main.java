@@ -1,6 +1,7 @@
 package dev.dsync.node;
 
 import dev.dsync.lock.LockService;
+import dev.dsync.queue.QueueService;
 
 /** Entry point of a node process: {@code java -jar server.jar --service lock --id lock-1 ...}. */
 public final class Main {
@@ -30,6 +31,7 @@ public final class Main {
     static ServiceModule serviceFor(NodeConfig config) {
         return switch (config.service()) {
             case "lock" -> new LockService();
+            case "queue" -> new QueueService();
             default -> throw new NodeConfig.ConfigException("service '" + config.service() + "' is not available yet");
         };
     }

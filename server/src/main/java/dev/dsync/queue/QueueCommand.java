@@ -1,0 +1,130 @@
+package dev.dsync.queue;
+
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.NullNode;
+import java.io.IOException;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The queue service's replicated commands, encoded as JSON with an {@code "op"} discriminator.
+ * Constructors validate their arguments, so a decoded command is always well formed; the HTTP side
+ * checks the same rules first to answer with the offending field's name.
+ */
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "op")
+@JsonSubTypes({
+    @JsonSubTypes.Type(value = QueueCommand.Enqueue.class, name = "enqueue"),
+    @JsonSubTypes.Type(value = QueueCommand.Dequeue.class, name = "dequeue"),
+    @JsonSubTypes.Type(value = QueueCommand.Ack.class, name = "ack"),
+    @JsonSubTypes.Type(value = QueueCommand.Nack.class, name = "nack"),
+    @JsonSubTypes.Type(value = QueueCommand.ExpireLeases.class, name = "expire_leases"),
+})
+public sealed interface QueueCommand {
+    int MAX_DELIVERIES_LIMIT = 1_000;
+    /** Dequeue from every partition of the queue. */
+    int ANY_PARTITION = -1;
+
+    /** Strict on input: every field must be present, nothing unknown, no nulls for numbers. */
+    ObjectMapper JSON = new ObjectMapper()
+            .enable(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES)
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+    default byte[] encode() {
+        try {
+            return JSON.writerFor(QueueCommand.class).writeValueAsBytes(this);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot encode " + this, e);
+        }
+    }
+
+    /** @throws IllegalArgumentException if the bytes are not a valid queue command */
+    static QueueCommand decode(byte[] bytes) {
+        if (bytes == null) {
+            throw new IllegalArgumentException("null queue command");
+        }
+        try {
+            QueueCommand command = JSON.readValue(bytes, QueueCommand.class);
+            if (command == null) {
+                throw new IllegalArgumentException("empty queue command");
+            }
+            return command;
+        } catch (IOException | RuntimeException e) {
+            throw new IllegalArgumentException("malformed queue command", e);
+        }
+    }
+
+    /** Append a message; its id becomes this command's log index. {@code value} may be JSON null. */
+    record Enqueue(String queue, String key, JsonNode value, int maxDeliveries) implements QueueCommand {
+        public Enqueue {
+            if (!QueueNames.isEnqueueable(queue)) {
+                throw new IllegalArgumentException("not a queue one may enqueue to: " + queue);
+            }
+            requireName(key, "key");
+            value = value == null ? NullNode.getInstance() : value;
+            if (maxDeliveries < 1 || maxDeliveries > MAX_DELIVERIES_LIMIT) {
+                throw new IllegalArgumentException("maxDeliveries out of range: " + maxDeliveries);
+            }
+        }
+    }
+
+    /**
+     * Lease the oldest deliverable message of the queue (or of one partition) for {@code visibilityMs}.
+     * {@code consumerId} may be null.
+     */
+    record Dequeue(String queue, String consumerId, long visibilityMs, int partition) implements QueueCommand {
+        public Dequeue {
+            if (!QueueNames.isValid(queue)) {
+                throw new IllegalArgumentException("invalid queue name: " + queue);
+            }
+            if (visibilityMs <= 0) {
+                throw new IllegalArgumentException("visibilityMs must be positive: " + visibilityMs);
+            }
+            if (partition < ANY_PARTITION || partition >= PartitionRing.PARTITIONS) {
+                throw new IllegalArgumentException("no partition " + partition);
+            }
+        }
+    }
+
+    /** Remove a delivered message. {@code receipt} null accepts the latest delivery, whichever it was. */
+    record Ack(long msgId, String receipt) implements QueueCommand {
+        public Ack {
+            requireId(msgId);
+        }
+    }
+
+    /** End a live delivery early; the message is deliverable again after {@code delayMs}. */
+    record Nack(long msgId, String receipt, long delayMs) implements QueueCommand {
+        public Nack {
+            requireId(msgId);
+            requireName(receipt, "receipt");
+            if (delayMs < 0) {
+                throw new IllegalArgumentException("delayMs must not be negative: " + delayMs);
+            }
+        }
+    }
+
+    /** Leader duty: end the listed deliveries whose visibility deadline has passed at this command's time. */
+    record ExpireLeases(List<Long> msgIds) implements QueueCommand {
+        public ExpireLeases {
+            msgIds = List.copyOf(Objects.requireNonNull(msgIds, "msgIds"));
+        }
+    }
+
+    private static void requireName(String value, String what) {
+        if (value == null || value.isEmpty()) {
+            throw new IllegalArgumentException(what + " must be a non-empty string");
+        }
+    }
+
+    private static void requireId(long msgId) {
+        if (msgId < 1) {
+            throw new IllegalArgumentException("msgId must be positive: " + msgId);
+        }
+    }
+}

@@ -1,0 +1,52 @@
+package dev.dsync.queue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/**
+ * One unacknowledged message. Key, value, id and partition never change from enqueue to ack, even
+ * across redeliveries and a move to the dead-letter queue (the original system lost payloads there).
+ * Mutable fields are changed only through {@link QueueTable}, which keeps its indexes in step.
+ */
+final class QueueMessage {
+    /** The log index of the enqueue: unique and strictly increasing in enqueue order. */
+    final long id;
+    final String key;
+    /** Shared, never mutated: answers and snapshots reference it as is. */
+    final JsonNode value;
+    final int partition;
+    final int maxDeliveries;
+    /** The queue it is filed in: the one it was sent to, or that queue's dead-letter queue. */
+    String queue;
+    /** Deliveries so far, the current one included; the receipt of delivery n is "id-n". */
+    int deliveries;
+    /** Not deliverable before this (nack delay); meaningful while not in flight. */
+    long readyAtMs;
+    /** The live delivery, if any: at most one per message by construction. */
+    boolean inFlight;
+    String consumerId;
+    long leaseDeadlineMs;
+
+    QueueMessage(long id, String queue, String key, JsonNode value, int partition, int maxDeliveries, long readyAtMs) {
+        this.id = id;
+        this.queue = queue;
+        this.key = key;
+        this.value = value;
+        this.partition = partition;
+        this.maxDeliveries = maxDeliveries;
+        this.readyAtMs = readyAtMs;
+    }
+
+    /** The receipt of the latest delivery; null before the first. */
+    String receipt() {
+        return deliveries == 0 ? null : receiptOf(id, deliveries);
+    }
+
+    static String receiptOf(long id, int delivery) {
+        return id + "-" + delivery;
+    }
+
+    /** Every allowed delivery is used up: when this one ends unacknowledged, the message is dead-lettered. */
+    boolean exhausted() {
+        return deliveries >= maxDeliveries && !QueueNames.isDeadLetter(queue);
+    }
+}
