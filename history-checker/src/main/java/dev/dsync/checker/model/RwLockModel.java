@@ -40,6 +40,9 @@ public final class RwLockModel implements Model {
     private static final byte ACQUIRE_S = 0;
     private static final byte ACQUIRE_X = 1;
     private static final byte RELEASE = 2;
+    /** An idempotent re-acquire (see {@link LockReacquires}): needs a hold, changes nothing. */
+    private static final byte REACQUIRE_S = 3;
+    private static final byte REACQUIRE_X = 4;
 
     @Override
     public String name() {
@@ -59,6 +62,7 @@ public final class RwLockModel implements Model {
             throw new HistoryFormatException(slots.ops.get(0).invokeLine(), "rw-lock supports at most " + MAX_CLIENTS
                     + " clients per key whose operations overlap in time; key " + key + " has " + slots.slots());
         }
+        java.util.Set<Long> reacquires = LockReacquires.find(candidates, op -> clientOf(op, op.invokeValue()));
         List<String> clientNames = new ArrayList<>();
         slots.slotClients.forEach(names -> clientNames.add(String.join("/", names)));
         TreeSet<Long> fences = new TreeSet<>();
@@ -72,7 +76,9 @@ public final class RwLockModel implements Model {
             switch (op.f()) {
                 case "acquire" -> {
                     kind = mode(op, v) == 'X' ? ACQUIRE_X : ACQUIRE_S;
-                    if (op.outcome() == Outcome.OK) {
+                    if (reacquires.contains(op.invokeIndex())) {
+                        kind = kind == ACQUIRE_X ? REACQUIRE_X : REACQUIRE_S;
+                    } else if (op.outcome() == Outcome.OK) {
                         fence = fenceOf(op);
                         if (fence != Long.MIN_VALUE) {
                             fences.add(fence);
@@ -164,6 +170,10 @@ public final class RwLockModel implements Model {
                 state = (rest << 21) | (rest == 0 ? 0 : state & X_BIT) | (state & FENCE_MASK);
             }
             long holders = state >>> 21;
+            if (kind[op] == REACQUIRE_S || kind[op] == REACQUIRE_X) {
+                boolean covered = (holders & me) != 0 && (kind[op] == REACQUIRE_S || (state & X_BIT) != 0);
+                return covered ? state : INVALID;
+            }
             if (kind[op] == RELEASE) {
                 if ((holders & me) == 0) {
                     return INVALID;

@@ -119,4 +119,45 @@ class RwLockHistoriesTest {
         Result r = Checker.check(model, h, Checks.options().withLeaseExpiry(expiry));
         assertEquals(v, r.verdict(), r.summary());
     }
+
+    @Test
+    void aReacquireByTheHolderMayReturnItsGrantAgain() {
+        // Seen under a pause nemesis: c's release was refused (so c still holds X); c then asks
+        // for S and gets its existing X grant, fence and all, while others got later fences.
+        History h = new HistoryBuilder()
+                .invoke(0, "acquire", "L", req("X", "c")).ok(0, "acquire", "L", fence(100))
+                .invoke(0, "release", "L", rel("c")).fail(0, "release", "L", rel("c"))
+                .invoke(0, "acquire", "L", req("S", "c")).ok(0, "acquire", "L", fence(100))
+                .invoke(0, "release", "L", rel("c")).ok(0, "release", "L", null)
+                .invoke(1, "acquire", "L", req("X", "d")).ok(1, "acquire", "L", fence(147)).build();
+        assertVerdict(Verdict.VALID, "rw-lock", h);
+        assertWithExpiry(Verdict.VALID, "rw-lock", h, false);
+    }
+
+    @Test
+    void anOldFenceAfterARealReleaseIsNoReacquire() {
+        History h = new HistoryBuilder()
+                .invoke(0, "acquire", "L", req("X", "c")).ok(0, "acquire", "L", fence(5))
+                .invoke(0, "release", "L", rel("c")).ok(0, "release", "L", null)
+                .invoke(0, "acquire", "L", req("X", "c")).ok(0, "acquire", "L", fence(5)).build();
+        assertVerdict(Verdict.INVALID, "rw-lock", h);
+    }
+
+    @Test
+    void aSharedHolderCannotGetExclusiveWithItsOldFence() {
+        History h = new HistoryBuilder()
+                .invoke(0, "acquire", "L", req("S", "c")).ok(0, "acquire", "L", fence(5))
+                .invoke(0, "acquire", "L", req("X", "c")).ok(0, "acquire", "L", fence(5)).build();
+        assertVerdict(Verdict.INVALID, "rw-lock", h);
+    }
+
+    @Test
+    void aReacquireAfterTheHoldWasTakenByAnotherIsInvalid() {
+        // d's X grant means c's hold had expired, so c cannot still hold fence 5.
+        History h = new HistoryBuilder()
+                .invoke(0, "acquire", "L", req("X", "c")).ok(0, "acquire", "L", fence(5))
+                .invoke(1, "acquire", "L", req("X", "d")).ok(1, "acquire", "L", fence(6))
+                .invoke(0, "acquire", "L", req("X", "c")).ok(0, "acquire", "L", fence(5)).build();
+        assertVerdict(Verdict.INVALID, "rw-lock", h);
+    }
 }

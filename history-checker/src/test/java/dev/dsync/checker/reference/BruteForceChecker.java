@@ -16,6 +16,7 @@ public final class BruteForceChecker {
     }
 
     public static boolean linearizable(RefModel model, List<Operation> ops) {
+        model.prepare(ops);
         List<Operation> live = new ArrayList<>();
         for (Operation op : ops) {
             if (op.outcome() != Outcome.FAIL) {

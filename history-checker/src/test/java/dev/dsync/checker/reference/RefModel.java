@@ -11,6 +11,9 @@ import java.util.List;
 public interface RefModel {
     Object initial();
 
+    /** Called once per history before the search, with its operations (all outcomes). */
+    default void prepare(List<Operation> ops) {}
+
     /**
      * All states the object can be in after {@code op} (with its reported result if {@code known})
      * is applied to {@code state}; empty if the operation is impossible there.

@@ -77,16 +77,24 @@ public final class RefModels {
      */
     public static RefModel rwLock(boolean expiry) {
         return new RefModel() {
+            private java.util.Set<Long> reacquires = java.util.Set.of();
+
             @Override
             public Object initial() {
                 return new Lock(Map.of(), null);
             }
 
             @Override
+            public void prepare(List<Operation> ops) {
+                List<Operation> live = ops.stream().filter(o -> o.outcome() != dev.dsync.checker.history.Outcome.FAIL).toList();
+                reacquires = dev.dsync.checker.model.LockReacquires.find(live, RefModels::lockClient);
+            }
+
+            @Override
             public List<Object> apply(Object state, Operation op, boolean known) {
                 List<Object> out = new ArrayList<>();
                 for (Lock l : expiry ? expirations((Lock) state) : List.of((Lock) state)) {
-                    Lock next = strict(l, op, known);
+                    Lock next = reacquires.contains(op.invokeIndex()) ? reacquire(l, op) : strict(l, op, known);
                     if (next != null && !out.contains(next)) {
                         out.add(next);
                     }
@@ -111,9 +119,21 @@ public final class RefModels {
         return out;
     }
 
+    static String lockClient(Operation op) {
+        JsonNode v = op.invokeValue();
+        return v != null && v.has("client") ? v.get("client").asText() : Integer.toString(op.process());
+    }
+
+    /** An idempotent re-acquire: the client holds the lock in a mode that covers the request; nothing changes. */
+    private static Lock reacquire(Lock l, Operation op) {
+        Character held = l.holders().get(lockClient(op));
+        char asked = op.invokeValue().get("mode").asText().charAt(0);
+        return held != null && (held == 'X' || asked == 'S') ? l : null;
+    }
+
     private static Lock strict(Lock l, Operation op, boolean known) {
         JsonNode v = op.invokeValue();
-        String client = v != null && v.has("client") ? v.get("client").asText() : Integer.toString(op.process());
+        String client = lockClient(op);
         Map<String, Character> h = new TreeMap<>(l.holders());
         if (op.f().equals("release")) {
             return h.remove(client) == null ? null : new Lock(Map.copyOf(h), l.lastFence());
