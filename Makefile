@@ -36,7 +36,7 @@ sim: ## run the simulation: make sim SEEDS=10000, or replay one run: make sim SE
 	$(MVN) -pl server -am test -Dtest=SimulationTest -Dsurefire.failIfNoSpecifiedTests=false \
 	  -Dsim.seeds=$(SEEDS) -Dsim.seed=$(SEED)
 
-up: $(SERVER_JAR) ## start the demo clusters on 127.0.0.1 (lock 8000-8002)
+up: $(SERVER_JAR) ## start the demo clusters on 127.0.0.1 (lock 8000-8002, queue 8100-8102)
 	@scripts/cluster.sh up
 
 down: ## stop the demo clusters (graceful: leaders hand over first)
@@ -59,6 +59,14 @@ chaos: ## the chaos matrix (every workload x partition, kill, pause, latency, mi
 	  -Dmdep.includeScope=runtime -Dmdep.outputFile=target/classpath.txt
 	WORKLOAD=$(WORKLOAD) NEMESIS=$(NEMESIS) DURATION=$(DURATION) SEED=$(SEED) CLIENTS=$(CLIENTS) \
 	  $(JAVA) -cp "chaos-tests/target/classes:$$(cat chaos-tests/target/classpath.txt)" dev.dsync.chaos.run.ChaosMain
+
+check: ## judge a history: make check MODEL=kv HISTORY=h.jsonl [REPORT=out]
+	@[ -f $(CHECKER_JAR) ] || $(MVN) -pl history-checker package -DskipTests
+	$(JAVA) -jar $(CHECKER_JAR) check --model $(MODEL) --history $(HISTORY) --report $(or $(REPORT),out)
+
+bench-checker: ## checker benchmark: 100k-op kv and 1k-op cas-register histories, medians of 7 runs
+	$(MVN) -pl history-checker package -DskipTests
+	$(JAVA) -Xmx1g -jar $(CHECKER_JAR) bench 7 2
 
 chaos-open: ## print the path of the newest chaos results index
 	@if [ -f chaos-results/index.html ]; then echo "$$(pwd)/chaos-results/index.html"; \

@@ -35,9 +35,11 @@ public final class DockerCluster implements Cluster {
     private final ImageFromDockerfile image;
     private final Map<String, GenericContainer<?>> nodes = new LinkedHashMap<>();
     private final LinkWiring links;
+    private final Map<String, String> nodeEnv;
     private ToxiproxyClient toxiproxy;
 
-    public DockerCluster(String service, Path repoRoot, Network network, ToxiproxyContainer toxiproxyContainer) {
+    public DockerCluster(String service, Path repoRoot, Network network, ToxiproxyContainer toxiproxyContainer,
+                         Map<String, String> nodeEnv) {
         this.service = service;
         this.ids = List.of(service + "-1", service + "-2", service + "-3");
         this.network = network;
@@ -47,6 +49,7 @@ public final class DockerCluster implements Cluster {
                 .withFileFromPath("docker/Dockerfile", repoRoot.resolve("docker/Dockerfile"))
                 .withDockerfilePath("docker/Dockerfile");
         this.links = new LinkWiring(service);
+        this.nodeEnv = Map.copyOf(nodeEnv);
     }
 
     @Override
@@ -98,7 +101,8 @@ public final class DockerCluster implements Cluster {
                     .withEnv("SERVICE", service)
                     .withEnv("NODE_ID", id)
                     .withEnv("PORT", Integer.toString(NODE_PORT))
-                    .withEnv("PEERS", peers.toString());
+                    .withEnv("PEERS", peers.toString())
+                    .withEnv(nodeEnv);
             node.start();
             nodes.put(id, node);
         }

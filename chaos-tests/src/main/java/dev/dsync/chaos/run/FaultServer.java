@@ -57,7 +57,7 @@ final class FaultServer implements AutoCloseable {
 
     Cluster cluster(String service, Path runDir, Map<String, String> nodeEnv) {
         if (container != null) {
-            return new DockerCluster(service, Path.of("").toAbsolutePath(), network, container);
+            return new DockerCluster(service, Path.of("").toAbsolutePath(), network, container, nodeEnv);
         }
         return new ProcessCluster(service, client, host, options.serverJar().toAbsolutePath(), runDir, nodeEnv);
     }
