@@ -3,6 +3,7 @@ package dev.dsync.chaos.run;
 import dev.dsync.chaos.cluster.Cluster;
 import dev.dsync.chaos.nemesis.Schedule;
 import dev.dsync.chaos.workload.LockWorkload;
+import dev.dsync.chaos.workload.QueueWorkload;
 import dev.dsync.chaos.workload.Workload;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -84,6 +85,7 @@ public final class ChaosMain {
     static Workload workload(String name, ChaosOptions options) {
         return switch (name) {
             case "lock" -> new LockWorkload(options.clients(), 3, 3_000, 500, options.seed());
+            case "queue" -> new QueueWorkload(options.clients(), options.seed());
             default -> throw new IllegalArgumentException("no workload " + name);
         };
     }
