@@ -13,10 +13,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Producers enqueue unique values under a few message keys; consumers dequeue with a short
+ * Producers enqueue unique values under {@value #KEYS} message keys; consumers dequeue with a short
  * visibility timeout and ack, except that some "crash" before acking, so their messages must come
- * back. After the run a drain takes everything left (waiting out the leases of crashed consumers)
- * until the queue and its dead-letter queue are empty. Judged by total-queue: nothing lost, nothing
+ * back (and block their key until then: per-key order). Producers hold back while the backlog is
+ * over {@value #MAX_BACKLOG}, so a run ends with a queue a drain can empty. After the run the drain
+ * takes everything left (waiting out the leases of crashed consumers) until the queue and its
+ * dead-letter queue are empty. Judged by total-queue: nothing lost, nothing
  * unexpected; duplicates (at-least-once redeliveries) are counted.
  *
  * <p>Every operation is recorded under the history key {@value #QUEUE}, one object for the checker.
@@ -26,10 +28,15 @@ public final class QueueWorkload implements Workload {
     private static final int MAX_OPS_PER_CLIENT = 100_000;
     private static final long VISIBILITY_MS = 2_000;
     private static final Duration DRAIN_LIMIT = Duration.ofSeconds(60);
+    private static final int KEYS = 32;
+    private static final int MAX_BACKLOG = 300;
+    private static final int DRAIN_THREADS = 4;
 
     private final int clients;
     private final long seed;
     private final AtomicInteger nextProcess;
+    /** Enqueues acknowledged minus deliveries seen: the producers' brake. */
+    private final java.util.concurrent.atomic.AtomicLong backlog = new java.util.concurrent.atomic.AtomicLong();
 
     public QueueWorkload(int clients, long seed) {
         this.clients = Math.max(2, clients);
@@ -47,7 +54,7 @@ public final class QueueWorkload implements Workload {
         List<Thread> threads = new ArrayList<>();
         for (int c = 0; c < clients; c++) {
             int process = c;
-            boolean producer = c % 2 == 0;
+            boolean producer = c % 5 < 2; // two producers for every three consumers
             threads.add(Thread.ofVirtual().name("queue-client-" + c).start(() -> {
                 if (producer) {
                     produce(process, cluster, recorder, stop);
@@ -67,14 +74,21 @@ public final class QueueWorkload implements Workload {
         List<String> nodes = cluster.nodeIds();
         int nodeIndex = process % nodes.size();
         for (int op = 0; op < MAX_OPS_PER_CLIENT && !stop.get(); op++) {
+            if (backlog.get() > MAX_BACKLOG) {
+                sleepQuietly(20);
+                continue;
+            }
             String node = nodes.get(nodeIndex);
             String value = "p" + process + "-" + op;
             Recorder.Op enqueue = recorder.invoke(process, "enqueue", QUEUE, NodeClient.JSON.getNodeFactory().textNode(value), node);
-            ObjectNode body = NodeClient.JSON.createObjectNode().put("queue", QUEUE).put("key", "k" + random.nextInt(5))
+            ObjectNode body = NodeClient.JSON.createObjectNode().put("queue", QUEUE).put("key", "k" + random.nextInt(KEYS))
                     .put("value", value).put("max_deliveries", 1000);
             Outcome outcome = http.post(cluster.clientUrl(node), "/queue/enq", body);
             switch (outcome.kind()) {
-                case OK -> enqueue.ok(NodeClient.JSON.getNodeFactory().textNode(value));
+                case OK -> {
+                    enqueue.ok(NodeClient.JSON.getNodeFactory().textNode(value));
+                    backlog.incrementAndGet();
+                }
                 case FAIL -> {
                     enqueue.fail(outcome.error());
                     nodeIndex = (nodeIndex + 1) % nodes.size();
@@ -104,8 +118,11 @@ public final class QueueWorkload implements Workload {
                     JsonNode message = got.body();
                     boolean empty = message == null || message.path("empty").asBoolean(false);
                     dequeue.ok(empty ? null : message.get("value"));
-                    // One delivery in ten is abandoned, as by a consumer that crashed before acking.
-                    if (!empty && random.nextInt(10) != 0) {
+                    if (!empty) {
+                        backlog.decrementAndGet();
+                    }
+                    // One delivery in twenty is abandoned, as by a consumer that crashed before acking.
+                    if (!empty && random.nextInt(20) != 0) {
                         http.post(url, "/queue/ack", NodeClient.JSON.createObjectNode()
                                 .put("msg_id", message.path("msg_id").asLong()).put("receipt", message.path("receipt").asText()));
                     }
@@ -131,34 +148,58 @@ public final class QueueWorkload implements Workload {
     @Override
     public void finish(Cluster cluster, Recorder recorder) throws InterruptedException {
         int process = nextProcess.getAndIncrement();
-        NodeClient http = new NodeClient(Duration.ofSeconds(5));
-        List<String> nodes = cluster.nodeIds();
         ArrayNode taken = NodeClient.JSON.createArrayNode();
         Recorder.Op drain = recorder.invoke(process, "drain", QUEUE, null, null);
         long deadline = System.nanoTime() + DRAIN_LIMIT.toNanos();
-        int attempt = 0;
-        while (System.nanoTime() < deadline) {
+        AtomicBoolean confirmedEmpty = new AtomicBoolean();
+        List<Thread> drainers = new ArrayList<>();
+        for (int t = 0; t < DRAIN_THREADS; t++) {
+            int first = t;
+            drainers.add(Thread.ofVirtual().start(() -> drainUntilEmpty(cluster, first, taken, deadline, confirmedEmpty)));
+        }
+        for (Thread t : drainers) {
+            t.join();
+        }
+        if (confirmedEmpty.get()) {
+            drain.ok(taken);
+        } else {
+            drain.info("queue not empty after " + DRAIN_LIMIT.toSeconds() + " s of draining; took " + taken.size());
+        }
+    }
+
+    private static void drainUntilEmpty(Cluster cluster, int first, ArrayNode taken, long deadline, AtomicBoolean confirmedEmpty) {
+        NodeClient http = new NodeClient(Duration.ofSeconds(5));
+        List<String> nodes = cluster.nodeIds();
+        int attempt = first;
+        while (System.nanoTime() < deadline && !confirmedEmpty.get()) {
             URI url = cluster.clientUrl(nodes.get(attempt++ % nodes.size()));
             boolean tookAny = false;
             for (String queue : List.of(QUEUE, QUEUE + ".dlq")) {
                 Outcome got = http.post(url, "/queue/deq", NodeClient.JSON.createObjectNode().put("queue", queue)
                         .put("consumer_id", "drain").put("visibility_ms", 30_000).put("wait_ms", 200));
                 if (got.kind() == Outcome.Kind.OK && got.body() != null && !got.body().path("empty").asBoolean(false)) {
-                    taken.add(got.body().get("value"));
+                    synchronized (taken) {
+                        taken.add(got.body().get("value"));
+                    }
                     tookAny = true;
                     http.post(url, "/queue/ack", NodeClient.JSON.createObjectNode()
                             .put("msg_id", got.body().path("msg_id").asLong()).put("receipt", got.body().path("receipt").asText()));
                 }
             }
             if (!tookAny && empty(http, url, QUEUE) && empty(http, url, QUEUE + ".dlq")) {
-                drain.ok(taken);
-                return;
-            }
-            if (!tookAny) {
-                Thread.sleep(100);
+                confirmedEmpty.set(true);
+            } else if (!tookAny) {
+                sleepQuietly(100);
             }
         }
-        drain.info("queue not empty after " + DRAIN_LIMIT.toSeconds() + " s of draining; took " + taken.size());
+    }
+
+    private static void sleepQuietly(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static boolean empty(NodeClient http, URI url, String queue) {
