@@ -77,7 +77,10 @@ public final class LockWorkload implements Workload {
                 if (granted.kind() == Outcome.Kind.INFO) {
                     process = nextProcess.getAndIncrement();
                 }
-                nodeIndex = (nodeIndex + 1) % nodes.size();
+                if (granted.status() != 409) { // 409: the lock is busy, the node is fine
+                    nodeIndex = (nodeIndex + 1) % nodes.size();
+                    sleepQuietly(QueueWorkload.BACKOFF_MS);
+                }
                 continue;
             }
             sleepQuietly(random.nextInt(30));
@@ -87,6 +90,7 @@ public final class LockWorkload implements Workload {
             if (!complete(release, released, NodeClient.JSON.createObjectNode().put("client", clientId))
                     && released.kind() == Outcome.Kind.INFO) {
                 process = nextProcess.getAndIncrement();
+                sleepQuietly(QueueWorkload.BACKOFF_MS);
             }
         }
     }

@@ -31,6 +31,8 @@ public final class QueueWorkload implements Workload {
     private static final int KEYS = 32;
     private static final int MAX_BACKLOG = 300;
     private static final int DRAIN_THREADS = 4;
+    /** A client that found its node unavailable waits this long before trying the next one. */
+    static final long BACKOFF_MS = 50;
 
     private final int clients;
     private final long seed;
@@ -92,11 +94,13 @@ public final class QueueWorkload implements Workload {
                 case FAIL -> {
                     enqueue.fail(outcome.error());
                     nodeIndex = (nodeIndex + 1) % nodes.size();
+                    sleepQuietly(BACKOFF_MS);
                 }
                 case INFO -> {
                     enqueue.info(outcome.error());
                     process = nextProcess.getAndIncrement();
                     nodeIndex = (nodeIndex + 1) % nodes.size();
+                    sleepQuietly(BACKOFF_MS);
                 }
             }
         }
@@ -130,11 +134,13 @@ public final class QueueWorkload implements Workload {
                 case FAIL -> {
                     dequeue.fail(got.error());
                     nodeIndex = (nodeIndex + 1) % nodes.size();
+                    sleepQuietly(BACKOFF_MS);
                 }
                 case INFO -> {
                     dequeue.info(got.error());
                     process = nextProcess.getAndIncrement();
                     nodeIndex = (nodeIndex + 1) % nodes.size();
+                    sleepQuietly(BACKOFF_MS);
                 }
             }
         }
