@@ -48,11 +48,13 @@ status: ## show each demo node's /health
 demo: ## run the curl demo against the clusters started by make up
 	@scripts/demo.sh
 
-bench: ## benchmarks: failover time, lock latency and throughput (results in bench-results/)
+bench: ## benchmarks (BENCH="lock queue"): failover, lock latency and throughput, queue throughput; results in bench-results/
 	$(MVN) -pl server -am package dependency:build-classpath -DskipTests \
 	  -Dmdep.includeScope=test -Dmdep.outputFile=target/bench-classpath.txt
-	$(JAVA) -cp "server/target/test-classes:server/target/classes:$$(cat server/target/bench-classpath.txt)" \
-	  -Dserver.jar=$(SERVER_JAR) dev.dsync.bench.LockBench
+	for b in $(or $(BENCH),lock queue); do \
+	  $(JAVA) -cp "server/target/test-classes:server/target/classes:$$(cat server/target/bench-classpath.txt)" \
+	    -Dserver.jar=$(SERVER_JAR) dev.dsync.bench.$$(echo $$b | sed 's/.*/\u&/')Bench || exit 1; \
+	done
 
 chaos: ## the chaos matrix (every workload x partition, kill, pause, latency, mixed); one run: make chaos WORKLOAD=lock NEMESIS=partition DURATION=60 SEED=42
 	$(MVN) -pl server,chaos-tests -am package dependency:build-classpath -DskipTests \
