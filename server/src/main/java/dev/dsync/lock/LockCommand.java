@@ -2,10 +2,7 @@ package dev.dsync.lock;
 
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
+import dev.dsync.statemachine.CommandCodec;
 import java.util.List;
 import java.util.Objects;
 
@@ -23,34 +20,15 @@ import java.util.Objects;
 })
 public sealed interface LockCommand {
 
-    /** Strict on input: every field must be present, nothing unknown, no nulls for numbers. */
-    ObjectMapper JSON = new ObjectMapper()
-            .enable(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES)
-            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    CommandCodec<LockCommand> CODEC = new CommandCodec<>(LockCommand.class, "lock command");
 
     default byte[] encode() {
-        try {
-            return JSON.writerFor(LockCommand.class).writeValueAsBytes(this);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot encode " + this, e);
-        }
+        return CODEC.encode(this);
     }
 
     /** @throws IllegalArgumentException if the bytes are not a valid lock command */
     static LockCommand decode(byte[] bytes) {
-        if (bytes == null) {
-            throw new IllegalArgumentException("null lock command");
-        }
-        try {
-            LockCommand command = JSON.readValue(bytes, LockCommand.class);
-            if (command == null) {
-                throw new IllegalArgumentException("empty lock command");
-            }
-            return command;
-        } catch (IOException | RuntimeException e) {
-            throw new IllegalArgumentException("malformed lock command", e);
-        }
+        return CODEC.decode(bytes);
     }
 
     /**

@@ -2,12 +2,9 @@ package dev.dsync.queue;
 
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
+import dev.dsync.statemachine.CommandCodec;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.NullNode;
-import java.io.IOException;
 import java.util.List;
 import java.util.Objects;
 
@@ -29,34 +26,15 @@ public sealed interface QueueCommand {
     /** Dequeue from every partition of the queue. */
     int ANY_PARTITION = -1;
 
-    /** Strict on input: every field must be present, nothing unknown, no nulls for numbers. */
-    ObjectMapper JSON = new ObjectMapper()
-            .enable(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES)
-            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    CommandCodec<QueueCommand> CODEC = new CommandCodec<>(QueueCommand.class, "queue command");
 
     default byte[] encode() {
-        try {
-            return JSON.writerFor(QueueCommand.class).writeValueAsBytes(this);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot encode " + this, e);
-        }
+        return CODEC.encode(this);
     }
 
     /** @throws IllegalArgumentException if the bytes are not a valid queue command */
     static QueueCommand decode(byte[] bytes) {
-        if (bytes == null) {
-            throw new IllegalArgumentException("null queue command");
-        }
-        try {
-            QueueCommand command = JSON.readValue(bytes, QueueCommand.class);
-            if (command == null) {
-                throw new IllegalArgumentException("empty queue command");
-            }
-            return command;
-        } catch (IOException | RuntimeException e) {
-            throw new IllegalArgumentException("malformed queue command", e);
-        }
+        return CODEC.decode(bytes);
     }
 
     /** Append a message; its id becomes this command's log index. {@code value} may be JSON null. */

@@ -1,14 +1,12 @@
 package dev.dsync.chaos.cluster;
 
 import com.github.dockerjava.api.DockerClient;
-import eu.rekawek.toxiproxy.Proxy;
 import eu.rekawek.toxiproxy.ToxiproxyClient;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.StringJoiner;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -23,64 +21,34 @@ import org.testcontainers.images.builder.ImageFromDockerfile;
  * Testcontainers network, every link through a ToxiproxyContainer. Kill is {@code docker kill}
  * (SIGKILL) and restart starts the same container on its own /data; pause is {@code docker pause}.
  */
-public final class DockerCluster implements Cluster {
+public final class DockerCluster extends ProxiedCluster {
     /** ToxiproxyContainer exposes these 32 ports for proxies. */
     private static final int FIRST_PROXY_PORT = 8666;
     private static final int NODE_PORT = 8000;
 
-    private final String service;
-    private final List<String> ids;
     private final Network network;
     private final ToxiproxyContainer toxiproxyContainer;
     private final ImageFromDockerfile image;
     private final Map<String, GenericContainer<?>> nodes = new LinkedHashMap<>();
-    private final LinkWiring links;
     private final Map<String, String> nodeEnv;
     private ToxiproxyClient toxiproxy;
 
     public DockerCluster(String service, Path repoRoot, Network network, ToxiproxyContainer toxiproxyContainer,
                          Map<String, String> nodeEnv) {
-        this.service = service;
-        this.ids = List.of(service + "-1", service + "-2", service + "-3");
+        super(service);
         this.network = network;
         this.toxiproxyContainer = toxiproxyContainer;
         this.image = new ImageFromDockerfile("dsync-node", false)
                 .withFileFromPath("server/target/server.jar", repoRoot.resolve("server/target/server.jar"))
                 .withFileFromPath("docker/Dockerfile", repoRoot.resolve("docker/Dockerfile"))
                 .withDockerfilePath("docker/Dockerfile");
-        this.links = new LinkWiring(service);
         this.nodeEnv = Map.copyOf(nodeEnv);
-    }
-
-    @Override
-    public String service() {
-        return service;
-    }
-
-    @Override
-    public List<String> nodeIds() {
-        return ids;
     }
 
     @Override
     public URI clientUrl(String nodeId) {
         int port = LinkWiring.port(links.get(LinkWiring.CLIENT, nodeId));
         return URI.create("http://" + toxiproxyContainer.getHost() + ":" + toxiproxyContainer.getMappedPort(port));
-    }
-
-    @Override
-    public Proxy link(String from, String to) {
-        return links.get(from, to);
-    }
-
-    @Override
-    public List<Proxy> peerLinks() {
-        return links.peerLinks();
-    }
-
-    @Override
-    public List<Proxy> allLinks() {
-        return links.all();
     }
 
     @Override

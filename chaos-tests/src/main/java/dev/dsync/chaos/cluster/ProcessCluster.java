@@ -1,6 +1,5 @@
 package dev.dsync.chaos.cluster;
 
-import eu.rekawek.toxiproxy.Proxy;
 import eu.rekawek.toxiproxy.ToxiproxyClient;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -19,9 +18,7 @@ import java.util.concurrent.TimeUnit;
  * Toxiproxy server (the embedded one or {@code TOXIPROXY_URL}). Kill is SIGKILL and restart reuses
  * the data dir; pause is SIGSTOP and resume SIGCONT.
  */
-public final class ProcessCluster implements Cluster {
-    private final String service;
-    private final List<String> ids;
+public final class ProcessCluster extends ProxiedCluster {
     private final ToxiproxyClient toxiproxy;
     private final String toxiproxyHost;
     private final Path serverJar;
@@ -29,48 +26,20 @@ public final class ProcessCluster implements Cluster {
     private final Map<String, String> nodeEnv;
     private final Map<String, Integer> ports = new LinkedHashMap<>();
     private final Map<String, Process> processes = new LinkedHashMap<>();
-    private final LinkWiring links;
 
     public ProcessCluster(String service, ToxiproxyClient toxiproxy, String toxiproxyHost, Path serverJar,
                           Path runDir, Map<String, String> nodeEnv) {
-        this.service = service;
-        this.ids = List.of(service + "-1", service + "-2", service + "-3");
+        super(service);
         this.toxiproxy = toxiproxy;
         this.toxiproxyHost = toxiproxyHost;
         this.serverJar = serverJar;
         this.runDir = runDir;
         this.nodeEnv = Map.copyOf(nodeEnv);
-        this.links = new LinkWiring(service);
-    }
-
-    @Override
-    public String service() {
-        return service;
-    }
-
-    @Override
-    public List<String> nodeIds() {
-        return ids;
     }
 
     @Override
     public URI clientUrl(String nodeId) {
         return URI.create("http://" + toxiproxyHost + ":" + LinkWiring.port(links.get(LinkWiring.CLIENT, nodeId)));
-    }
-
-    @Override
-    public Proxy link(String from, String to) {
-        return links.get(from, to);
-    }
-
-    @Override
-    public List<Proxy> peerLinks() {
-        return links.peerLinks();
-    }
-
-    @Override
-    public List<Proxy> allLinks() {
-        return links.all();
     }
 
     @Override

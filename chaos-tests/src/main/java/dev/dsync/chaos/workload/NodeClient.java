@@ -20,23 +20,23 @@ public final class NodeClient {
     }
 
     public Outcome post(URI node, String path, JsonNode body) {
+        byte[] bytes;
         try {
-            HttpRequest request = HttpRequest.newBuilder(node.resolve(path)).timeout(timeout)
-                    .header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body))).build();
-            return read(http.send(request, HttpResponse.BodyHandlers.ofByteArray()));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return Outcome.unknown(e);
-        } catch (Exception e) {
-            return Outcome.unknown(e);
+            bytes = JSON.writeValueAsBytes(body);
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException("cannot encode " + body, e);
         }
+        return send(HttpRequest.newBuilder(node.resolve(path)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(bytes)));
     }
 
     public Outcome get(URI node, String pathAndQuery) {
+        return send(HttpRequest.newBuilder(node.resolve(pathAndQuery)).GET());
+    }
+
+    private Outcome send(HttpRequest.Builder request) {
         try {
-            HttpRequest request = HttpRequest.newBuilder(node.resolve(pathAndQuery)).timeout(timeout).GET().build();
-            return read(http.send(request, HttpResponse.BodyHandlers.ofByteArray()));
+            return read(http.send(request.timeout(timeout).build(), HttpResponse.BodyHandlers.ofByteArray()));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return Outcome.unknown(e);
