@@ -22,6 +22,8 @@ import java.util.function.Supplier;
 public final class Router implements HttpHandler {
     public static final String LEADER_HEADER = "X-Dsync-Leader";
     public static final int MAX_BODY_BYTES = 1 << 20;
+    /** Peer messages carry batches of entries and whole snapshots: bounded, but far above a client's. */
+    public static final int MAX_PEER_BODY_BYTES = 128 << 20;
     private static final System.Logger LOG = System.getLogger(Router.class.getName());
 
     private final Map<String, Map<String, Route>> routes = new LinkedHashMap<>();
@@ -83,7 +85,7 @@ public final class Router implements HttpHandler {
                 && !clusterToken.equals(exchange.getRequestHeaders().getFirst(dev.dsync.transport.PeerTransport.TOKEN_HEADER))) {
             throw new ApiException(401, "missing or wrong cluster token");
         }
-        byte[] body = readBody(exchange);
+        byte[] body = readBody(exchange, route.where() == Route.Where.PEER ? MAX_PEER_BODY_BYTES : MAX_BODY_BYTES);
         String forwardedBy = exchange.getRequestHeaders().getFirst(LeaderForwarder.FORWARDED_HEADER);
         ApiRequest request = new ApiRequest(method, path, parseQuery(exchange.getRequestURI().getRawQuery()), body, forwardedBy != null);
         if (route.where() == Route.Where.LEADER && !isLeader.getAsBoolean()) {
@@ -99,11 +101,11 @@ public final class Router implements HttpHandler {
         return route.handler().handle(request);
     }
 
-    private static byte[] readBody(HttpExchange exchange) throws IOException {
+    private static byte[] readBody(HttpExchange exchange, int limit) throws IOException {
         try (InputStream in = exchange.getRequestBody()) {
-            byte[] body = in.readNBytes(MAX_BODY_BYTES + 1);
-            if (body.length > MAX_BODY_BYTES) {
-                throw new ApiException(413, "request body is larger than " + MAX_BODY_BYTES + " bytes");
+            byte[] body = in.readNBytes(limit + 1);
+            if (body.length > limit) {
+                throw new ApiException(413, "request body is larger than " + limit + " bytes");
             }
             return body;
         }

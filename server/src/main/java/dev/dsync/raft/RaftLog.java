@@ -99,12 +99,25 @@ final class RaftLog {
 
     /** Entries [from, to], at most {@code max} of them; {@code from} must not be compacted. */
     List<Entry> slice(long from, long to, int max) {
+        return slice(from, to, max, Long.MAX_VALUE);
+    }
+
+    /** At most {@code max} entries from {@code from}, stopping before {@code maxBytes} of data (but never empty). */
+    List<Entry> slice(long from, long to, int max, long maxBytes) {
         if (from <= snapshotIndex) {
             throw new IllegalStateException("slice from compacted index " + from);
         }
         long end = Math.min(Math.min(to, lastIndex()), from + max - 1);
         if (end < from) {
             return List.of();
+        }
+        long bytes = 0;
+        for (long i = from; i <= end; i++) {
+            bytes += entries.get(offset(i)).data().length;
+            if (bytes > maxBytes && i > from) {
+                end = i - 1;
+                break;
+            }
         }
         return List.copyOf(entries.subList(offset(from), offset(end) + 1));
     }

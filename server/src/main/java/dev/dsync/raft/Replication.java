@@ -11,6 +11,8 @@ import java.util.Map;
  * transfer. A new instance starts with every follower in probe state.
  */
 final class Replication {
+    /** Data bytes in one AppendRequest (one entry may exceed it alone): keeps peer messages small. */
+    static final long MAX_APPEND_BYTES = 4L << 20;
     private final RaftCore core;
     private final RaftLog log;
     private final Map<String, Progress> progress = new LinkedHashMap<>();
@@ -111,7 +113,7 @@ final class Replication {
             core.send(new Message.SnapshotRequest(core.id, peer, core.term, snapshot));
             return false;
         }
-        List<Entry> entries = log.slice(p.next, log.lastIndex(), core.config.maxEntriesPerAppend());
+        List<Entry> entries = log.slice(p.next, log.lastIndex(), core.config.maxEntriesPerAppend(), MAX_APPEND_BYTES);
         if (entries.isEmpty() && !allowEmpty) {
             return false;
         }

@@ -22,6 +22,8 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class PeerTransport implements AutoCloseable {
     public static final String TOKEN_HEADER = "X-Dsync-Cluster-Token";
     private static final int QUEUE_CAPACITY = 4096;
+    /** A whole state machine image may take a while to send and install. */
+    private static final Duration SNAPSHOT_TIMEOUT = Duration.ofSeconds(30);
     private static final System.Logger LOG = System.getLogger(PeerTransport.class.getName());
 
     private final String selfId;
@@ -82,7 +84,7 @@ public final class PeerTransport implements AutoCloseable {
             }
             try {
                 HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(MessageCodec.pathOf(m)))
-                        .timeout(requestTimeout)
+                        .timeout(m instanceof Message.SnapshotRequest ? SNAPSHOT_TIMEOUT : requestTimeout)
                         .header("Content-Type", "application/json")
                         .POST(HttpRequest.BodyPublishers.ofByteArray(MessageCodec.encode(m)));
                 if (!clusterToken.isEmpty()) {
