@@ -182,7 +182,7 @@ public final class QueueWorkload implements Workload {
             boolean tookAny = false;
             for (String queue : List.of(QUEUE, QUEUE + ".dlq")) {
                 Outcome got = http.post(url, "/queue/deq", NodeClient.JSON.createObjectNode().put("queue", queue)
-                        .put("consumer_id", "drain").put("visibility_ms", 30_000).put("wait_ms", 200));
+                        .put("consumer_id", "drain").put("visibility_ms", 30_000).put("wait_ms", 0));
                 if (got.kind() == Outcome.Kind.OK && got.body() != null && !got.body().path("empty").asBoolean(false)) {
                     synchronized (taken) {
                         taken.add(got.body().get("value"));
