@@ -103,8 +103,9 @@ public final class RaftLoop implements Replica, AutoCloseable {
                 long index = core.propose(data);
                 Pending stale = proposals.put(index, new Pending(core.term(), result));
                 if (stale != null) {
-                    // Our log was truncated past that index since: the older proposal is gone.
-                    stale.result().completeExceptionally(new NotLeaderException("leadership changed; the request was not applied", core.leaderId()));
+                    // Our log lost the older proposal's entry, but another node may still hold it
+                    // and a later leader commit it: its outcome is unknown, not failed.
+                    stale.result().completeExceptionally(new ApiException(504, Router.timeoutBody()));
                 }
                 result.whenComplete((r, e) -> {
                     if (result.isCancelled()) {
