@@ -19,7 +19,7 @@ class CacheSnapshotTest {
     /** Keys in M, E and S, an unheld key, a deleted key, every counter moved, and a clock. */
     private void buildRichState() {
         h.put("n1", "m", "1");                                   // n1 M
-        h.run(new CacheCommand.Put("s", JsonNodeFactory.instance.objectNode().put("z", 1).put("a", List.of(1).size()), "n1"));
+        h.run(new CacheCommand.Put("s", JsonNodeFactory.instance.objectNode().put("z", 1).put("a", 2), "n1"));
         h.fill("n2", "s");                                       // n1, n2 S
         h.fill("n3", "s");
         h.put("n2", "e", "x");
