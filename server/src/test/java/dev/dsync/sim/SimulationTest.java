@@ -28,6 +28,7 @@ class SimulationTest {
         long crashes = 0;
         long leaders = 0;
         long reads = 0;
+        long queueSeeds = 0;
         for (long seed = first; seed < first + count; seed++) {
             Simulation.Result result;
             try {
@@ -43,10 +44,11 @@ class SimulationTest {
             crashes += result.crashes();
             leaders += result.leaderChanges();
             reads += result.reads();
+            queueSeeds += result.service().equals("queue") ? 1 : 0;
         }
-        System.out.printf("simulation: %d seeds from %d in %.1fs: %d events, %d entries committed, %d leaders elected,"
+        System.out.printf("simulation: %d seeds from %d (%d lock, %d queue) in %.1fs: %d events, %d entries committed, %d leaders elected,"
                         + " %d crashes, %d reads confirmed%n",
-                count, first, (System.nanoTime() - started) / 1e9, events, committed, leaders, crashes, reads);
+                count, first, count - queueSeeds, queueSeeds, (System.nanoTime() - started) / 1e9, events, committed, leaders, crashes, reads);
     }
 
     @Test
