@@ -10,7 +10,9 @@ import dev.dsync.statemachine.ApplyResult;
 import dev.dsync.statemachine.Envelope;
 import dev.dsync.statemachine.StateMachine;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The queue service in the simulation. Producers enqueue unique values under a few keys (so
@@ -48,6 +50,9 @@ final class QueueSimService implements SimService {
     private final List<List<Request>> recent = new ArrayList<>();
     private long requestSeq;
     private boolean draining;
+    private long consumerCrashes;
+    private long staleAcks;
+    private final Map<String, Long> finalTotals = new LinkedHashMap<>();
 
     QueueSimService(Simulation sim) {
         this.sim = sim;
@@ -124,6 +129,7 @@ final class QueueSimService implements SimService {
             return ack(client, target, h, h.msgId() + "-" + (h.deliveryCount() - 1), Kind.STALE_ACK);
         }
         sim.log("consumer c" + client + " crashes holding " + h.receipt());
+        consumerCrashes++;
         held[client] = null; // the consumer dies: its lease must run out and the message be delivered again
         return consume(client, target);
     }
@@ -155,7 +161,10 @@ final class QueueSimService implements SimService {
                     held[client] = null; // done with it, whether the ack was taken or the lease had moved on
                 }
             }
-            case STALE_ACK -> record.staleAckAnswered(request.msgId(), result);
+            case STALE_ACK -> {
+                record.staleAckAnswered(request.msgId(), result);
+                staleAcks++;
+            }
         }
     }
 
@@ -217,6 +226,19 @@ final class QueueSimService implements SimService {
         for (SimNode n : sim.nodes) {
             record.checkDrained(n, checks.ledger(n));
         }
+        QueueStateMachine q = QueueChecks.queue(sim.leader());
+        finalTotals.put("enqueued", q.enqueuedTotal());
+        finalTotals.put("acknowledgedEnqueues", (long) record.acknowledged.size());
+        finalTotals.put("delivered", q.deliveredTotal());
+        finalTotals.put("redelivered", q.redeliveredTotal());
+        finalTotals.put("deadLettered", q.deadLetteredTotal());
+        finalTotals.put("consumerCrashes", consumerCrashes);
+        finalTotals.put("staleAcksRefused", staleAcks);
+    }
+
+    @Override
+    public Map<String, Long> stats() {
+        return finalTotals;
     }
 
     private String nodeSummary() {

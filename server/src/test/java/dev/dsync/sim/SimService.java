@@ -3,6 +3,7 @@ package dev.dsync.sim;
 import dev.dsync.raft.Entry;
 import dev.dsync.statemachine.ApplyResult;
 import dev.dsync.statemachine.StateMachine;
+import java.util.Map;
 
 /**
  * The replicated service a simulation runs on top of Raft: its state machine, what its clients
@@ -48,4 +49,9 @@ interface SimService {
 
     /** After healing and the liveness probe: the service's end-of-run work and checks. */
     void finish();
+
+    /** Counts worth reporting after a run (summed over seeds by the test), e.g. how often a fault path ran. */
+    default Map<String, Long> stats() {
+        return Map.of();
+    }
 }

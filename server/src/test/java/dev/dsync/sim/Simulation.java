@@ -13,6 +13,7 @@ import dev.dsync.statemachine.ApplyResult;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.Random;
 
@@ -31,7 +32,8 @@ final class Simulation {
     static final int TICK_MS = 10;
 
     /** What a finished run reports. */
-    record Result(String service, long traceHash, long events, long committed, long leaderChanges, long crashes, long reads) {}
+    record Result(String service, long traceHash, long events, long committed, long leaderChanges, long crashes, long reads,
+                  Map<String, Long> serviceStats) {}
 
     private record Event(long time, long seq, Runnable action) {}
 
@@ -137,7 +139,8 @@ final class Simulation {
         checker.checkLogsPairwise(nodes);
         service.finish();
         checker.checkLogsPairwise(nodes);
-        return new Result(service.name(), trace.value(), events, workload.committed, checker.leaderChanges, crashes, checker.readsConfirmed);
+        return new Result(service.name(), trace.value(), events, workload.committed, checker.leaderChanges, crashes, checker.readsConfirmed,
+                service.stats());
     }
 
     void runUntil(long until) {

@@ -2,6 +2,8 @@ package dev.dsync.sim;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.util.Map;
+import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -29,6 +31,7 @@ class SimulationTest {
         long leaders = 0;
         long reads = 0;
         long queueSeeds = 0;
+        Map<String, Long> serviceStats = new TreeMap<>();
         for (long seed = first; seed < first + count; seed++) {
             Simulation.Result result;
             try {
@@ -45,10 +48,14 @@ class SimulationTest {
             leaders += result.leaderChanges();
             reads += result.reads();
             queueSeeds += result.service().equals("queue") ? 1 : 0;
+            result.serviceStats().forEach((name, n) -> serviceStats.merge(result.service() + "." + name, n, Long::sum));
         }
         System.out.printf("simulation: %d seeds from %d (%d lock, %d queue) in %.1fs: %d events, %d entries committed, %d leaders elected,"
                         + " %d crashes, %d reads confirmed%n",
                 count, first, count - queueSeeds, queueSeeds, (System.nanoTime() - started) / 1e9, events, committed, leaders, crashes, reads);
+        if (!serviceStats.isEmpty()) {
+            System.out.println("services: " + serviceStats);
+        }
     }
 
     @Test
