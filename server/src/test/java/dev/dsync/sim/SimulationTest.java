@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The deterministic simulation: seeds 0..N-1 (N = {@code -Dsim.seeds}, default 2000), or the one
- * seed {@code -Dsim.seed}. A failing seed replays exactly with {@code make sim SEED=<seed>}; add
+ * seed {@code -Dsim.seed}. Even seeds run the lock service, odd seeds the queue service. A failing seed replays exactly with {@code make sim SEED=<seed>}; add
  * {@code -Dsim.verbose=true} to print its events.
  */
 class SimulationTest {
