@@ -20,8 +20,9 @@ import java.util.Random;
 /**
  * One deterministic run of a simulated cluster: real {@link RaftCore}s and a real service state
  * machine (lock on even seeds, queue on odd ones; see {@link SimService}) over a simulated network,
- * disks and clock, all driven by one {@link Random} seeded from the run's seed. Nothing here reads a real clock or a global random source, iterates an
- * identity-ordered collection, or uses threads, so a seed replays the same run exactly.
+ * disks and clock, all driven by one {@link Random} seeded from the run's seed. Nothing here reads
+ * a real clock or a global random source, iterates an identity-ordered collection, or uses
+ * threads, so a seed replays the same run exactly.
  *
  * <p>A run has a fault phase (crashes, partitions, lossy links, leadership transfers, client load)
  * and then a liveness phase: everything heals, and a leader must commit a new entry in bounded time;
@@ -92,13 +93,13 @@ final class Simulation {
         network.maxDelayMs = 2 + random.nextInt(25);
         network.dropPermille = random.nextInt(3) == 0 ? 0 : random.nextInt(80);
         network.duplicatePermille = random.nextInt(30);
-        // By parity, not by a draw: both services get half of any seed range, and adding a service
-        // draw would shift every later random choice of existing seeds.
+        // By parity, not by a draw: both services get exactly half of any seed range, and the
+        // replay line's seed alone tells which service failed.
         service = seed % 2 == 0 ? new LockSimService(this) : new QueueSimService(this);
         workload = new Workload(this, service);
         faults = new Faults(this);
-        log("config: service=" + service.name() + " nodes=" + size + " hb=" + heartbeatTicks + " maxEntries=" + maxEntriesPerAppend + " inflight=" + maxInflight
-                + " churn=" + leaderChurnPermille + "‰ preVote=" + preVote + " checkQuorum=" + checkQuorum + " snapshotEvery=" + snapshotEvery
+        log("config: service=" + service.name() + " nodes=" + size + " hb=" + heartbeatTicks + " maxEntries=" + maxEntriesPerAppend
+                + " inflight=" + maxInflight                + " churn=" + leaderChurnPermille + "‰ preVote=" + preVote + " checkQuorum=" + checkQuorum + " snapshotEvery=" + snapshotEvery
                 + " delay<=" + network.maxDelayMs + " drop=" + network.dropPermille + "‰ dup=" + network.duplicatePermille + "‰");
     }
 
