@@ -118,7 +118,7 @@ final class Faults {
         }
         long term = leader.core.term();
         sim.schedule(sim.random.nextInt(40), () -> {
-            if (!leader.up() || leader.core.term() != term) {
+            if (!sim.faultPhase || !leader.up() || leader.core.term() != term) { // once healed, no fault may strike
                 return;
             }
             if (sim.random.nextBoolean()) {
@@ -149,7 +149,7 @@ final class Faults {
         sim.drain(leader);
         if (sim.random.nextBoolean()) {
             sim.schedule(50 + sim.random.nextInt(150), () -> {
-                if (leader.up()) {
+                if (sim.faultPhase && leader.up()) {
                     sim.crash(leader, "(shut down after transfer)");
                 }
             });

@@ -1,8 +1,5 @@
 package dev.dsync.sim;
 
-import dev.dsync.lock.LockGrant;
-import dev.dsync.lock.LockInvariants;
-import dev.dsync.lock.LockMode;
 import dev.dsync.raft.Entry;
 import dev.dsync.raft.RaftCore;
 import dev.dsync.raft.ReadState;
@@ -13,8 +10,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Raft's safety properties (Figure 3 of the paper) and the lock service's, checked against the
- * whole run. Throws {@link AssertionError} on the first violation.
+ * Raft's safety properties (Figure 3 of the paper), checked against the whole run (the service's
+ * own invariants are its {@link SimService}'s). Throws {@link AssertionError} on the first violation.
  */
 final class SafetyChecker {
     private record EntryId(long index, long term) {}
@@ -34,16 +31,12 @@ final class SafetyChecker {
         }
     }
 
-    private record LastFence(long fence, LockMode mode) {}
-
     private final Map<Long, String> leaderOfTerm = new HashMap<>();
     /** Every entry ever handed out for persisting: (index, term) fixes its predecessor's term and data. */
     private final Map<EntryId, Fixed> entries = new HashMap<>();
     private final Map<Long, Committed> applied = new HashMap<>();
     private final Map<String, Long> lastCommit = new HashMap<>();
     private final Map<String, Long> lastApplied = new HashMap<>();
-    private final Map<String, Map<String, LastFence>> fencesPerNode = new HashMap<>();
-    private final Map<String, LockMode> grantByKeyFenceClient = new HashMap<>();
     private final Map<Long, Long> readRequiredIndex = new HashMap<>();
     private long highestApplied;
     long leaderChanges;
@@ -53,7 +46,6 @@ final class SafetyChecker {
     void onStart(SimNode n) {
         lastCommit.put(n.id, n.core.commitIndex());
         lastApplied.put(n.id, n.core.appliedIndex());
-        fencesPerNode.put(n.id, new HashMap<>());
     }
 
     /** Log Matching, incrementally: every entry of a given (index, term) has the same data and predecessor term. */
@@ -92,23 +84,6 @@ final class SafetyChecker {
             c.seenAtTerm = Math.min(c.seenAtTerm, n.core.term());
         }
         highestApplied = Math.max(highestApplied, e.index());
-    }
-
-    /** Lock invariants on the node's state, and fences that only grow per key. */
-    void onLocksApplied(SimNode n) {
-        LockInvariants.check(n.locks);
-        Map<String, LastFence> last = fencesPerNode.get(n.id);
-        for (LockGrant g : n.locks.takeRecentGrants()) {
-            LastFence prev = last.get(g.key());
-            if (prev != null && g.fence() <= prev.fence) {
-                fail("fence went from " + prev.fence + " to " + g.fence() + " on key " + g.key() + " at " + n.id);
-            }
-            last.put(g.key(), new LastFence(g.fence(), g.mode()));
-            LockMode other = grantByKeyFenceClient.putIfAbsent(g.key() + "|" + g.fence() + "|" + g.clientId(), g.mode());
-            if (other != null && other != g.mode()) {
-                fail("grant of " + g.key() + " fence " + g.fence() + " to " + g.clientId() + " differs between nodes");
-            }
-        }
     }
 
     void onReadIssued(long requestId) {

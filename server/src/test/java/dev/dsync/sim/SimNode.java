@@ -1,17 +1,18 @@
 package dev.dsync.sim;
 
-import dev.dsync.lock.LockStateMachine;
 import dev.dsync.raft.DurabilityPolicy;
 import dev.dsync.raft.PersistentState;
 import dev.dsync.raft.RaftConfig;
 import dev.dsync.raft.RaftCore;
 import dev.dsync.raft.Snapshot;
 import dev.dsync.statemachine.SessionStateMachine;
+import dev.dsync.statemachine.StateMachine;
 import java.util.function.IntUnaryOperator;
+import java.util.function.Supplier;
 
 /**
  * One simulated server: a disk that survives crashes, and, while up, a {@link RaftCore} and the
- * real replicated state machine (client sessions around the lock service), both rebuilt from the
+ * real replicated state machine (client sessions around the simulated service), both rebuilt from the
  * disk on restart exactly as the node shell does.
  */
 final class SimNode {
@@ -23,7 +24,6 @@ final class SimNode {
     /** What the shell writes and when, as on a real node; rebuilt from the disk on each start. */
     DurabilityPolicy durability;
     SessionStateMachine machine;
-    LockStateMachine locks;
     /** Bumped on every start, so checks can tell one lifetime from the next. */
     int incarnation;
     long lastSnapshotIndex;
@@ -39,10 +39,9 @@ final class SimNode {
         return core != null;
     }
 
-    void start(RaftConfig config, IntUnaryOperator random) {
+    void start(RaftConfig config, IntUnaryOperator random, Supplier<StateMachine> service) {
         PersistentState restored = disk.load();
-        locks = new LockStateMachine();
-        machine = new SessionStateMachine(locks);
+        machine = new SessionStateMachine(service.get());
         Snapshot snapshot = restored.snapshot();
         lastSnapshotIndex = 0;
         if (snapshot != null) {
@@ -60,7 +59,6 @@ final class SimNode {
         core = null;
         durability = null;
         machine = null;
-        locks = null;
     }
 
     long clock(long simNowMs) {

@@ -9,27 +9,32 @@ import dev.dsync.raft.ReadState;
 import dev.dsync.raft.Ready;
 import dev.dsync.raft.Role;
 import dev.dsync.raft.Snapshot;
+import dev.dsync.statemachine.ApplyResult;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.Random;
 
 /**
- * One deterministic run of a simulated cluster: real {@link RaftCore}s and real lock state
- * machines over a simulated network, disks and clock, all driven by one {@link Random} seeded from
- * the run's seed. Nothing here reads a real clock or a global random source, iterates an
- * identity-ordered collection, or uses threads, so a seed replays the same run exactly.
+ * One deterministic run of a simulated cluster: real {@link RaftCore}s and a real service state
+ * machine (lock on even seeds, queue on odd ones; see {@link SimService}) over a simulated network,
+ * disks and clock, all driven by one {@link Random} seeded from the run's seed. Nothing here reads
+ * a real clock or a global random source, iterates an identity-ordered collection, or uses
+ * threads, so a seed replays the same run exactly.
  *
  * <p>A run has a fault phase (crashes, partitions, lossy links, leadership transfers, client load)
- * and then a liveness phase: everything heals, and a leader must commit a new entry in bounded time.
- * Safety is checked after every event by {@link SafetyChecker}.
+ * and then a liveness phase: everything heals, and a leader must commit a new entry in bounded time;
+ * then the service finishes (the queue drains). Raft safety is checked after every event by
+ * {@link SafetyChecker}, the service's invariants after every apply by the service.
  */
 final class Simulation {
     static final int TICK_MS = 10;
 
     /** What a finished run reports. */
-    record Result(long traceHash, long events, long committed, long leaderChanges, long crashes, long reads) {}
+    record Result(String service, long traceHash, long events, long committed, long leaderChanges, long crashes, long reads,
+                  Map<String, Long> serviceStats) {}
 
     private record Event(long time, long seq, Runnable action) {}
 
@@ -55,7 +60,8 @@ final class Simulation {
     /** Per mille of new leaders that the nemesis cuts down soon after they win (Figure 8 hunting). */
     private final int leaderChurnPermille;
     private long leadersSeen;
-    private final Workload workload;
+    final SimService service;
+    final Workload workload;
     final Faults faults;
     long now;
     private long seq;
@@ -87,10 +93,13 @@ final class Simulation {
         network.maxDelayMs = 2 + random.nextInt(25);
         network.dropPermille = random.nextInt(3) == 0 ? 0 : random.nextInt(80);
         network.duplicatePermille = random.nextInt(30);
-        workload = new Workload(this);
+        // By parity, not by a draw: both services get exactly half of any seed range, and the
+        // replay line's seed alone tells which service failed.
+        service = seed % 2 == 0 ? new LockSimService(this) : new QueueSimService(this);
+        workload = new Workload(this, service);
         faults = new Faults(this);
-        log("config: nodes=" + size + " hb=" + heartbeatTicks + " maxEntries=" + maxEntriesPerAppend + " inflight=" + maxInflight
-                + " churn=" + leaderChurnPermille + "‰ preVote=" + preVote + " checkQuorum=" + checkQuorum + " snapshotEvery=" + snapshotEvery
+        log("config: service=" + service.name() + " nodes=" + size + " hb=" + heartbeatTicks + " maxEntries=" + maxEntriesPerAppend
+                + " inflight=" + maxInflight                + " churn=" + leaderChurnPermille + "‰ preVote=" + preVote + " checkQuorum=" + checkQuorum + " snapshotEvery=" + snapshotEvery
                 + " delay<=" + network.maxDelayMs + " drop=" + network.dropPermille + "‰ dup=" + network.duplicatePermille + "‰");
     }
 
@@ -129,10 +138,13 @@ final class Simulation {
             throw new AssertionError("liveness: no new entry committed within " + (60 * electionTicks) + " ticks after healing");
         }
         checker.checkLogsPairwise(nodes);
-        return new Result(trace.value(), events, workload.committed, checker.leaderChanges, crashes, checker.readsConfirmed);
+        service.finish();
+        checker.checkLogsPairwise(nodes);
+        return new Result(service.name(), trace.value(), events, workload.committed, checker.leaderChanges, crashes, checker.readsConfirmed,
+                service.stats());
     }
 
-    private void runUntil(long until) {
+    void runUntil(long until) {
         while (!queue.isEmpty() && queue.peek().time() <= until) {
             Event e = queue.poll();
             now = e.time();
@@ -161,8 +173,9 @@ final class Simulation {
     void start(SimNode n) {
         RaftConfig config = new RaftConfig(n.id, ids, electionTicks, heartbeatTicks, maxEntriesPerAppend, maxInflight,
                 preVote, checkQuorum);
-        n.start(config, random::nextInt);
+        n.start(config, random::nextInt, service::newStateMachine);
         checker.onStart(n);
+        service.onRestored(n, true);
         trace.add("start " + n.id);
         log(n.id + " starts: term " + n.core.term() + " log " + n.core.firstIndex() + ".." + n.core.lastIndex()
                 + " commit " + n.core.commitIndex());
@@ -241,19 +254,17 @@ final class Simulation {
                 n.machine.restore(r.snapshot().data());
                 n.lastSnapshotIndex = r.snapshot().index();
                 checker.onSnapshotRestore(n, r.snapshot().index());
+                service.onRestored(n, false);
                 trace.add(n.id + " restored " + r.snapshot().index());
                 log(n.id + " installs snapshot " + r.snapshot().index() + "/" + r.snapshot().term());
             }
             for (Entry e : r.committed()) {
                 checker.onApply(n, e);
-                n.machine.apply(e);
-                workload.onApplied(n, e);
+                ApplyResult result = n.machine.apply(e);
+                workload.onApplied(n, e, result);
                 trace.add(e.index());
                 trace.add(e.term());
                 trace.add(e.data());
-            }
-            if (!r.committed().isEmpty() || r.snapshot() != null) {
-                checker.onLocksApplied(n);
             }
             for (ReadState rs : r.readStates()) {
                 checker.onReadState(n, rs);

@@ -2,11 +2,13 @@ package dev.dsync.sim;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.util.Map;
+import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 /**
  * The deterministic simulation: seeds 0..N-1 (N = {@code -Dsim.seeds}, default 2000), or the one
- * seed {@code -Dsim.seed}. A failing seed replays exactly with {@code make sim SEED=<seed>}; add
+ * seed {@code -Dsim.seed}. Even seeds run the lock service, odd seeds the queue service. A failing seed replays exactly with {@code make sim SEED=<seed>}; add
  * {@code -Dsim.verbose=true} to print its events.
  */
 class SimulationTest {
@@ -28,6 +30,8 @@ class SimulationTest {
         long crashes = 0;
         long leaders = 0;
         long reads = 0;
+        long queueSeeds = 0;
+        Map<String, Long> serviceStats = new TreeMap<>();
         for (long seed = first; seed < first + count; seed++) {
             Simulation.Result result;
             try {
@@ -43,10 +47,15 @@ class SimulationTest {
             crashes += result.crashes();
             leaders += result.leaderChanges();
             reads += result.reads();
+            queueSeeds += result.service().equals("queue") ? 1 : 0;
+            result.serviceStats().forEach((name, n) -> serviceStats.merge(result.service() + "." + name, n, Long::sum));
         }
-        System.out.printf("simulation: %d seeds from %d in %.1fs: %d events, %d entries committed, %d leaders elected,"
+        System.out.printf("simulation: %d seeds from %d (%d lock, %d queue) in %.1fs: %d events, %d entries committed, %d leaders elected,"
                         + " %d crashes, %d reads confirmed%n",
-                count, first, (System.nanoTime() - started) / 1e9, events, committed, leaders, crashes, reads);
+                count, first, count - queueSeeds, queueSeeds, (System.nanoTime() - started) / 1e9, events, committed, leaders, crashes, reads);
+        if (!serviceStats.isEmpty()) {
+            System.out.println("services: " + serviceStats);
+        }
     }
 
     @Test

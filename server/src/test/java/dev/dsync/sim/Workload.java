@@ -1,35 +1,38 @@
 package dev.dsync.sim;
 
-import dev.dsync.lock.LockCommand;
-import dev.dsync.lock.LockMode;
 import dev.dsync.raft.Entry;
 import dev.dsync.raft.RaftCore;
+import dev.dsync.raft.Role;
+import dev.dsync.statemachine.ApplyResult;
 import dev.dsync.statemachine.Envelope;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Lock clients and the leader's own duties: acquires, releases, renewals and cancelled waits from
- * a few clients on a few keys (so they contend), retries of earlier requests (so sessions
- * deduplicate), lease expiry proposed by the leader from its clock, and ReadIndex reads. Also the
- * liveness probe of the final phase.
+ * The client population and the leader's duty, for whichever {@link SimService} the run uses:
+ * closed-loop clients (one request at a time, answered when the node they sent it to applies it,
+ * or given up after a timeout), ReadIndex reads, the leader's one-at-a-time duty proposals, and
+ * the liveness probe of the final phase. What the requests are is the service's business.
  */
 final class Workload {
-    private static final int CLIENTS = 6;
-    private static final int KEYS = 3;
-    private static final int EXPIRY_EVERY_TICKS = 5;
+    private static final int DUTY_EVERY_TICKS = 5;
 
     private final Simulation sim;
-    private final List<byte[]> sent = new ArrayList<>();
+    private final SimService service;
     /**
      * Clients are closed-loop, like real ones: one request at a time, the next only once the
      * last was applied where it was sent or timed out. (An open loop piles thousands of entries
      * onto a stale leader, which no real client population does.)
      */
-    private final long[] clientBusyUntil = new long[CLIENTS];
-    private final long[] clientWaitsForIndex = new long[CLIENTS];
-    private final SimNode[] clientWaitsOn = new SimNode[CLIENTS];
-    private long requestSeq;
+    private final long[] clientBusyUntil;
+    private final long[] clientWaitsForIndex;
+    private final long[] clientWaitsForTerm;
+    private final SimNode[] clientWaitsOn;
+    /** The target's incarnation when the request was sent: a restarted node has forgotten its callers. */
+    private final int[] clientWaitsOnIncarnation;
+    /** Bumped by {@link #begin}, so an older request loop stops when a new one starts. */
+    private int loopGeneration;
+    /** Clients keep sending after the fault phase while this is set (a service's end-of-run phase). */
+    boolean clientsAfterFaults;
     private long readSeq;
     long committed;
     /** Liveness phase: the (index, term) last proposed, and whether some node applied it. */
@@ -37,15 +40,23 @@ final class Workload {
     private long probeTerm = -1;
     private boolean livenessMet;
 
-    Workload(Simulation sim) {
+    Workload(Simulation sim, SimService service) {
         this.sim = sim;
+        this.service = service;
+        int clients = service.clients();
+        clientBusyUntil = new long[clients];
+        clientWaitsForIndex = new long[clients];
+        clientWaitsForTerm = new long[clients];
+        clientWaitsOn = new SimNode[clients];
+        clientWaitsOnIncarnation = new int[clients];
     }
 
     void begin() {
+        int generation = ++loopGeneration;
         sim.schedule(1 + sim.random.nextInt(20), new Runnable() {
             @Override
             public void run() {
-                if (sim.faultPhase) {
+                if (generation == loopGeneration && (sim.faultPhase || clientsAfterFaults)) {
                     clientRequest();
                     sim.schedule(1 + sim.random.nextInt(25), this);
                 }
@@ -62,39 +73,33 @@ final class Workload {
             }
             target = up.get(sim.random.nextInt(up.size()));
         }
-        int dice = sim.random.nextInt(100);
-        if (dice < 10) {
+        if (sim.random.nextInt(10) == 0) {
             read(target);
             return;
         }
-        int clientNo = sim.random.nextInt(CLIENTS);
-        if (sim.now < clientBusyUntil[clientNo]) {
+        int client = sim.random.nextInt(service.clients());
+        if (sim.now < clientBusyUntil[client]) {
             return;
         }
-        byte[] envelope;
-        if (dice < 18 && !sent.isEmpty()) {
-            envelope = sent.get(sim.random.nextInt(sent.size())); // a client retrying: at most once
-        } else {
-            String client = "c" + clientNo;
-            String key = "k" + sim.random.nextInt(KEYS);
-            LockCommand command = switch (sim.random.nextInt(10)) {
-                case 0, 1, 2, 3, 4 -> new LockCommand.Acquire(key, sim.random.nextBoolean() ? LockMode.S : LockMode.X, client,
-                        100 + sim.random.nextInt(900), sim.random.nextInt(3) != 0);
-                case 5, 6, 7 -> new LockCommand.Release(key, client);
-                case 8 -> new LockCommand.Renew(client);
-                default -> new LockCommand.CancelWait(key, client);
-            };
-            envelope = new Envelope(target.clock(sim.now), client, "r" + (requestSeq++), command.encode()).encode();
-            sent.add(envelope);
-            if (sent.size() > 32) {
-                sent.removeFirst();
-            }
+        if (clientWaitsOn[client] != null) {
+            clientWaitsOn[client] = null; // timed out: it never learns what became of the request
+            service.onGaveUp(client);
         }
+        byte[] envelope = service.nextRequest(client, target);
+        if (envelope == null) {
+            return;
+        }
+        long term = target.core.term(); // read first: proposing drains the node, which may crash it
+        int incarnation = target.incarnation;
         long index = propose(target, envelope);
         if (index > 0) {
-            clientBusyUntil[clientNo] = sim.now + 200 + sim.random.nextInt(800);
-            clientWaitsForIndex[clientNo] = index;
-            clientWaitsOn[clientNo] = target;
+            clientBusyUntil[client] = sim.now + 200 + sim.random.nextInt(800);
+            clientWaitsForIndex[client] = index;
+            clientWaitsForTerm[client] = term;
+            clientWaitsOn[client] = target;
+            clientWaitsOnIncarnation[client] = incarnation;
+        } else {
+            service.onGaveUp(client);
         }
     }
 
@@ -121,26 +126,32 @@ final class Workload {
     }
 
     /**
-     * Leader duty, as the node shell does it: propose expiry of leases that ran out by its clock,
-     * but not while its previous expiry proposal is still unapplied.
+     * Leader duty, as the node shell does it: propose what the service wants done by the leader's
+     * clock (e.g. expire leases), but not while its previous duty proposal is still unapplied.
      */
     void onTick(SimNode n) {
-        if (n.core.role() != dev.dsync.raft.Role.LEADER || sim.random.nextInt(EXPIRY_EVERY_TICKS) != 0
+        if (n.core.role() != Role.LEADER || sim.random.nextInt(DUTY_EVERY_TICKS) != 0
                 || n.dutyInFlightIndex > n.machine.lastApplied()) {
             return;
         }
         long nowMs = n.clock(sim.now);
-        List<String> expired = n.locks.expiredClients(nowMs);
-        if (!expired.isEmpty()) {
-            n.dutyInFlightIndex = propose(n, new Envelope(nowMs, null, null, new LockCommand.Expire(expired).encode()).encode());
+        byte[] duty = service.leaderDuty(n, nowMs);
+        if (duty != null) {
+            n.dutyInFlightIndex = propose(n, new Envelope(nowMs, null, null, duty).encode());
         }
     }
 
-    void onApplied(SimNode n, Entry e) {
-        for (int c = 0; c < CLIENTS; c++) {
+    void onApplied(SimNode n, Entry e, ApplyResult result) {
+        service.onApplied(n, e, result);
+        for (int c = 0; c < clientWaitsOn.length; c++) {
             if (clientWaitsOn[c] == n && clientWaitsForIndex[c] == e.index()) {
-                clientBusyUntil[c] = 0; // answered (whether or not it was its entry that won the index)
+                clientBusyUntil[c] = 0;
                 clientWaitsOn[c] = null;
+                if (clientWaitsOnIncarnation[c] == n.incarnation && clientWaitsForTerm[c] == e.term()) {
+                    service.onAnswer(c, result);
+                } else {
+                    service.onGaveUp(c); // another leader's entry took the index, or the node forgot us
+                }
             }
         }
         committed = Math.max(committed, e.index());
@@ -155,8 +166,7 @@ final class Workload {
         if (livenessMet || leader == null || leader.core.term() == probeTerm) {
             return;
         }
-        byte[] data = new Envelope(leader.clock(sim.now), "probe", "p" + leader.core.term(),
-                new LockCommand.Renew("probe").encode()).encode();
+        byte[] data = new Envelope(leader.clock(sim.now), "probe", "p" + leader.core.term(), service.probeCommand()).encode();
         long index = propose(leader, data);
         if (index > 0) {
             probeIndex = index;

@@ -1,0 +1,57 @@
+package dev.dsync.sim;
+
+import dev.dsync.raft.Entry;
+import dev.dsync.statemachine.ApplyResult;
+import dev.dsync.statemachine.StateMachine;
+import java.util.Map;
+
+/**
+ * The replicated service a simulation runs on top of Raft: its state machine, what its clients
+ * ask, its leader duty, and its own invariants. {@link Workload} owns the client life cycle
+ * (closed loop, one request at a time, timeouts); a service only decides the requests and judges
+ * the answers. Every choice must come from {@code sim.random}, so a seed replays exactly.
+ */
+interface SimService {
+    String name();
+
+    /** A fresh service state machine; the node wraps it in client sessions, as the shell does. */
+    StateMachine newStateMachine();
+
+    /** How many clients the workload runs; they are numbered from 0. */
+    int clients();
+
+    /**
+     * The next request (an encoded {@link dev.dsync.statemachine.Envelope}) of an idle client that
+     * will send it to {@code target}, or null if it has nothing to send now.
+     */
+    byte[] nextRequest(int client, SimNode target);
+
+    /** The client's request was applied by the node it was sent to, in the entry it was proposed as. */
+    void onAnswer(int client, ApplyResult result);
+
+    /** The client stopped waiting without an answer (timeout, or its entry lost its index): outcome unknown. */
+    void onGaveUp(int client);
+
+    /** The leader's periodic duty command (service bytes, not an envelope), or null if there is none. */
+    byte[] leaderDuty(SimNode leader, long nowMs);
+
+    /**
+     * {@code n}'s state was replaced wholesale: it {@code restarted} from its disk, or it installed
+     * a leader's snapshot.
+     */
+    void onRestored(SimNode n, boolean restarted);
+
+    /** {@code n} just applied committed entry {@code e} with {@code result} (null for a no-op). */
+    void onApplied(SimNode n, Entry e, ApplyResult result);
+
+    /** A command that changes nothing, for the liveness probe. */
+    byte[] probeCommand();
+
+    /** After healing and the liveness probe: the service's end-of-run work and checks. */
+    void finish();
+
+    /** Counts worth reporting after a run (summed over seeds by the test), e.g. how often a fault path ran. */
+    default Map<String, Long> stats() {
+        return Map.of();
+    }
+}
