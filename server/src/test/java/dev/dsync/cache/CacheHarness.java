@@ -5,24 +5,19 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import dev.dsync.statemachine.ApplyResult;
+import dev.dsync.statemachine.LogDriver;
 import java.util.ArrayList;
 import java.util.List;
 
 /** Drives a {@link CacheStateMachine} like the log would: increasing indexes, checked invariants. */
-final class CacheHarness {
-    CacheStateMachine sm = new CacheStateMachine();
-    long index;
-    long nowMs = 1_000_000;
+final class CacheHarness extends LogDriver<CacheStateMachine> {
+
+    CacheHarness() {
+        super(new CacheStateMachine(), CacheInvariants::check);
+    }
 
     ApplyResult run(CacheCommand command) {
         return raw(command.encode());
-    }
-
-    ApplyResult raw(byte[] command) {
-        index++;
-        ApplyResult result = sm.apply(index, nowMs, command);
-        CacheInvariants.check(sm);
-        return result;
     }
 
     ApplyResult put(String node, String key, String value) {

@@ -4,26 +4,20 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.dsync.statemachine.ApplyResult;
+import dev.dsync.statemachine.LogDriver;
 import java.util.ArrayList;
 import java.util.List;
 
 /** Drives a {@link LockStateMachine} like the log would: increasing indexes, checked invariants. */
-final class LockHarness {
+final class LockHarness extends LogDriver<LockStateMachine> {
     static final long TTL = 30_000;
 
-    LockStateMachine sm = new LockStateMachine();
-    long index;
-    long nowMs = 1_000_000;
+    LockHarness() {
+        super(new LockStateMachine(), LockInvariants::check);
+    }
 
     ApplyResult run(LockCommand command) {
         return raw(command.encode());
-    }
-
-    ApplyResult raw(byte[] command) {
-        index++;
-        ApplyResult result = sm.apply(index, nowMs, command);
-        LockInvariants.check(sm);
-        return result;
     }
 
     /** Acquire that does not wait. */

@@ -5,25 +5,19 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import dev.dsync.statemachine.ApplyResult;
+import dev.dsync.statemachine.LogDriver;
 import java.util.List;
 
 /** Drives a {@link QueueStateMachine} like the log would: increasing indexes, checked invariants. */
-final class QueueHarness {
+final class QueueHarness extends LogDriver<QueueStateMachine> {
     static final long VISIBILITY = 30_000;
 
-    QueueStateMachine sm = new QueueStateMachine();
-    long index;
-    long nowMs = 1_000_000;
+    QueueHarness() {
+        super(new QueueStateMachine(), QueueInvariants::check);
+    }
 
     ApplyResult run(QueueCommand command) {
         return raw(command.encode());
-    }
-
-    ApplyResult raw(byte[] command) {
-        index++;
-        ApplyResult result = sm.apply(index, nowMs, command);
-        QueueInvariants.check(sm);
-        return result;
     }
 
     /** Enqueues to the default queue; returns the msg id. */
