@@ -10,7 +10,9 @@ import java.util.List;
  *       A snapshot here was installed from the leader: the store may keep the entries after it
  *       only if it holds the snapshot's (index, term), else it must drop them all; either way is
  *       safe because the core hands out again, in {@code entries}, every entry it kept;</li>
- *   <li>only then send {@code messages};</li>
+ *   <li>only then send {@code messages} — except that a leader's AppendRequests and
+ *       SnapshotRequests may go before the write, as {@link DurabilityPolicy} (which both shells
+ *       use) spells out, together with the commit-only hard state changes that need no fsync;</li>
  *   <li>restore the state machine from {@code snapshot} if any, then apply {@code committed} in order;</li>
  *   <li>serve {@code readStates} once the applied index reaches theirs; fail {@code droppedReads};</li>
  *   <li>call {@link RaftCore#advance(Ready)}.</li>
