@@ -18,13 +18,19 @@ import java.util.function.IntUnaryOperator;
  * <p>Not thread-safe: the shell serializes all calls.
  */
 public final class RaftCore {
+    /** Proposals are refused while this many entries wait for commit. */
+    public static final int MAX_UNCOMMITTED_ENTRIES = 10_000;
 
     /** Thrown by {@link #propose} when this node cannot accept proposals (not leader, or transferring). */
     public static final class NotLeaderException extends Exception {
         private final String leaderId;
 
         public NotLeaderException(String leaderId) {
-            super(leaderId == null ? "no leader known" : "not the leader; leader is " + leaderId);
+            this(leaderId == null ? "no leader known" : "not the leader; leader is " + leaderId, leaderId);
+        }
+
+        public NotLeaderException(String message, String leaderId) {
+            super(message);
             this.leaderId = leaderId;
         }
 
@@ -169,6 +175,12 @@ public final class RaftCore {
         }
         if (replication.transferTarget() != null) {
             throw new NotLeaderException(null);
+        }
+        // A leader that cannot commit (cut off, with CheckQuorum not yet stepping it down) must
+        // not pile up an unbounded tail that a later leader would have to ship or truncate.
+        if (log.lastIndex() - log.committed() >= MAX_UNCOMMITTED_ENTRIES) {
+            throw new NotLeaderException("too many uncommitted entries (" + MAX_UNCOMMITTED_ENTRIES
+                    + "): the cluster is not committing; retry later", id);
         }
         return replication.appendAndBroadcast(data);
     }
