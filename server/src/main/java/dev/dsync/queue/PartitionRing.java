@@ -18,7 +18,7 @@ import java.util.zip.CRC32;
 public final class PartitionRing {
     public static final int PARTITIONS = 8;
     public static final int VNODES = 16;
-    static final PartitionRing DEFAULT = new PartitionRing(PARTITIONS, VNODES);
+    public static final PartitionRing DEFAULT = new PartitionRing(PARTITIONS, VNODES);
 
     private final int partitions;
     /** Ring point -> partition. Points that collide keep the lower partition (deterministic). */

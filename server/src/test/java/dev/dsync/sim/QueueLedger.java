@@ -1,6 +1,7 @@
 package dev.dsync.sim;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.dsync.queue.PartitionRing;
 import dev.dsync.queue.QueueCommand;
 import dev.dsync.statemachine.ApplyResult;
 import dev.dsync.statemachine.Envelope;
@@ -25,9 +26,12 @@ import java.util.TreeSet;
  *   <li>Per-key order: only the oldest message of a key in a queue is ever delivered (so a key's
  *       messages go out in enqueue order, and not while an earlier one is in flight or waiting).
  *   <li>Deliveries carry the key and value that were enqueued, and count up by one.
+ *   <li>A dequeue hands out the oldest deliverable message of the asked queue (or partition), and
+ *       answers empty only when there is none.
  * </ul>
  */
 final class QueueLedger {
+    private static final PartitionRing RING = PartitionRing.DEFAULT;
     static final class Msg {
         final long id;
         final String key;
@@ -37,6 +41,8 @@ final class QueueLedger {
         int deliveries;
         boolean inFlight;
         long deadlineMs;
+        /** Not deliverable before this time (the replica's clock), as the state machine keeps it. */
+        long readyAtMs;
 
         Msg(long id, String queue, String key, JsonNode value, int maxDeliveries) {
             this.id = id;
@@ -86,20 +92,44 @@ final class QueueLedger {
             case QueueCommand.Enqueue e -> {
                 require(result.status() == 200 && body.path("msg_id").asLong() == index, index, "enqueue answered " + body);
                 Msg m = new Msg(index, e.queue(), e.key(), e.value(), e.maxDeliveries());
+                m.readyAtMs = clockMs;
                 live.put(index, m);
                 fifo(m).add(index);
             }
             case QueueCommand.Dequeue d -> {
+                Msg oldest = oldestDeliverable(d);
                 if (result.status() == 200 && body.has("msg_id")) {
+                    require(oldest != null && oldest.id == body.path("msg_id").asLong(), index, "dequeue from " + d.queue()
+                            + " delivered " + body.path("msg_id") + " but the oldest deliverable message was "
+                            + (oldest == null ? "none" : oldest.id));
                     delivered(index, d, body);
                 } else {
                     require(result.status() == 200 && body.path("empty").asBoolean(), index, "dequeue answered " + body);
+                    require(oldest == null, index, "dequeue from " + d.queue() + " answered empty although message "
+                            + (oldest == null ? "" : oldest.id + " (key " + oldest.key + ")") + " was deliverable");
                 }
             }
             case QueueCommand.Ack a -> acked(index, a, result);
             case QueueCommand.Nack n -> nacked(index, n, result);
             case QueueCommand.ExpireLeases x -> expired(index, x, body);
         }
+    }
+
+    /**
+     * The message this dequeue must hand out: the lowest id among the keys' head messages in the
+     * asked queue (and partition) that are not in flight and whose ready time has come; null if none.
+     */
+    private Msg oldestDeliverable(QueueCommand.Dequeue d) {
+        Msg oldest = null;
+        for (TreeSet<Long> ids : byKey.values()) {
+            Msg head = ids.isEmpty() ? null : live.get(ids.first());
+            boolean eligible = head != null && head.queue.equals(d.queue()) && !head.inFlight && head.readyAtMs <= clockMs
+                    && (d.partition() == QueueCommand.ANY_PARTITION || RING.partitionOf(head.key) == d.partition());
+            if (eligible && (oldest == null || head.id < oldest.id)) {
+                oldest = head;
+            }
+        }
+        return oldest;
     }
 
     private void delivered(long index, QueueCommand.Dequeue d, JsonNode body) {
@@ -156,6 +186,7 @@ final class QueueLedger {
         }
         require(m != null && m.inFlight && n.receipt().equals(m.receipt()), index, "nack of " + n.msgId() + " accepted but its delivery was not live");
         endDelivery(m);
+        m.readyAtMs = clockMs + n.delayMs();
         if (result.body().path("dead_lettered").asBoolean()) {
             deadLetter(index, m);
         }
@@ -173,6 +204,7 @@ final class QueueLedger {
                     + (m == null ? " (gone)" : m.inFlight ? " (deadline " + m.deadlineMs + ", clock " + clockMs + ")" : " (not in flight)"));
             if (due) {
                 endDelivery(m);
+                m.readyAtMs = clockMs;
                 if (deadLettered.remove(id)) {
                     deadLetter(index, m);
                 }
@@ -190,6 +222,7 @@ final class QueueLedger {
             byKey.remove(m.queue + " " + m.key);
         }
         m.queue = m.queue + ".dlq";
+        m.readyAtMs = clockMs;
         fifo(m).add(m.id);
     }
 
