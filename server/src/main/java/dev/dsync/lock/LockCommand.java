@@ -3,8 +3,6 @@ package dev.dsync.lock;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.util.List;
 import java.util.Objects;
@@ -23,15 +21,9 @@ import java.util.Objects;
 })
 public sealed interface LockCommand {
 
-    /** Strict on input: every field must be present, nothing unknown, no nulls for numbers. */
-    ObjectMapper JSON = new ObjectMapper()
-            .enable(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES)
-            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
-
     default byte[] encode() {
         try {
-            return JSON.writerFor(LockCommand.class).writeValueAsBytes(this);
+            return LockCodec.JSON.writerFor(LockCommand.class).writeValueAsBytes(this);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot encode " + this, e);
         }
@@ -43,7 +35,7 @@ public sealed interface LockCommand {
             throw new IllegalArgumentException("null lock command");
         }
         try {
-            LockCommand command = JSON.readValue(bytes, LockCommand.class);
+            LockCommand command = LockCodec.JSON.readValue(bytes, LockCommand.class);
             if (command == null) {
                 throw new IllegalArgumentException("empty lock command");
             }
