@@ -1,6 +1,7 @@
 package dev.dsync.lock;
 
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -19,6 +20,7 @@ import java.util.TreeSet;
  *       key holds S, asks X (an upgrade) and is the head.
  *   <li>Leases: a client has a lease exactly while it holds or waits; its held/waiting indexes match
  *       the key table; ttl is positive; no idle key is kept.
+ *   <li>Deadlock freedom: the wait-for graph has no cycle.
  * </ul>
  */
 public final class LockInvariants {
@@ -63,6 +65,8 @@ public final class LockInvariants {
         }
         require(heldPairs.equals(indexedHeld), "*", "client held-index differs from the key table");
         require(waitingPairs.equals(indexedWaiting), "*", "client waiting-index differs from the key table");
+        List<String> cycle = WaitForGraph.anyCycle(clients.keySet(), table::waitsFor);
+        require(cycle.isEmpty(), "*", "wait-for cycle (an undetected deadlock) " + cycle);
     }
 
     private static void checkHolders(String key, KeyLock lock) {

@@ -1,7 +1,7 @@
 package dev.dsync.lock;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.dsync.statemachine.CommandCodec;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,9 +13,7 @@ import java.util.List;
  */
 final class LockSnapshots {
     static final int FORMAT = 1;
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .enable(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES)
-            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+    private static final ObjectMapper JSON = CommandCodec.STRICT_JSON;
 
     record Image(int format, long clockMs, long expiredTotal, long deadlocksTotal, long lastIssuedFence,
                  List<KeyImage> keys, List<LeaseImage> leases) {}

@@ -3,9 +3,12 @@ package dev.dsync.lock;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 
@@ -44,6 +47,42 @@ final class WaitForGraph {
             if (visited.add(client)) {
                 path.addLast(client);
                 pending.addLast(waitsFor.apply(client).iterator());
+            }
+        }
+        return List.of();
+    }
+
+    /**
+     * Some cycle anywhere in the graph, or empty if it is acyclic. Linear in the graph's size
+     * (each client is finished once), for checking the whole state rather than one new request.
+     */
+    static List<String> anyCycle(Collection<String> clients, Function<String, List<String>> waitsFor) {
+        Map<String, Boolean> finished = new HashMap<>(); // false while on the current path
+        for (String root : clients) {
+            if (finished.containsKey(root)) {
+                continue;
+            }
+            List<String> path = new ArrayList<>();
+            Deque<Iterator<String>> pending = new ArrayDeque<>();
+            finished.put(root, false);
+            path.add(root);
+            pending.addLast(waitsFor.apply(root).iterator());
+            while (!pending.isEmpty()) {
+                Iterator<String> next = pending.peekLast();
+                if (!next.hasNext()) {
+                    pending.removeLast();
+                    finished.put(path.remove(path.size() - 1), true);
+                    continue;
+                }
+                String client = next.next();
+                Boolean done = finished.get(client);
+                if (done == null) {
+                    finished.put(client, false);
+                    path.add(client);
+                    pending.addLast(waitsFor.apply(client).iterator());
+                } else if (!done) {
+                    return new ArrayList<>(path.subList(path.indexOf(client), path.size()));
+                }
             }
         }
         return List.of();

@@ -11,7 +11,8 @@ import java.io.IOException;
  * decoded command is always well formed, on every replica alike.
  */
 public final class CommandCodec<C> {
-    private static final ObjectMapper JSON = new ObjectMapper()
+    /** The strict mapper, also for the services' snapshot images. */
+    public static final ObjectMapper STRICT_JSON = new ObjectMapper()
             .enable(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES)
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
@@ -27,7 +28,7 @@ public final class CommandCodec<C> {
 
     public byte[] encode(C command) {
         try {
-            return JSON.writerFor(type).writeValueAsBytes(command);
+            return STRICT_JSON.writerFor(type).writeValueAsBytes(command);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot encode " + command, e);
         }
@@ -39,7 +40,7 @@ public final class CommandCodec<C> {
             throw new IllegalArgumentException("null " + name);
         }
         try {
-            C command = JSON.readValue(bytes, type);
+            C command = STRICT_JSON.readValue(bytes, type);
             if (command == null) {
                 throw new IllegalArgumentException("empty " + name);
             }

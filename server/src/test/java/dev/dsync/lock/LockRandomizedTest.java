@@ -39,9 +39,16 @@ class LockRandomizedTest {
         int[] statuses = new int[600];
         for (int step = 0; step < STEPS; step++) {
             advanceClock();
-            byte[] command = randomCommand();
+            LockCommand decoded = randomCommand();
+            byte[] command = decoded == null ? GARBAGE : decoded.encode();
+            List<String> holdersBefore = decoded instanceof LockCommand.Acquire a ? h.holders(a.key()) : null;
+            List<String> waitersBefore = decoded instanceof LockCommand.Acquire a ? h.waiters(a.key()) : null;
+            boolean exclusiveBefore = decoded instanceof LockCommand.Acquire a && isExclusive(a.key());
             ApplyResult result = h.raw(command); // checks LockInvariants
             statuses[result.status()]++;
+            if (decoded instanceof LockCommand.Acquire a) {
+                checkAcquire(a, result, holdersBefore, waitersBefore, exclusiveBefore);
+            }
             checkGrants(h.sm.takeRecentGrants());
             if (twin != null) {
                 ApplyResult echo = twin.apply(h.index, h.nowMs, command);
@@ -68,7 +75,10 @@ class LockRandomizedTest {
         h.nowMs += random.nextInt(10) == 0 ? -random.nextInt(2_000) : random.nextInt(400);
     }
 
-    private byte[] randomCommand() {
+    private static final byte[] GARBAGE = "{\"op\":\"acquire\"}".getBytes(StandardCharsets.UTF_8);
+
+    /** A random command, or null for a malformed one. */
+    private LockCommand randomCommand() {
         String key = KEYS[random.nextInt(KEYS.length)];
         String client = "c" + random.nextInt(CLIENTS);
         int roll = random.nextInt(100);
@@ -88,9 +98,48 @@ class LockRandomizedTest {
         } else if (roll < 98) {
             command = new LockCommand.Expire(List.of(client, "c" + random.nextInt(CLIENTS)));
         } else {
-            return "{\"op\":\"acquire\"}".getBytes(StandardCharsets.UTF_8);
+            return null;
         }
-        return command.encode();
+        return command;
+    }
+
+    private boolean isExclusive(String key) {
+        var holders = h.sm.status(key).get("holders");
+        return holders.size() == 1 && holders.get(0).get("mode").asText().equals("X");
+    }
+
+    /**
+     * An acquire by a newcomer is granted only if nobody waited (FIFO) and it fits the holders; a
+     * queued newcomer goes to the tail (an upgrade to the head); a refusal changes nothing.
+     */
+    private void checkAcquire(LockCommand.Acquire a, ApplyResult result, List<String> holdersBefore,
+                              List<String> waitersBefore, boolean exclusiveBefore) {
+        String client = a.clientId();
+        boolean held = holdersBefore.contains(client);
+        boolean waited = waitersBefore.contains(client);
+        switch (result.status()) {
+            case 200 -> {
+                assertTrue(h.holders(a.key()).contains(client));
+                if (!held) {
+                    assertTrue(waitersBefore.isEmpty(), "granted past waiters " + waitersBefore);
+                    assertTrue(holdersBefore.isEmpty() || (a.mode() == LockMode.S && !exclusiveBefore),
+                            () -> "granted " + a.mode() + " beside " + holdersBefore);
+                }
+            }
+            case 202 -> {
+                List<String> waiters = h.waiters(a.key());
+                int position = result.body().get("queue_position").asInt();
+                assertEquals(client, waiters.get(position - 1));
+                if (!waited) {
+                    assertEquals(held ? 1 : waitersBefore.size() + 1, position);
+                }
+            }
+            case 409 -> {
+                assertEquals(holdersBefore, h.holders(a.key()));
+                assertEquals(waitersBefore, h.waiters(a.key()));
+            }
+            default -> throw new AssertionError("unexpected acquire answer " + result);
+        }
     }
 
     /**
