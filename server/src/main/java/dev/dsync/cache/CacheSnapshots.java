@@ -26,7 +26,7 @@ final class CacheSnapshots {
 
     record KeyImage(String key, JsonNode value, long version, List<CopyImage> holders) {}
 
-    record CopyImage(String node, LineState state, long version) {}
+    record CopyImage(String node, LineState state, long version, long since) {}
 
     private CacheSnapshots() {}
 
@@ -34,7 +34,7 @@ final class CacheSnapshots {
         List<KeyImage> keys = new ArrayList<>();
         for (DirectoryEntry entry : table.keys.values()) {
             List<CopyImage> holders = new ArrayList<>();
-            entry.copies.forEach((node, copy) -> holders.add(new CopyImage(node, copy.state(), copy.version())));
+            entry.copies.forEach((node, copy) -> holders.add(new CopyImage(node, copy.state(), copy.version(), copy.since())));
             keys.add(new KeyImage(entry.key, entry.value, entry.version, holders));
         }
         Image image = new Image(FORMAT, table.clockMs, table.lastVersion, table.writesTotal, table.invalidationsTotal,
@@ -83,7 +83,8 @@ final class CacheSnapshots {
                             "holders of " + k.key() + " not strictly ascending at " + c.node());
                     previousNode = c.node();
                     require(c.version() == k.version(), "holder " + c.node() + " of " + k.key() + " has a stale version");
-                    table.setCopy(entry, c.node(), c.state());
+                    require(c.since() >= c.version(), "holder " + c.node() + " of " + k.key() + " changed before its version was written");
+                    table.setCopy(entry, c.node(), c.state(), c.since());
                 }
             }
             CacheInvariants.check(table);

@@ -40,6 +40,8 @@ import java.util.TreeSet;
  */
 public final class CacheStateMachine implements StateMachine {
     private CacheTable table = new CacheTable();
+    /** Not replicated state: what applies changed since the node last took it. */
+    private CacheChanges changes = new CacheChanges();
 
     @Override
     public ApplyResult apply(long index, long nowMs, byte[] command) {
@@ -55,17 +57,19 @@ public final class CacheStateMachine implements StateMachine {
             case Put p -> write(index, p.key(), p.val(), p.writer());
             case Cas c -> cas(index, c);
             case Del d -> del(index, d);
-            case Fill f -> fill(f);
-            case Evict e -> evict(e);
-            case DropNode d -> dropNode(d);
+            case Fill f -> fill(index, f);
+            case Evict e -> evict(index, e);
+            case DropNode d -> dropNode(index, d);
         };
     }
 
     private ApplyResult write(long index, String key, JsonNode value, String writer) {
         long version = table.issueVersion(index);
+        assert version == index : "version " + version + " differs from log index " + index;
         List<String> invalidated = table.overwrite(key, value, version, writer);
         table.writesTotal++;
         table.invalidationsTotal += invalidated.size();
+        changes.changed(index, key, invalidated);
         return CacheResponses.written(version, invalidated);
     }
 
@@ -88,10 +92,11 @@ public final class CacheStateMachine implements StateMachine {
         List<String> invalidated = table.delete(entry, d.writer());
         table.writesTotal++;
         table.invalidationsTotal += invalidated.size();
+        changes.changed(index, d.key(), invalidated);
         return CacheResponses.written(version, invalidated);
     }
 
-    private ApplyResult fill(Fill f) {
+    private ApplyResult fill(long index, Fill f) {
         DirectoryEntry entry = table.keys.get(f.key());
         long current = entry == null ? 0 : entry.version;
         if (current != f.version()) {
@@ -109,29 +114,33 @@ public final class CacheStateMachine implements StateMachine {
             }
         });
         assert downgraded.size() <= 1 : "several exclusive holders of " + f.key() + ": " + downgraded;
-        downgraded.forEach(node -> table.setCopy(entry, node, LineState.S));
+        downgraded.forEach(node -> table.setCopy(entry, node, LineState.S, index));
         LineState state = entry.copies.isEmpty() ? LineState.E : LineState.S;
-        table.setCopy(entry, f.node(), state);
+        table.setCopy(entry, f.node(), state, index);
         table.fillsTotal++;
         table.downgradesTotal += downgraded.size();
+        changes.changed(index, f.key(), downgraded);
         return CacheResponses.filled(state, current, downgraded);
     }
 
-    private ApplyResult evict(Evict e) {
+    private ApplyResult evict(long index, Evict e) {
         DirectoryEntry entry = table.keys.get(e.key());
         boolean held = entry != null && table.dropCopy(entry, e.node());
         if (held) {
             table.evictionsTotal++;
+            changes.changed(index, e.key(), List.of());
         }
         return CacheResponses.evicted(held);
     }
 
-    private ApplyResult dropNode(DropNode d) {
+    private ApplyResult dropNode(long index, DropNode d) {
         Set<String> held = table.heldBy.getOrDefault(d.node(), new TreeSet<>());
         int lines = 0;
         for (String key : List.copyOf(held)) {
             lines += table.dropCopy(table.keys.get(key), d.node()) ? 1 : 0;
+            changes.changed(index, key, List.of());
         }
+        changes.dropped(d.node());
         assert !table.heldBy.containsKey(d.node()) : "node " + d.node() + " still holds copies after drop";
         return CacheResponses.droppedNode(lines);
     }
@@ -144,6 +153,18 @@ public final class CacheStateMachine implements StateMachine {
     @Override
     public void restore(byte[] snapshot) {
         table = CacheSnapshots.decode(snapshot);
+        changes = CacheChanges.afterRestore();
+    }
+
+    /**
+     * What the applies since the last call changed, and forgets it: keys whose copies changed
+     * (for each node's line cache) and the changes that other holders must see before the leader
+     * lets anyone serve the result (for the leader's {@link InvalidationTracker}).
+     */
+    public CacheChanges takeChanges() {
+        CacheChanges taken = changes;
+        changes = new CacheChanges();
+        return taken;
     }
 
     // ---- pure queries for the node side ----

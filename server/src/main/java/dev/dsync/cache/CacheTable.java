@@ -49,7 +49,7 @@ final class CacheTable {
         List<String> invalidated = dropAllExcept(entry, writer);
         entry.value = value;
         entry.version = version;
-        setCopy(entry, writer, LineState.M);
+        setCopy(entry, writer, LineState.M, version);
         return invalidated;
     }
 
@@ -72,9 +72,9 @@ final class CacheTable {
         return dropped;
     }
 
-    /** Records that {@code node} holds the entry's current version in {@code state}. */
-    void setCopy(DirectoryEntry entry, String node, LineState state) {
-        entry.copies.put(node, new DirectoryEntry.Copy(state, entry.version));
+    /** Records that {@code node} holds the entry's current version in {@code state} since log index {@code since}. */
+    void setCopy(DirectoryEntry entry, String node, LineState state, long since) {
+        entry.copies.put(node, new DirectoryEntry.Copy(state, entry.version, since));
         heldBy.computeIfAbsent(node, n -> new TreeSet<>()).add(entry.key);
     }
 

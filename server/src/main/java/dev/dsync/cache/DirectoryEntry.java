@@ -8,8 +8,12 @@ import java.util.TreeMap;
  * which state. Mutated only through {@link CacheTable}, which keeps the per-node index in step.
  */
 final class DirectoryEntry {
-    /** A node's copy: its state and the version it holds (always the entry's version). */
-    record Copy(LineState state, long version) {}
+    /**
+     * A node's copy: its state, the version it holds (always the entry's version), and the log
+     * index of the command that put the copy in this state. A node serves the copy only once the
+     * leader says every change up to that index has reached the other holders it affects.
+     */
+    record Copy(LineState state, long version, long since) {}
 
     final String key;
     /** Never JSON null: null means "absent", and an absent key has no entry. */
@@ -27,6 +31,6 @@ final class DirectoryEntry {
 
     Line lineOf(String node) {
         Copy copy = copies.get(node);
-        return copy == null ? null : new Line(value, copy.version(), copy.state());
+        return copy == null ? null : new Line(value, copy.version(), copy.state(), copy.since());
     }
 }

@@ -40,7 +40,9 @@ class CacheDirectoryTest {
     void fillBesideAnMHolderDropsItToS() {
         h.put("n1", "k", "a");
         assertFilled(h.fill("n2", "k"), LineState.S, 1, List.of("n1"));
-        assertEquals(new Line(TextNode.valueOf("a"), 1, LineState.S), h.sm.line("k", "n1").orElseThrow());
+        // n1 wrote at index 1 and was downgraded by n2's fill at index 2: its copy changed state there.
+        assertEquals(new Line(TextNode.valueOf("a"), 1, LineState.S, 2), h.sm.line("k", "n1").orElseThrow());
+        assertEquals(new Line(TextNode.valueOf("a"), 1, LineState.S, 2), h.sm.line("k", "n2").orElseThrow());
     }
 
     @Test

@@ -103,7 +103,7 @@ class CacheSnapshotTest {
     }
 
     private static String holder(String node, String state, long version) {
-        return "{\"node\":\"" + node + "\",\"state\":\"" + state + "\",\"version\":" + version + "}";
+        return "{\"node\":\"" + node + "\",\"state\":\"" + state + "\",\"version\":" + version + ",\"since\":" + (version + 1) + "}";
     }
 
     private static void assertRefused(String image, String expectedInMessage) {
@@ -126,6 +126,7 @@ class CacheSnapshotTest {
         assertRefused(HEAD + key("a", "1", 3, holder("n1", "E", 3) + "," + holder("n2", "S", 3)) + "]}", "M or E");
         assertRefused(HEAD + key("a", "1", 3, holder("n1", "E", 3) + "," + holder("n2", "M", 3)) + "]}", "several nodes in M or E");
         assertRefused(HEAD + key("a", "1", 3, holder("n1", "S", 2)) + "]}", "stale version");
+        assertRefused(fine.replace("\"since\":4", "\"since\":2"), "changed before its version was written");
         assertRefused(HEAD + key("a", "1", 10, "") + "]}", "outside");
         assertRefused(HEAD + key("a", "1", 3, "") + "," + key("b", "2", 3, "") + "]}", "also belongs");
         assertRefused(HEAD + key("a", "null", 3, "") + "]}", "");

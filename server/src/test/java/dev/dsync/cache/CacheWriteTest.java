@@ -29,7 +29,7 @@ class CacheWriteTest {
         ApplyResult r = h.put("n4", "k", "b");          // n4 holds nothing yet
         assertWritten(r, 5, List.of("n1", "n2", "n3"));
         assertEquals(Set.of("n4"), h.sm.holdersOf("k"));
-        assertEquals(new Line(TextNode.valueOf("b"), 5, LineState.M), h.sm.line("k", "n4").orElseThrow());
+        assertEquals(new Line(TextNode.valueOf("b"), 5, LineState.M, 5), h.sm.line("k", "n4").orElseThrow());
         assertEquals(3, h.sm.invalidationsTotal());
     }
 
