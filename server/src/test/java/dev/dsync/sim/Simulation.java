@@ -16,10 +16,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.Random;
+import java.util.function.Consumer;
 
 /**
  * One deterministic run of a simulated cluster: real {@link RaftCore}s and a real service state
- * machine (lock on even seeds, queue on odd ones; see {@link SimService}) over a simulated network,
+ * machine (by {@code seed % 3}: 0 lock, 1 queue, 2 cache; see {@link SimService}) over a simulated network,
  * disks and clock, all driven by one {@link Random} seeded from the run's seed. Nothing here reads
  * a real clock or a global random source, iterates an identity-ordered collection, or uses
  * threads, so a seed replays the same run exactly.
@@ -93,9 +94,13 @@ final class Simulation {
         network.maxDelayMs = 2 + random.nextInt(25);
         network.dropPermille = random.nextInt(3) == 0 ? 0 : random.nextInt(80);
         network.duplicatePermille = random.nextInt(30);
-        // By parity, not by a draw: both services get exactly half of any seed range, and the
-        // replay line's seed alone tells which service failed.
-        service = seed % 2 == 0 ? new LockSimService(this) : new QueueSimService(this);
+        // By the seed's residue, not by a draw: each service gets a third of any seed range, and
+        // the replay line's seed alone tells which service failed.
+        service = switch ((int) (seed % 3)) {
+            case 0 -> new LockSimService(this);
+            case 1 -> new QueueSimService(this);
+            default -> new CacheSimService(this);
+        };
         workload = new Workload(this, service);
         faults = new Faults(this);
         log("config: service=" + service.name() + " nodes=" + size + " hb=" + heartbeatTicks + " maxEntries=" + maxEntriesPerAppend
@@ -117,6 +122,7 @@ final class Simulation {
         }
         workload.begin();
         faults.begin();
+        service.begin();
         runUntil(faultPhaseMs);
 
         faultPhase = false;
@@ -151,6 +157,7 @@ final class Simulation {
             e.action().run();
             events++;
             checker.afterStep(nodes);
+            service.afterStep();
             if (checker.leaderChanges > leadersSeen) {
                 leadersSeen = checker.leaderChanges;
                 if (faultPhase && random.nextInt(1000) < leaderChurnPermille) {
@@ -268,10 +275,41 @@ final class Simulation {
             }
             for (ReadState rs : r.readStates()) {
                 checker.onReadState(n, rs);
+                service.onReadState(n, rs);
             }
-            r.droppedReads().forEach(checker::onReadDropped);
+            for (long id : r.droppedReads()) {
+                checker.onReadDropped(id);
+                service.onReadDropped(n, id);
+            }
             n.core.advance(r);
             maybeCompact(n);
+        }
+    }
+
+    /**
+     * Sends one of the service's own peer messages (not a Raft {@link Message}) over the simulated
+     * network: it may be lost, duplicated or delayed like any message, and a cut at delivery time
+     * loses it too. On delivery to a running node, {@code handler} runs and the node is drained.
+     * A node's message to itself skips the network and is handled as the next event.
+     */
+    void sendService(String from, String to, String what, Consumer<SimNode> handler) {
+        long[] delays = from.equals(to) ? new long[] {0} : network.delaysFor(from, to);
+        for (long delay : delays) {
+            schedule(delay, () -> {
+                SimNode dest = node(to);
+                if (!dest.up() || network.isCut(from, to)) {
+                    return;
+                }
+                trace.add(now);
+                trace.add(what);
+                trace.add(from);
+                trace.add(to);
+                if (verbose) {
+                    log("  " + what + " " + from + "->" + to);
+                }
+                handler.accept(dest);
+                drain(dest);
+            });
         }
     }
 
@@ -303,6 +341,14 @@ final class Simulation {
             }
         }
         return best;
+    }
+
+    /**
+     * The shortest election timeout any node can have: {@code electionTicks} ticks of the fastest
+     * drifting tick period ({@code TICK_MS - 1}).
+     */
+    long electionTimeoutMinMs() {
+        return (long) electionTicks * (TICK_MS - 1);
     }
 
     List<SimNode> upNodes() {

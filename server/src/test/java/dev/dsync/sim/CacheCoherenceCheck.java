@@ -1,0 +1,59 @@
+package dev.dsync.sim;
+
+import dev.dsync.cache.Line;
+
+/**
+ * What must hold at every instant over the lines the running nodes could serve as hits right now
+ * (a line in the node's line cache that its lease allows at its clock): per key, at most one node
+ * may serve it in M or E, and then no other node may serve it in S; and no servable line is older
+ * than the newest write of its key that a client has seen acknowledged.
+ */
+final class CacheCoherenceCheck {
+    private final Simulation sim;
+    private final CacheSimService service;
+
+    CacheCoherenceCheck(Simulation sim, CacheSimService service) {
+        this.sim = sim;
+        this.service = service;
+    }
+
+    void check() {
+        for (String key : CacheClients.KEYS) {
+            SimNode exclusive = null;
+            SimNode shared = null;
+            long acknowledged = service.clients.acknowledgedVersion.getOrDefault(key, 0L);
+            for (SimNode n : sim.nodes) {
+                if (!n.up()) {
+                    continue;
+                }
+                CacheNodeState st = service.state(n);
+                Line line = st.lines.peek(key);
+                if (!st.lease.allowsHit(n.clock(sim.now), st.syncedIndex, line)) {
+                    continue;
+                }
+                if (line.version() < acknowledged) {
+                    fail(n, key, line, "it is older than version " + acknowledged + ", whose write a client saw acknowledged");
+                }
+                if (line.state().exclusive()) {
+                    if (exclusive != null || shared != null) {
+                        fail(n, key, line, (exclusive != null ? exclusive : shared).id + " may serve it too, in "
+                                + service.state(exclusive != null ? exclusive : shared).lines.peek(key).state());
+                    }
+                    exclusive = n;
+                } else {
+                    if (exclusive != null) {
+                        fail(n, key, line, exclusive.id + " may serve it in " + service.state(exclusive).lines.peek(key).state());
+                    }
+                    shared = n;
+                }
+            }
+        }
+    }
+
+    private void fail(SimNode n, String key, Line line, String why) {
+        CacheNodeState st = service.state(n);
+        throw new AssertionError("cache coherence at " + sim.now + " ms: " + n.id + " may serve " + key + " v" + line.version() + " in "
+                + line.state() + " (since " + line.since() + ", lease " + st.lease + ", synced " + st.syncedIndex + ", clock "
+                + n.clock(sim.now) + "), but " + why);
+    }
+}
