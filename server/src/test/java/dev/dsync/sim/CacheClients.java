@@ -156,7 +156,7 @@ final class CacheClients {
 
     /** A get answered {@code value} (null: absent). */
     void read(Op op, JsonNode value) {
-        if (finish(op)) {
+        if (finish(op, "ok " + value)) {
             lastSeen.put(op.key, value);
             history.ok(sim.now, op, value);
         }
@@ -164,7 +164,7 @@ final class CacheClients {
 
     /** A write was acknowledged; {@code version} 0 for a del of an absent key. */
     void written(Op op, long version) {
-        if (finish(op)) {
+        if (finish(op, "ok at version " + version)) {
             if (version > 0) {
                 acknowledgedVersion.merge(op.key, version, Math::max);
             }
@@ -174,27 +174,26 @@ final class CacheClients {
     }
 
     void fail(Op op) {
-        if (finish(op)) {
-            service.count("dbgFail" + op.kind);
+        if (finish(op, "fail")) {
             history.fail(sim.now, op);
         }
     }
 
     void unknown(Op op) {
-        if (finish(op)) {
-            service.count("dbgInfo" + op.kind);
+        if (finish(op, "info")) {
             history.info(sim.now, op);
             process[op.client] = nextProcess++;
         }
     }
 
-    private boolean finish(Op op) {
+    private boolean finish(Op op, String outcome) {
         if (op.done) {
             return false;
         }
         op.done = true;
+        service.count(outcome.startsWith("ok") ? "opsOk" : outcome.equals("fail") ? "opsFailed" : "opsUnknown");
         current[op.client] = null;
-        sim.log("client " + op + " done");
+        sim.log("client " + op + ": " + outcome);
         return true;
     }
 }

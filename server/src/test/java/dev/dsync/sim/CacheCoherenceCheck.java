@@ -32,17 +32,16 @@ final class CacheCoherenceCheck {
                     continue;
                 }
                 if (line.version() < acknowledged) {
-                    fail(n, key, line, "it is older than version " + acknowledged + ", whose write a client saw acknowledged");
+                    fail(n, key, line, "a client saw the write of version " + acknowledged + " acknowledged");
                 }
                 if (line.state().exclusive()) {
                     if (exclusive != null || shared != null) {
-                        fail(n, key, line, (exclusive != null ? exclusive : shared).id + " may serve it too, in "
-                                + service.state(exclusive != null ? exclusive : shared).lines.peek(key).state());
+                        fail(n, key, line, describe(exclusive != null ? exclusive : shared, key) + " at the same time");
                     }
                     exclusive = n;
                 } else {
                     if (exclusive != null) {
-                        fail(n, key, line, exclusive.id + " may serve it in " + service.state(exclusive).lines.peek(key).state());
+                        fail(n, key, line, describe(exclusive, key) + " at the same time");
                     }
                     shared = n;
                 }
@@ -51,9 +50,15 @@ final class CacheCoherenceCheck {
     }
 
     private void fail(SimNode n, String key, Line line, String why) {
+        throw new AssertionError("cache coherence at " + sim.now + " ms: " + describe(n, key) + ", but " + why);
+    }
+
+    private String describe(SimNode n, String key) {
         CacheNodeState st = service.state(n);
-        throw new AssertionError("cache coherence at " + sim.now + " ms: " + n.id + " may serve " + key + " v" + line.version() + " in "
-                + line.state() + " (since " + line.since() + ", lease " + st.lease + ", synced " + st.syncedIndex + ", clock "
-                + n.clock(sim.now) + "), but " + why);
+        Line line = st.lines.peek(key);
+        return n.id + " may serve " + key + " v" + line.version() + " in " + line.state() + " (since " + line.since() + "; lease term "
+                + st.lease.term() + " sent at " + st.lease.sentAtMs() + " valid until " + st.lease.validUntilMs() + " read index "
+                + st.lease.readIndex() + " watermark " + st.lease.watermark() + "; synced " + st.syncedIndex + "; clock "
+                + n.clock(sim.now) + ")";
     }
 }

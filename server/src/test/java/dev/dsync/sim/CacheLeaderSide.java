@@ -66,7 +66,6 @@ final class CacheLeaderSide {
     private void stepDown(SimNode l, CacheNodeState st) {
         st.tracker.stop();
         st.leaderTerm = 0;
-        st.writesTaken.clear();
         st.dropTarget = null;
         for (Settling s : st.settling) {
             if (s.write() == null) {
@@ -184,9 +183,6 @@ final class CacheLeaderSide {
             answerWrite(l, request, WriteOutcome.FAILED, 0, 0);
             return;
         }
-        if (!st.writesTaken.add(request.node() + "/" + request.incarnation() + "/" + request.opId())) {
-            return;
-        }
         long index = propose(l, new Envelope(l.clock(sim.now), request.clientId(), request.requestId(), request.command()));
         if (index < 0) {
             answerWrite(l, request, WriteOutcome.FAILED, 0, 0);
@@ -261,8 +257,6 @@ final class CacheLeaderSide {
         JsonNode body = sm.read(request.key());
         boolean found = body.path("found").asBoolean();
         answerRead(l, request, true, found ? body.get("val") : null);
-        service.count(found ? "dbgMissFound" : "dbgMissAbsent");
-        if (found && !sm.line(request.key(), request.node()).isEmpty()) service.count("dbgMissHeld");
         if (found && sm.line(request.key(), request.node()).isEmpty()) {
             long version = body.path("version").asLong();
             long term = st.leaderTerm;
@@ -270,7 +264,7 @@ final class CacheLeaderSide {
                 if (l.up() && service.state(l) == st && syncLeadership(l).leaderTerm == term) {
                     if (propose(l, new Envelope(l.clock(sim.now), null, null,
                             new CacheCommand.Fill(request.key(), request.node(), version).encode())) > 0) {
-                        service.count("fillsProposed");
+                        service.count("fills");
                     }
                     sim.drain(l);
                 }

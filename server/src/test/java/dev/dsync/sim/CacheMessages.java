@@ -29,7 +29,9 @@ final class CacheMessages {
     /**
      * A write passed to the leader by the node the client sent it to (the writer); {@code command}
      * is an encoded put, cas or del naming that node as writer. {@code clientId}/{@code requestId}
-     * are the optional client session.
+     * are the optional client session. Sent at most once, as one HTTP call is: a duplicate could
+     * reach the leader after it lost office and be refused ("not leader", a definite failure)
+     * while the original's entry still commits.
      */
     record WriteRequest(long opId, String key, byte[] command, String clientId, String requestId, String node, int incarnation) {}
 

@@ -111,14 +111,10 @@ final class CacheNodeSide {
             Line line = st.lines.use(op.key);
             if (st.lease.allowsHit(n.clock(sim.now), st.syncedIndex, line)) {
                 service.count("hits");
-                if (!sim.faultPhase) service.count("dbgHitsHealthy");
                 service.clients.read(op, line.value());
                 return;
             }
             service.count("misses");
-            long clk = n.clock(sim.now);
-            service.count(line == null ? "missNoLine" : !st.lease.valid(clk) ? "missNoLease"
-                    : st.syncedIndex < st.lease.readIndex() ? "missBehind" : "missWatermark");
         }
         String leader = n.core.leaderId();
         if (leader == null) {
@@ -132,7 +128,7 @@ final class CacheNodeSide {
         } else {
             WriteRequest request = new WriteRequest(op.id, op.key, op.command(n.id).encode(), op.sessionClient, op.requestId,
                     n.id, n.incarnation);
-            sim.sendService(n.id, leader, "write", l -> service.leaders.onWrite(l, request));
+            sim.sendService(n.id, leader, "write", false, l -> service.leaders.onWrite(l, request));
         }
     }
 

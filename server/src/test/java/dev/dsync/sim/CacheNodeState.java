@@ -9,11 +9,9 @@ import dev.dsync.sim.CacheMessages.ReadRequest;
 import dev.dsync.sim.CacheMessages.WriteRequest;
 import dev.dsync.statemachine.ApplyResult;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * What one cache node keeps in memory for one lifetime (lost on a crash, rebuilt empty on
@@ -61,11 +59,6 @@ final class CacheNodeState {
     /** By log index. Kept after leadership is lost: the entry's fate still decides the answer. */
     final Map<Long, PendingWrite> writes = new LinkedHashMap<>();
     final List<Settling> settling = new ArrayList<>();
-    /**
-     * Forwarded writes taken in this leadership. HTTP peer calls are not duplicated, the simulated
-     * network's messages are: this stands in for TCP, so a duplicate does not propose twice.
-     */
-    final Set<String> writesTaken = new HashSet<>();
     /** The node whose drop-node duty proposal is (or was last) in flight. */
     String dropTarget;
 

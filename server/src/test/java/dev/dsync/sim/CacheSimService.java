@@ -49,8 +49,8 @@ final class CacheSimService implements SimService {
         this.leaders = new CacheLeaderSide(sim, this);
         this.clients = new CacheClients(sim, this);
         this.coherence = new CacheCoherenceCheck(sim, this);
-        for (String name : new String[] {"hits", "misses", "fillsProposed", "invalidationAcks", "evictions", "drops", "leaseGrants",
-                "opsChecked"}) {
+        for (String name : new String[] {"hits", "misses", "fills", "invalidationAcks", "evictions", "drops", "leaseGrants",
+                "opsChecked", "opsOk", "opsFailed", "opsUnknown"}) {
             stats.put(name, 0L);
         }
     }

@@ -293,7 +293,18 @@ final class Simulation {
      * A node's message to itself skips the network and is handled as the next event.
      */
     void sendService(String from, String to, String what, Consumer<SimNode> handler) {
+        sendService(from, to, what, true, handler);
+    }
+
+    /**
+     * As {@link #sendService(String, String, String, Consumer)}; unless {@code mayDuplicate}, the
+     * message arrives at most once (a request on one HTTP connection: lost or delayed, never twice).
+     */
+    void sendService(String from, String to, String what, boolean mayDuplicate, Consumer<SimNode> handler) {
         long[] delays = from.equals(to) ? new long[] {0} : network.delaysFor(from, to);
+        if (!mayDuplicate && delays.length > 1) {
+            delays = new long[] {delays[0]};
+        }
         for (long delay : delays) {
             schedule(delay, () -> {
                 SimNode dest = node(to);

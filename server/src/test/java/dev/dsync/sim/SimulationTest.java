@@ -32,9 +32,11 @@ class SimulationTest {
         long leaders = 0;
         long reads = 0;
         Map<String, Long> seedsPerService = new TreeMap<>(Map.of("lock", 0L, "queue", 0L, "cache", 0L));
+        Map<String, Long> nanosPerService = new TreeMap<>();
         Map<String, Long> serviceStats = new TreeMap<>();
         for (long seed = first; seed < first + count; seed++) {
             Simulation.Result result;
+            long seedStarted = System.nanoTime();
             try {
                 result = new Simulation(seed, verbose).run();
             } catch (Throwable t) {
@@ -49,12 +51,13 @@ class SimulationTest {
             leaders += result.leaderChanges();
             reads += result.reads();
             seedsPerService.merge(result.service(), 1L, Long::sum);
+            nanosPerService.merge(result.service(), System.nanoTime() - seedStarted, Long::sum);
             result.serviceStats().forEach((name, n) -> serviceStats.merge(result.service() + "." + name, n, Long::sum));
         }
-        System.out.printf("simulation: %d seeds from %d (%d lock, %d queue, %d cache) in %.1fs: %d events, %d entries committed,"
+        System.out.printf("simulation: %d seeds from %d (%d lock, %d queue, %d cache) in %.1fs (%s): %d events, %d entries committed,"
                         + " %d leaders elected, %d crashes, %d reads confirmed%n",
                 count, first, seedsPerService.get("lock"), seedsPerService.get("queue"), seedsPerService.get("cache"),
-                (System.nanoTime() - started) / 1e9, events, committed, leaders, crashes, reads);
+                (System.nanoTime() - started) / 1e9, seconds(nanosPerService), events, committed, leaders, crashes, reads);
         if (!serviceStats.isEmpty()) {
             System.out.println("services: " + serviceStats);
         }
@@ -67,6 +70,13 @@ class SimulationTest {
             long b = new Simulation(seed, false).run().traceHash();
             assertEquals(a, b, "seed " + seed + " is not deterministic");
         }
+    }
+
+    private static String seconds(Map<String, Long> nanosPerService) {
+        StringBuilder text = new StringBuilder();
+        nanosPerService.forEach((service, nanos) -> text.append(text.isEmpty() ? "" : ", ").append(service)
+                .append(String.format(" %.1fs", nanos / 1e9)));
+        return text.toString();
     }
 
     /** A Maven property left unset arrives as an empty string (or the unexpanded expression). */
