@@ -35,7 +35,8 @@ import java.util.TreeSet;
  *       else holds the key, else S, and any E or M holder drops to S. A fill by a node that
  *       already holds the key changes nothing and reports its state.
  *   <li>Evict and drop-node remove copies and nothing else; both are idempotent. The key's value
- *       stays: the log, not the caches, is the backing store.
+ *       stays: the log, not the caches, is the backing store. An evict names the copy by its
+ *       {@code since} and leaves any other copy of that node alone.
  * </ul>
  */
 public final class CacheStateMachine implements StateMachine {
@@ -123,9 +124,11 @@ public final class CacheStateMachine implements StateMachine {
         return CacheResponses.filled(state, current, downgraded);
     }
 
+    /** Only the copy the node evicted: a copy it got again since, or one whose state changed, stays. */
     private ApplyResult evict(long index, Evict e) {
         DirectoryEntry entry = table.keys.get(e.key());
-        boolean held = entry != null && table.dropCopy(entry, e.node());
+        DirectoryEntry.Copy copy = entry == null ? null : entry.copies.get(e.node());
+        boolean held = copy != null && copy.since() == e.since() && table.dropCopy(entry, e.node());
         if (held) {
             table.evictionsTotal++;
             changes.changed(index, e.key(), List.of());

@@ -1,6 +1,7 @@
 package dev.dsync.sim;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.dsync.cache.CacheCommand;
 
 /**
  * The cache service's peer calls in the simulation, as the node shell makes them over HTTP. They
@@ -47,6 +48,6 @@ final class CacheMessages {
 
     record WriteAnswer(long opId, int incarnation, WriteOutcome outcome, int status, long version) {}
 
-    /** {@code node} evicted its line of {@code key} for room; the leader commits an evict. */
-    record EvictRequest(String key, String node) {}
+    /** A node evicted a line for room; the leader commits the evict, which names the evicted copy. */
+    record EvictRequest(CacheCommand.Evict evict) {}
 }

@@ -1,6 +1,7 @@
 package dev.dsync.sim;
 
 import dev.dsync.cache.CacheChanges;
+import dev.dsync.cache.CacheCommand;
 import dev.dsync.cache.CacheStateMachine;
 import dev.dsync.cache.LineCache;
 import dev.dsync.cache.Line;
@@ -74,9 +75,9 @@ final class CacheNodeSide {
         CacheNodeState st = service.state(n);
         LineCache.SyncResult sync = st.lines.sync(sm, changes);
         st.syncedIndex = index;
-        for (String key : sync.evicted()) {
+        for (CacheCommand.Evict evict : sync.evictions()) {
             service.count("evictions");
-            evict(n, key);
+            evict(n, evict);
         }
         boolean affected = changes.restored();
         for (CacheChanges.Change change : changes.awaited()) {
@@ -96,10 +97,10 @@ final class CacheNodeSide {
         }
     }
 
-    private void evict(SimNode n, String key) {
+    private void evict(SimNode n, CacheCommand.Evict evict) {
         String leader = n.core.leaderId();
         if (leader != null) {
-            EvictRequest request = new EvictRequest(key, n.id);
+            EvictRequest request = new EvictRequest(evict);
             sim.sendService(n.id, leader, "evict", l -> service.leaders.onEvict(l, request));
         }
     }
