@@ -79,12 +79,14 @@ final class CacheNodeSide {
             service.count("evictions");
             evict(n, evict);
         }
-        boolean affected = changes.restored();
+        boolean affected = false;
         for (CacheChanges.Change change : changes.awaited()) {
             affected |= change.affected().contains(n.id);
         }
         if (affected) {
             service.count("invalidationAcks");
+        }
+        if (affected || changes.restored()) {
             renew(n);
         }
         Iterator<CacheNodeState.SyncWait> waits = st.awaitingSync.iterator();

@@ -10,7 +10,10 @@ import java.util.Map;
  * The replicated service a simulation runs on top of Raft: its state machine, what its clients
  * ask, its leader duty, and its own invariants. {@link Workload} owns the client life cycle
  * (closed loop, one request at a time, timeouts); a service only decides the requests and judges
- * the answers. Every choice must come from {@code sim.random}, so a seed replays exactly.
+ * the answers. A service whose clients talk to its nodes rather than to Raft (the cache: hits,
+ * misses and writes passed to the leader) runs them itself, answers {@link #clients()} with 0, and
+ * sends its peer messages with {@link Simulation#sendService}. Every choice must come from
+ * {@code sim.random}, so a seed replays exactly.
  */
 interface SimService {
     String name();

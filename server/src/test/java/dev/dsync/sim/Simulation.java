@@ -20,15 +20,17 @@ import java.util.function.Consumer;
 
 /**
  * One deterministic run of a simulated cluster: real {@link RaftCore}s and a real service state
- * machine (by {@code seed % 3}: 0 lock, 1 queue, 2 cache; see {@link SimService}) over a simulated network,
- * disks and clock, all driven by one {@link Random} seeded from the run's seed. Nothing here reads
- * a real clock or a global random source, iterates an identity-ordered collection, or uses
- * threads, so a seed replays the same run exactly.
+ * machine (by {@code seed % 3}: 0 lock, 1 queue, 2 cache; see {@link SimService}) over a simulated
+ * network, disks and clock, all driven by one {@link Random} seeded from the run's seed. Nothing
+ * here reads a real clock or a global random source, iterates an identity-ordered collection, or
+ * uses threads (the history checker the cache calls at the very end has its own, and its verdict
+ * does not depend on them), so a seed replays the same run exactly.
  *
  * <p>A run has a fault phase (crashes, partitions, lossy links, leadership transfers, client load)
  * and then a liveness phase: everything heals, and a leader must commit a new entry in bounded time;
- * then the service finishes (the queue drains). Raft safety is checked after every event by
- * {@link SafetyChecker}, the service's invariants after every apply by the service.
+ * then the service finishes (the queue drains; the cache's history is checked). Raft safety is
+ * checked after every event by {@link SafetyChecker}, the service's invariants after every apply
+ * (and the cache's coherence after every event) by the service.
  */
 final class Simulation {
     static final int TICK_MS = 10;
