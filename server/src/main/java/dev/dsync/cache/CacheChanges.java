@@ -15,8 +15,9 @@ import java.util.Set;
 public final class CacheChanges {
     /**
      * A change at log index {@code index} to {@code key} that removed or downgraded the copies of
-     * {@code affected} (other than the node that made it): a write's invalidations, a fill's
-     * downgrades. Empty for changes nobody else has to see first (evictions, dropped nodes).
+     * {@code affected}: a write's invalidations and a fill's downgrades (other nodes than the one
+     * that made it), an evict's removal (the evicting node itself). Dropped nodes are not listed:
+     * the leader grants a node no lease while its drop is in flight.
      */
     public record Change(long index, String key, List<String> affected) {
         public Change {

@@ -83,20 +83,11 @@ public sealed interface CacheCommand {
         }
     }
 
-    /**
-     * {@code node} dropped its copy (LRU eviction): the one it held since log index {@code since}
-     * ({@link Line#since}). Removes the copy only if the directory still lists it with that
-     * {@code since}, so an evict that applies after the node got the key again (its own write, a
-     * new fill) or after its copy changed state leaves the copy the node now holds, and may serve,
-     * in the directory. Idempotent.
-     */
-    record Evict(String key, String node, long since) implements CacheCommand {
+    /** {@code node} dropped its copy (LRU eviction); idempotent. */
+    record Evict(String key, String node) implements CacheCommand {
         public Evict {
             requireName(key, "key");
             requireName(node, "node");
-            if (since < 1) {
-                throw new IllegalArgumentException("since must be positive: " + since);
-            }
         }
     }
 

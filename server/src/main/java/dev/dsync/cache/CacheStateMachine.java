@@ -35,8 +35,8 @@ import java.util.TreeSet;
  *       else holds the key, else S, and any E or M holder drops to S. A fill by a node that
  *       already holds the key changes nothing and reports its state.
  *   <li>Evict and drop-node remove copies and nothing else; both are idempotent. The key's value
- *       stays: the log, not the caches, is the backing store. An evict names the copy by its
- *       {@code since} and leaves any other copy of that node alone.
+ *       stays: the log, not the caches, is the backing store. An evict is listed as a change the
+ *       evicting node must have applied before anything about the key is answered.
  * </ul>
  */
 public final class CacheStateMachine implements StateMachine {
@@ -124,14 +124,16 @@ public final class CacheStateMachine implements StateMachine {
         return CacheResponses.filled(state, current, downgraded);
     }
 
-    /** Only the copy the node evicted: a copy it got again since, or one whose state changed, stays. */
     private ApplyResult evict(long index, Evict e) {
         DirectoryEntry entry = table.keys.get(e.key());
-        DirectoryEntry.Copy copy = entry == null ? null : entry.copies.get(e.node());
-        boolean held = copy != null && copy.since() == e.since() && table.dropCopy(entry, e.node());
+        boolean held = entry != null && table.dropCopy(entry, e.node());
         if (held) {
             table.evictionsTotal++;
-            changes.changed(index, e.key(), List.of());
+            // Awaited from the evicting node itself, like an invalidation: its line cache may hold
+            // the copy again (taken back from the directory before this applied, or replayed after a
+            // restart), and a later write no longer lists it, so nothing on the key may be answered
+            // until the node has applied this (or its lease is over).
+            changes.changed(index, e.key(), List.of(e.node()));
         }
         return CacheResponses.evicted(held);
     }

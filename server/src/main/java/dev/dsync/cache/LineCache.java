@@ -14,17 +14,14 @@ import java.util.Map;
  * be served is the {@link ReadLease}'s decision. Pure, not thread-safe: the owner serializes access.
  *
  * <p>When full, installing a line evicts the least recently used one at once (it is no longer
- * served); the caller commits the evict commands the sync returns, so writers stop waiting for it.
- * Each names the evicted copy's {@code since}: an evict must not remove a copy the node got again
- * (or whose state changed) before the evict applied, since the node holds and may serve that one.
+ * served); the caller tells the directory with an evict command, so writers stop waiting for it.
  */
 public final class LineCache {
     /**
-     * What a sync did: keys evicted for room, lines dropped because the directory removed them, and
-     * the evict commands to commit for the evicted lines (each naming the evicted copy's
-     * {@code since}). A key evicted and installed again within one sync is in neither list.
+     * What a sync did: keys evicted for room (not those installed again later in the same sync),
+     * and lines dropped because the directory removed them.
      */
-    public record SyncResult(List<String> evicted, int invalidated, List<CacheCommand.Evict> evictions) {}
+    public record SyncResult(List<String> evicted, int invalidated) {}
 
     private final String nodeId;
     private final int capacity;
@@ -41,7 +38,7 @@ public final class LineCache {
 
     /** Brings the lines of the changed keys (all lines after a restore) in step with {@code sm}. */
     public SyncResult sync(CacheStateMachine sm, CacheChanges changes) {
-        Map<String, Line> evicted = new LinkedHashMap<>();
+        List<String> evicted = new ArrayList<>();
         int invalidated = 0;
         if (changes.restored()) {
             int before = lines.size();
@@ -49,7 +46,7 @@ public final class LineCache {
             for (String key : sm.keysHeldBy(nodeId)) {
                 install(key, sm.line(key, nodeId).orElseThrow(), evicted);
             }
-            return result(evicted, Math.max(0, before - lines.size()));
+            return new SyncResult(evicted, Math.max(0, before - lines.size()));
         }
         for (String key : changes.keys()) {
             var line = sm.line(key, nodeId);
@@ -59,26 +56,19 @@ public final class LineCache {
                 invalidated++;
             }
         }
-        return result(evicted, invalidated);
+        return new SyncResult(evicted, invalidated);
     }
 
-    private void install(String key, Line line, Map<String, Line> evicted) {
+    private void install(String key, Line line, List<String> evicted) {
         lines.remove(key);
         lines.put(key, line);
-        evicted.remove(key); // evicted earlier in this sync, and back now
+        evicted.remove(key); // evicted earlier in this sync and back now: not evicted after all
         if (lines.size() > capacity) {
-            Iterator<Map.Entry<String, Line>> eldest = lines.entrySet().iterator();
-            Map.Entry<String, Line> out = eldest.next();
-            evicted.put(out.getKey(), out.getValue());
+            Iterator<String> eldest = lines.keySet().iterator();
+            evicted.add(eldest.next());
             eldest.remove();
         }
         assert lines.size() <= capacity : "line cache over capacity";
-    }
-
-    private SyncResult result(Map<String, Line> evicted, int invalidated) {
-        List<CacheCommand.Evict> evictions = new ArrayList<>();
-        evicted.forEach((key, line) -> evictions.add(new CacheCommand.Evict(key, nodeId, line.since())));
-        return new SyncResult(List.copyOf(evicted.keySet()), invalidated, evictions);
     }
 
     /** The line, counted as a use for LRU order; null if this node holds none. */

@@ -23,7 +23,7 @@ class CacheCommandTest {
                 new CacheCommand.Cas("k", IntNode.valueOf(3), IntNode.valueOf(4), "n3"),
                 new CacheCommand.Del("k", "n1"),
                 new CacheCommand.Fill("k", "n2", 7),
-                new CacheCommand.Evict("k", "n2", 5),
+                new CacheCommand.Evict("k", "n2"),
                 new CacheCommand.DropNode("n3"));
         for (CacheCommand command : commands) {
             assertEquals(command, CacheCommand.decode(command.encode()));
@@ -47,16 +47,14 @@ class CacheCommandTest {
         assertThrows(IllegalArgumentException.class, () -> new CacheCommand.Cas("k", null, NullNode.getInstance(), "n1"));
         assertThrows(IllegalArgumentException.class, () -> new CacheCommand.Del("k", null));
         assertThrows(IllegalArgumentException.class, () -> new CacheCommand.Fill("k", "n1", 0));
-        assertThrows(IllegalArgumentException.class, () -> new CacheCommand.Evict(null, "n1", 1));
-        assertThrows(IllegalArgumentException.class, () -> new CacheCommand.Evict("k", "n1", 0));
+        assertThrows(IllegalArgumentException.class, () -> new CacheCommand.Evict(null, "n1"));
         assertThrows(IllegalArgumentException.class, () -> new CacheCommand.DropNode(""));
         for (String bad : List.of("", "null", "{}", "{\"op\":\"nope\"}",
                 "{\"op\":\"put\",\"key\":\"k\",\"val\":null,\"writer\":\"n1\"}",
                 "{\"op\":\"put\",\"key\":\"k\",\"writer\":\"n1\"}",
                 "{\"op\":\"put\",\"key\":\"k\",\"val\":1,\"writer\":\"n1\",\"x\":1}",
                 "{\"op\":\"fill\",\"key\":\"k\",\"node\":\"n1\",\"version\":null}",
-                "{\"op\":\"evict\",\"key\":\"k\"}",
-                "{\"op\":\"evict\",\"key\":\"k\",\"node\":\"n1\"}")) {
+                "{\"op\":\"evict\",\"key\":\"k\"}")) {
             assertThrows(IllegalArgumentException.class, () -> CacheCommand.decode(bad.getBytes(StandardCharsets.UTF_8)), bad);
         }
     }

@@ -94,23 +94,6 @@ class CacheDirectoryTest {
     }
 
     @Test
-    void evictRemovesOnlyTheCopyItNames() {
-        h.put("n1", "k", "a");
-        h.fill("n2", "k");
-        long filled = h.sm.line("k", "n2").orElseThrow().since();
-        h.put("n2", "k", "b");                                   // n2 holds k again, in M, before its evict applies
-        assertFalse(h.evict("n2", "k", filled).body().get("evicted").asBoolean());
-        assertEquals("M", h.state("k", "n2"), "a late evict of an earlier copy must not remove the copy n2 now serves");
-        h.fill("n3", "k");                                       // n2 drops to S: its copy's since moves on
-        long downgraded = h.index;
-        assertFalse(h.evict("n2", "k", h.index - 1).body().get("evicted").asBoolean());
-        assertEquals("S", h.state("k", "n2"));
-        assertTrue(h.evict("n2", "k", downgraded).body().get("evicted").asBoolean());
-        assertEquals(Set.of("n3"), h.sm.holdersOf("k"));
-        assertEquals(1, h.sm.evictionsTotal());
-    }
-
-    @Test
     void dropNodeForgetsAllItsCopiesAndIsIdempotent() {
         h.put("n1", "a", "1");
         h.put("n1", "b", "2");

@@ -37,13 +37,8 @@ final class CacheHarness extends LogDriver<CacheStateMachine> {
         return run(new CacheCommand.Fill(key, node, sm.version(key)));
     }
 
-    /** An evict of the copy the node holds now (of an imaginary one at index 1 if it holds none). */
     ApplyResult evict(String node, String key) {
-        return evict(node, key, sm.line(key, node).map(Line::since).orElse(1L));
-    }
-
-    ApplyResult evict(String node, String key, long since) {
-        return run(new CacheCommand.Evict(key, node, since));
+        return run(new CacheCommand.Evict(key, node));
     }
 
     ApplyResult drop(String node) {

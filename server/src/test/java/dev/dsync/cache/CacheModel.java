@@ -22,8 +22,6 @@ final class CacheModel {
     final Map<String, Long> versions = new HashMap<>();
     /** "node/key" -> "M", "E" or "S"; absent means I. */
     final Map<String, String> states = new HashMap<>();
-    /** "node/key" -> the log index of the command that gave the copy its state (a held copy only). */
-    final Map<String, Long> sinces = new HashMap<>();
 
     /** @param nodes every node id commands may name, sorted */
     CacheModel(List<String> nodes) {
@@ -32,21 +30,6 @@ final class CacheModel {
 
     String state(String node, String key) {
         return states.getOrDefault(node + "/" + key, "I");
-    }
-
-    /** The since of the node's copy, 0 if it holds none. */
-    long since(String node, String key) {
-        return sinces.getOrDefault(node + "/" + key, 0L);
-    }
-
-    private void hold(String node, String key, String state, long index) {
-        states.put(node + "/" + key, state);
-        sinces.put(node + "/" + key, index);
-    }
-
-    private boolean forget(String node, String key) {
-        sinces.remove(node + "/" + key);
-        return states.remove(node + "/" + key) != null;
     }
 
     long version(String key) {
@@ -73,17 +56,17 @@ final class CacheModel {
                 }
                 List<String> invalidated = new ArrayList<>(holders(d.key()));
                 invalidated.remove(d.writer());
-                nodes.forEach(n -> forget(n, d.key()));
+                nodes.forEach(n -> states.remove(n + "/" + d.key()));
                 values.remove(d.key());
                 versions.remove(d.key());
                 yield written(index, invalidated);
             }
-            case CacheCommand.Fill f -> fill(index, f);
-            case CacheCommand.Evict e -> answer(200, body().put("evicted", since(e.node(), e.key()) == e.since() && forget(e.node(), e.key())));
+            case CacheCommand.Fill f -> fill(f);
+            case CacheCommand.Evict e -> answer(200, body().put("evicted", states.remove(e.node() + "/" + e.key()) != null));
             case CacheCommand.DropNode d -> {
                 int dropped = 0;
                 for (String key : new ArrayList<>(values.keySet())) {
-                    dropped += forget(d.node(), key) ? 1 : 0;
+                    dropped += states.remove(d.node() + "/" + key) != null ? 1 : 0;
                 }
                 yield answer(200, body().put("dropped", dropped));
             }
@@ -94,17 +77,17 @@ final class CacheModel {
         List<String> invalidated = new ArrayList<>();
         for (String n : holders(key)) {
             if (!n.equals(writer)) {
-                forget(n, key);
+                states.remove(n + "/" + key);
                 invalidated.add(n);
             }
         }
-        hold(writer, key, "M", index);
+        states.put(writer + "/" + key, "M");
         values.put(key, value);
         versions.put(key, index); // a write's version is its log index
         return written(index, invalidated);
     }
 
-    private ApplyResult fill(long index, CacheCommand.Fill f) {
+    private ApplyResult fill(CacheCommand.Fill f) {
         String key = f.key();
         if (version(key) != f.version()) {
             return answer(409, body().put("error", "stale fill").put("version", version(key)));
@@ -116,12 +99,12 @@ final class CacheModel {
             List<String> others = holders(key);
             for (String n : others) {
                 if (!state(n, key).equals("S")) {
-                    hold(n, key, "S", index);
+                    states.put(n + "/" + key, "S");
                     downgraded.add(n);
                 }
             }
             mine = others.isEmpty() ? "E" : "S";
-            hold(f.node(), key, mine, index);
+            states.put(f.node() + "/" + key, mine);
         }
         body.put("state", mine).put("version", f.version()).set("downgraded", downgraded);
         return answer(200, body);

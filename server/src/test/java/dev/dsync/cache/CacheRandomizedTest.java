@@ -109,10 +109,7 @@ class CacheRandomizedTest {
             return new CacheCommand.Fill(key, node, stale ? 1 + random.nextInt((int) h.index + 1) : current);
         }
         if (roll < 95) {
-            // Mostly the copy the node holds; sometimes an earlier one (an evict overtaken by a new copy).
-            long since = model.since(node, key);
-            boolean stale = since == 0 || random.nextInt(4) == 0;
-            return new CacheCommand.Evict(key, node, stale ? 1 + random.nextInt((int) h.index + 1) : since);
+            return new CacheCommand.Evict(key, node);
         }
         if (roll < 98) {
             return new CacheCommand.DropNode(node);

@@ -62,7 +62,7 @@ class CacheSnapshotTest {
                 new CacheCommand.Cas("s", TextNode.valueOf("overwritten"), IntNode.valueOf(2), "n1"),
                 new CacheCommand.Del("m", "n3"),
                 new CacheCommand.DropNode("n2"),
-                new CacheCommand.Evict("e", "n3", h.index + 2));       // n3's copy as the fill above downgraded it
+                new CacheCommand.Evict("e", "n3"));
         long index = h.index;
         long now = h.nowMs;
         for (CacheCommand command : future) {

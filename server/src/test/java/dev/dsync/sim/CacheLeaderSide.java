@@ -197,7 +197,7 @@ final class CacheLeaderSide {
 
     void onEvict(SimNode l, EvictRequest request) {
         if (syncLeadership(l).leaderTerm != 0) {
-            propose(l, new Envelope(l.clock(sim.now), null, null, request.evict().encode()));
+            propose(l, new Envelope(l.clock(sim.now), null, null, new CacheCommand.Evict(request.key(), request.node()).encode()));
         }
     }
 

@@ -1,7 +1,6 @@
 package dev.dsync.sim;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.dsync.cache.CacheCommand;
 
 /**
  * The cache service's peer calls in the simulation, as the node shell makes them over HTTP. They
@@ -48,6 +47,6 @@ final class CacheMessages {
 
     record WriteAnswer(long opId, int incarnation, WriteOutcome outcome, int status, long version) {}
 
-    /** A node evicted a line for room; the leader commits the evict, which names the evicted copy. */
-    record EvictRequest(CacheCommand.Evict evict) {}
+    /** {@code node} evicted its line of {@code key} for room; the leader commits an evict. */
+    record EvictRequest(String key, String node) {}
 }

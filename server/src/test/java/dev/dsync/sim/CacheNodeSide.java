@@ -1,7 +1,6 @@
 package dev.dsync.sim;
 
 import dev.dsync.cache.CacheChanges;
-import dev.dsync.cache.CacheCommand;
 import dev.dsync.cache.CacheStateMachine;
 import dev.dsync.cache.LineCache;
 import dev.dsync.cache.Line;
@@ -75,9 +74,9 @@ final class CacheNodeSide {
         CacheNodeState st = service.state(n);
         LineCache.SyncResult sync = st.lines.sync(sm, changes);
         st.syncedIndex = index;
-        for (CacheCommand.Evict evict : sync.evictions()) {
+        for (String key : sync.evicted()) {
             service.count("evictions");
-            evict(n, evict);
+            evict(n, key);
         }
         boolean affected = false;
         for (CacheChanges.Change change : changes.awaited()) {
@@ -99,10 +98,10 @@ final class CacheNodeSide {
         }
     }
 
-    private void evict(SimNode n, CacheCommand.Evict evict) {
+    private void evict(SimNode n, String key) {
         String leader = n.core.leaderId();
         if (leader != null) {
-            EvictRequest request = new EvictRequest(evict);
+            EvictRequest request = new EvictRequest(key, n.id);
             sim.sendService(n.id, leader, "evict", l -> service.leaders.onEvict(l, request));
         }
     }

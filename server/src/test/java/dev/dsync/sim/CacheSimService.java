@@ -135,7 +135,7 @@ final class CacheSimService implements SimService {
 
     @Override
     public byte[] probeCommand() {
-        return new CacheCommand.Evict("probe", "probe", 1).encode();
+        return new CacheCommand.Evict("probe", "probe").encode();
     }
 
     /**
