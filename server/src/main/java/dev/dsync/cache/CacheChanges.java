@@ -14,10 +14,10 @@ import java.util.Set;
  */
 public final class CacheChanges {
     /**
-     * A change at log index {@code index} to {@code key} that removed or downgraded the copies of
-     * {@code affected}: a write's invalidations and a fill's downgrades (other nodes than the one
-     * that made it), an evict's removal (the evicting node itself). Dropped nodes are not listed:
-     * the leader grants a node no lease while its drop is in flight.
+     * A change at log index {@code index} to {@code key} that removed, replaced or downgraded the
+     * copies of {@code affected}: a write's invalidations (and the writer's own older copy, if it
+     * held one), a fill's downgrades, an evict's removal (the evicting node itself). Dropped nodes
+     * are not listed: the leader grants a node no lease while its drop is in flight.
      */
     public record Change(long index, String key, List<String> affected) {
         public Change {

@@ -29,6 +29,7 @@ import java.util.TreeSet;
  * <ul>
  *   <li>A write (put, successful cas) gets a fresh version (its log index) and leaves the writer as
  *       the only holder, in M; every other holder loses its copy and is listed as invalidated.
+ *       The changes to await ({@link #takeChanges}) list the writer too if it held an older copy.
  *   <li>A del gets a fresh version too, and removes the key and every copy; a later write of the
  *       key still gets a higher version because versions come from one counter for all keys.
  *   <li>A fill installs a copy only if the key is still at the version the node read: E if nobody
@@ -67,11 +68,31 @@ public final class CacheStateMachine implements StateMachine {
     private ApplyResult write(long index, String key, JsonNode value, String writer) {
         long version = table.issueVersion(index);
         assert version == index : "version " + version + " differs from log index " + index;
+        boolean writerHeld = holds(key, writer);
         List<String> invalidated = table.overwrite(key, value, version, writer);
         table.writesTotal++;
         table.invalidationsTotal += invalidated.size();
-        changes.changed(index, key, invalidated);
+        changes.changed(index, key, awaited(invalidated, writerHeld ? writer : null));
         return CacheResponses.written(version, invalidated);
+    }
+
+    private boolean holds(String key, String node) {
+        DirectoryEntry entry = table.keys.get(key);
+        return entry != null && entry.copies.containsKey(node);
+    }
+
+    /**
+     * Who must apply a write before anything that depends on it is answered: the holders it
+     * invalidated, and the writer if it held an older copy, which its line cache may still serve
+     * (to other clients) until it has applied the write.
+     */
+    private static List<String> awaited(List<String> invalidated, String writerWithOldCopy) {
+        if (writerWithOldCopy == null) {
+            return invalidated;
+        }
+        List<String> nodes = new ArrayList<>(invalidated);
+        nodes.add(writerWithOldCopy);
+        return nodes;
     }
 
     /** A mismatch changes nothing, not even the writer's own copy. */
@@ -90,10 +111,11 @@ public final class CacheStateMachine implements StateMachine {
             return CacheResponses.notFound();
         }
         long version = table.issueVersion(index);
+        boolean writerHeld = entry.copies.containsKey(d.writer());
         List<String> invalidated = table.delete(entry, d.writer());
         table.writesTotal++;
         table.invalidationsTotal += invalidated.size();
-        changes.changed(index, d.key(), invalidated);
+        changes.changed(index, d.key(), awaited(invalidated, writerHeld ? d.writer() : null));
         return CacheResponses.written(version, invalidated);
     }
 

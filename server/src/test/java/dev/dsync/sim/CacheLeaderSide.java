@@ -109,6 +109,9 @@ final class CacheLeaderSide {
         service.count("leaseGrants");
         LeaseGrant grant = new LeaseGrant(pending.request().incarnation(), st.leaderTerm, pending.request().sentAtMs(), readIndex,
                 st.tracker.watermark(now));
+        if (sim.verbose()) {
+            sim.log(l.id + " grants " + node + " " + grant);
+        }
         sim.sendService(l.id, node, "lease-grant", n -> service.nodes.onGrant(n, grant));
     }
 
@@ -244,6 +247,9 @@ final class CacheLeaderSide {
             }
             waiting.remove();
             if (s.write() != null) {
+                if (sim.verbose()) {
+                    sim.log(l.id + " answers write of " + s.write().key() + ": " + s.result().status() + " " + s.result().body());
+                }
                 answerWrite(l, s.write(), WriteOutcome.DONE, s.result().status(), s.result().body().path("version").asLong());
             } else {
                 answerMiss(l, st, s.read());

@@ -1,5 +1,7 @@
 package dev.dsync.sim;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
+
 import dev.dsync.cache.CacheChanges;
 import dev.dsync.cache.CacheCommand;
 import dev.dsync.cache.CacheInvariants;
@@ -8,6 +10,7 @@ import dev.dsync.cache.LeaseTiming;
 import dev.dsync.raft.Entry;
 import dev.dsync.raft.ReadState;
 import dev.dsync.statemachine.ApplyResult;
+import dev.dsync.statemachine.Envelope;
 import dev.dsync.statemachine.StateMachine;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -111,6 +114,10 @@ final class CacheSimService implements SimService {
         CacheStateMachine sm = cache(n);
         CacheInvariants.check(sm);
         CacheChanges changes = sm.takeChanges();
+        if (sim.verbose() && result != null) {
+            sim.log(n.id + " applies " + e.index() + "/" + e.term() + " " + new String(Envelope.decode(e.data()).command(), UTF_8) + ": "
+                    + result.status() + " " + result.body() + (changes.awaited().isEmpty() ? "" : ", awaits " + changes.awaited()));
+        }
         leaders.syncLeadership(n);
         nodes.afterApply(n, sm, changes, n.machine.lastApplied());
         if (e != null) {

@@ -406,6 +406,10 @@ final class Simulation {
         };
     }
 
+    boolean verbose() {
+        return verbose;
+    }
+
     void log(String line) {
         if (verbose) {
             System.out.println("[" + now + "ms] " + line);
