@@ -42,9 +42,11 @@ final class CacheClients {
         final JsonNode expected;
         final String sessionClient;
         final String requestId;
+        /** The node the client sent it to. */
+        final String node;
         boolean done;
 
-        Op(long id, int client, int process, Kind kind, String key, JsonNode value, JsonNode expected, boolean session) {
+        Op(long id, int client, int process, Kind kind, String key, JsonNode value, JsonNode expected, boolean session, String node) {
             this.id = id;
             this.client = client;
             this.process = process;
@@ -54,6 +56,7 @@ final class CacheClients {
             this.expected = expected;
             this.sessionClient = session ? "c" + client : null;
             this.requestId = session ? "w" + id : null;
+            this.node = node;
         }
 
         CacheCommand command(String writer) {
@@ -136,7 +139,7 @@ final class CacheClients {
                     : sim.random.nextInt(4) == 0 ? null : IntNode.valueOf(sim.random.nextInt(valueSeq));
             expected = expected == null ? NullNode.getInstance() : expected;
         }
-        Op op = new Op(++opSeq, client, process[client], kind, key, value, expected, sim.random.nextInt(3) != 0);
+        Op op = new Op(++opSeq, client, process[client], kind, key, value, expected, sim.random.nextInt(3) != 0, node.id);
         current[client] = op;
         history.invoke(sim.now, op);
         sim.log("client " + op + " at " + node.id);
@@ -154,11 +157,11 @@ final class CacheClients {
         service.nodes.submit(node, op);
     }
 
-    /** A get answered {@code value} (null: absent). */
-    void read(Op op, JsonNode value) {
+    /** A get answered {@code value} (null: absent), from a hit or from the leader. */
+    void read(Op op, JsonNode value, boolean hit) {
         if (finish(op, "ok " + value)) {
             lastSeen.put(op.key, value);
-            history.ok(sim.now, op, value);
+            history.ok(sim.now, op, value, hit ? "(hit)" : "(from the leader)");
         }
     }
 
@@ -169,7 +172,7 @@ final class CacheClients {
                 acknowledgedVersion.merge(op.key, version, Math::max);
             }
             lastSeen.put(op.key, op.kind == Kind.DEL ? null : op.value);
-            history.ok(sim.now, op, null);
+            history.ok(sim.now, op, null, version > 0 ? "(version " + version + ")" : "(was absent)");
         }
     }
 

@@ -10,6 +10,9 @@ import dev.dsync.checker.Result;
 import dev.dsync.checker.Verdict;
 import dev.dsync.checker.history.HistoryBuilder;
 import java.time.Duration;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
  * What the cache's clients saw, as a history for the checker's {@code kv} model (one
@@ -19,30 +22,68 @@ import java.time.Duration;
 final class CacheHistory {
     /** Far more than a few hundred operations need; a check that runs out fails the seed rather than passing. */
     private static final Duration CHECK_LIMIT = Duration.ofSeconds(60);
+    /** How far around the operation that cannot be placed a failure report lists the key's operations. */
+    private static final long CONTEXT_MS = 1000;
+
+    /** One operation as the simulation saw it, for explaining a failed check. */
+    private static final class Record {
+        final CacheClients.Op op;
+        final long invokeMs;
+        long completeMs = -1;
+        String outcome = "no answer";
+
+        Record(CacheClients.Op op, long invokeMs) {
+            this.op = op;
+            this.invokeMs = invokeMs;
+        }
+
+        @Override
+        public String toString() {
+            return "[" + invokeMs + ".." + (completeMs < 0 ? "" : completeMs) + " ms] p" + op.process + " " + op.kind + " "
+                    + (op.kind == CacheClients.Kind.CAS ? op.expected + "->" : "") + (op.value == null ? "" : op.value + " ")
+                    + "at " + op.node + ": " + outcome;
+        }
+    }
 
     private final HistoryBuilder events = new HistoryBuilder();
-    private int operations;
+    /** By the index of the operation's invoke event. */
+    private final Map<Integer, Record> records = new HashMap<>();
+    private final Map<Long, Record> byOp = new HashMap<>();
 
     void invoke(long nowMs, CacheClients.Op op) {
-        operations++;
+        Record record = new Record(op, nowMs);
+        records.put(events.size(), record);
+        byOp.put(op.id, record);
         events.at(nanos(nowMs)).invoke(op.process, f(op), op.key, argument(op));
     }
 
-    /** {@code value}: what a get read (null: absent); ignored for writes, which complete with their argument. */
-    void ok(long nowMs, CacheClients.Op op, JsonNode value) {
+    /**
+     * {@code value}: what a get read (null: absent); ignored for writes, which complete with their
+     * argument. {@code how}: a hit, the leader's answer, the write's version.
+     */
+    void ok(long nowMs, CacheClients.Op op, JsonNode value, String how) {
+        complete(nowMs, op, "ok " + (op.kind == CacheClients.Kind.GET ? value + " " : "") + how);
         events.at(nanos(nowMs)).ok(op.process, f(op), op.key, op.kind == CacheClients.Kind.GET ? value : argument(op));
     }
 
     void fail(long nowMs, CacheClients.Op op) {
+        complete(nowMs, op, "fail");
         events.at(nanos(nowMs)).fail(op.process, f(op), op.key, argument(op));
     }
 
     void info(long nowMs, CacheClients.Op op) {
+        complete(nowMs, op, "info");
         events.at(nanos(nowMs)).info(op.process, f(op), op.key, argument(op));
     }
 
+    private void complete(long nowMs, CacheClients.Op op, String outcome) {
+        Record record = byOp.get(op.id);
+        record.completeMs = nowMs;
+        record.outcome = outcome;
+    }
+
     int operations() {
-        return operations;
+        return records.size();
     }
 
     /**
@@ -55,7 +96,7 @@ final class CacheHistory {
         if (result.verdict() == Verdict.VALID) {
             return;
         }
-        StringBuilder text = new StringBuilder("cache history of " + operations + " operations: " + result.summary());
+        StringBuilder text = new StringBuilder("cache history of " + operations() + " operations: " + result.summary());
         for (KeyResult key : result.problemKeys()) {
             text.append("\n  key ").append(key.key()).append(": ").append(key.verdict().wireName())
                     .append(key.reason() == null ? "" : " (" + key.reason() + ")");
@@ -67,6 +108,17 @@ final class CacheHistory {
                 }
                 text.append("\n    then nothing can explain: ").append(c.unplaceable().brief())
                         .append(" (state: ").append(c.stateAtFailure()).append(")");
+                Record stuck = records.get((int) c.unplaceable().invokeIndex());
+                if (stuck != null) {
+                    text.append("\n    operations on ").append(key.key()).append(" around it, in simulated time:");
+                    long until = stuck.completeMs < 0 ? Long.MAX_VALUE : stuck.completeMs + CONTEXT_MS;
+                    records.values().stream()
+                            .filter(r -> r.op.key.equals(key.key()) && r.invokeMs <= until
+                                    && (r.completeMs < 0 || r.completeMs >= stuck.invokeMs - CONTEXT_MS))
+                            .sorted(Comparator.comparingLong((Record r) -> r.invokeMs).thenComparingLong(r -> r.op.id))
+                            .limit(40)
+                            .forEach(r -> text.append("\n      ").append(r).append(r == stuck ? "   <-" : ""));
+                }
             }
         }
         throw new AssertionError(text.toString());

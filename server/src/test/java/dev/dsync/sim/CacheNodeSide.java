@@ -113,7 +113,7 @@ final class CacheNodeSide {
             Line line = st.lines.use(op.key);
             if (st.lease.allowsHit(n.clock(sim.now), st.syncedIndex, line)) {
                 service.count("hits");
-                service.clients.read(op, line.value());
+                service.clients.read(op, line.value(), true);
                 return;
             }
             service.count("misses");
@@ -140,7 +140,7 @@ final class CacheNodeSide {
             return;
         }
         if (answer.answered()) {
-            service.clients.read(op, answer.value());
+            service.clients.read(op, answer.value(), false);
         } else {
             service.clients.fail(op);
         }
