@@ -28,7 +28,7 @@ final class CacheCoherenceCheck {
                 }
                 CacheNodeState st = service.state(n);
                 Line line = st.lines.peek(key);
-                if (!st.lease.allowsHit(n.clock(sim.now), st.syncedIndex, line)) {
+                if (!st.lease.allowsHit(service.clock(n), st.syncedIndex, line)) {
                     continue;
                 }
                 if (line.version() < acknowledged) {
@@ -59,6 +59,6 @@ final class CacheCoherenceCheck {
         return n.id + " may serve " + key + " v" + line.version() + " in " + line.state() + " (since " + line.since() + "; lease term "
                 + st.lease.term() + " sent at " + st.lease.sentAtMs() + " valid until " + st.lease.validUntilMs() + " read index "
                 + st.lease.readIndex() + " watermark " + st.lease.watermark() + "; synced " + st.syncedIndex + "; clock "
-                + n.clock(sim.now) + ")";
+                + service.clock(n) + ")";
     }
 }

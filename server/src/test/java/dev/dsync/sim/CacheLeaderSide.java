@@ -55,7 +55,7 @@ final class CacheLeaderSide {
             stepDown(n, st);
         }
         if (term != 0) {
-            st.tracker.lead(n.clock(sim.now), n.machine.lastApplied());
+            st.tracker.lead(service.clock(n), n.machine.lastApplied());
             st.leaderTerm = term;
             sim.log(n.id + " cache leader of term " + term + " from applied " + n.machine.lastApplied());
         }
@@ -100,7 +100,7 @@ final class CacheLeaderSide {
         if (pending.term() != st.leaderTerm || dropInFlight(l, st, node)) {
             return;
         }
-        long now = l.clock(sim.now);
+        long now = service.clock(l);
         long readIndex = l.machine.lastApplied();
         if (readIndex < rs.index()) {
             throw new AssertionError(l.id + " grants a lease at applied " + readIndex + " below its read index " + rs.index());
@@ -120,12 +120,12 @@ final class CacheLeaderSide {
     }
 
     /** The leader duty: drop-node for a holder whose lease ended over {@link #DROP_GRACE_MS} ago. */
-    byte[] leaderDuty(SimNode l, long nowMs) {
+    byte[] leaderDuty(SimNode l) {
         CacheNodeState st = syncLeadership(l);
         if (st.leaderTerm == 0) {
             return null;
         }
-        List<String> lapsed = st.tracker.lapsed(cache(l).linesByNode().keySet(), nowMs, DROP_GRACE_MS);
+        List<String> lapsed = st.tracker.lapsed(cache(l).linesByNode().keySet(), service.clock(l), DROP_GRACE_MS);
         if (lapsed.isEmpty()) {
             return null;
         }
@@ -236,7 +236,7 @@ final class CacheLeaderSide {
         if (st.leaderTerm == 0 || st.settling.isEmpty()) {
             return;
         }
-        long now = l.clock(sim.now);
+        long now = service.clock(l);
         st.tracker.settle(now);
         long applied = l.machine.lastApplied();
         Iterator<Settling> waiting = st.settling.iterator();

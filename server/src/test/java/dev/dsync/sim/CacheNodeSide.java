@@ -52,7 +52,7 @@ final class CacheNodeSide {
             return;
         }
         CacheNodeState st = service.state(n);
-        LeaseRequest request = new LeaseRequest(n.id, n.incarnation, st.syncedIndex, n.clock(sim.now));
+        LeaseRequest request = new LeaseRequest(n.id, n.incarnation, st.syncedIndex, service.clock(n));
         sim.sendService(n.id, leader, "lease-request", l -> service.leaders.onLeaseRequest(l, request));
     }
 
@@ -111,7 +111,7 @@ final class CacheNodeSide {
         CacheNodeState st = service.state(n);
         if (op.kind == CacheClients.Kind.GET) {
             Line line = st.lines.use(op.key);
-            if (st.lease.allowsHit(n.clock(sim.now), st.syncedIndex, line)) {
+            if (st.lease.allowsHit(service.clock(n), st.syncedIndex, line)) {
                 service.count("hits");
                 service.clients.read(op, line.value(), true);
                 return;

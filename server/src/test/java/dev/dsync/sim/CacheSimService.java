@@ -34,6 +34,8 @@ import java.util.Map;
  */
 final class CacheSimService implements SimService {
     /** Lease 60 ms, renewed every 15 ms: the leader's bound, 64 ms, is below the sim's election timeout. */
+    /** Clock rates differ by at most twice this: below the drift allowance of {@link #timing}. */
+    static final int MAX_RATE_PERMILLE = 24;
     final LeaseTiming timing;
     final int capacity;
     final CacheNodeSide nodes;
@@ -42,12 +44,20 @@ final class CacheSimService implements SimService {
     private final CacheCoherenceCheck coherence;
     private final Simulation sim;
     private final Map<String, CacheNodeState> states = new HashMap<>();
+    /** Per node, how fast its cache clock runs, in per mille off simulated time. */
+    private final Map<String, Long> clockRatePermille = new HashMap<>();
     private final Map<String, Long> stats = new LinkedHashMap<>();
 
     CacheSimService(Simulation sim) {
         this.sim = sim;
         this.timing = new LeaseTiming(60, 15, 50).check(sim.electionTimeoutMinMs());
+        if (2 * MAX_RATE_PERMILLE >= timing.driftPermille()) {
+            throw new IllegalStateException("clocks may drift apart faster than the lease allows for");
+        }
         this.capacity = 2 + sim.random.nextInt(3);
+        for (SimNode n : sim.nodes) {
+            clockRatePermille.put(n.id, (long) sim.random.nextInt(2 * MAX_RATE_PERMILLE + 1) - MAX_RATE_PERMILLE);
+        }
         this.nodes = new CacheNodeSide(sim, this);
         this.leaders = new CacheLeaderSide(sim, this);
         this.clients = new CacheClients(sim, this);
@@ -93,7 +103,7 @@ final class CacheSimService implements SimService {
 
     @Override
     public byte[] leaderDuty(SimNode leader, long nowMs) {
-        return leaders.leaderDuty(leader, nowMs);
+        return leaders.leaderDuty(leader); // by the cache's own clock
     }
 
     @Override
@@ -173,6 +183,15 @@ final class CacheSimService implements SimService {
 
     void count(String name) {
         stats.merge(name, 1L, Long::sum);
+    }
+
+    /**
+     * {@code n}'s monotonic clock as its cache side reads it (lease requests, hits, the leader's
+     * tracker): the node's offset clock, running up to {@value #MAX_RATE_PERMILLE}‰ fast or slow,
+     * so two nodes' clocks drift apart by less than the allowance of {@link LeaseTiming}.
+     */
+    long clock(SimNode n) {
+        return n.clock(sim.now) + sim.now * clockRatePermille.get(n.id) / 1000;
     }
 
     CacheNodeState state(SimNode n) {
