@@ -36,6 +36,7 @@ final class CacheSimService implements SimService {
     /** Lease 60 ms, renewed every 15 ms: the leader's bound, 64 ms, is below the sim's election timeout. */
     /** Clock rates differ by at most twice this: below the drift allowance of {@link #timing}. */
     static final int MAX_RATE_PERMILLE = 24;
+    static final long HEALTHY_MS = 2000;
     final LeaseTiming timing;
     final int capacity;
     final CacheNodeSide nodes;
@@ -156,14 +157,15 @@ final class CacheSimService implements SimService {
     }
 
     /**
-     * A second of healthy traffic after the heal (hits need settled leases), then the clients
-     * stop; once every operation has ended, the history is checked.
+     * Healthy traffic for {@link #HEALTHY_MS} after the heal (the fault phase leaves few stable
+     * leases, so this is where most hits happen), then the clients stop; once every operation has
+     * ended, the history is checked.
      */
     @Override
     public void finish() {
         clients.afterFaults = true;
         clients.begin();
-        sim.runUntil(sim.now + 1000);
+        sim.runUntil(sim.now + HEALTHY_MS);
         clients.afterFaults = false;
         long deadline = sim.now + 5000;
         while (!clients.idle() && sim.now < deadline) {
