@@ -257,6 +257,43 @@ final class CacheLeaderSide {
         }
     }
 
+    /**
+     * Liveness after the heal: with every node up and renewing and no more writes, every change
+     * must settle, so the leader has nothing pending and would answer about every key.
+     *
+     * @throws AssertionError if that has not happened within {@code limitMs}
+     */
+    void awaitAllSettled(long limitMs) {
+        long deadline = sim.now + limitMs;
+        while (unsettled() != null && sim.now < deadline) {
+            sim.runUntil(sim.now + 20);
+        }
+        String unsettled = unsettled();
+        if (unsettled != null) {
+            throw new AssertionError("liveness: " + limitMs + " ms after the cache clients stopped, " + unsettled);
+        }
+    }
+
+    /** What is not settled yet at the leader, or null if everything is. */
+    private String unsettled() {
+        SimNode l = sim.leader();
+        if (l == null) {
+            return "there is no leader";
+        }
+        CacheNodeState st = syncLeadership(l);
+        long now = service.clock(l);
+        st.tracker.settle(now);
+        long applied = l.machine.lastApplied();
+        for (String key : CacheClients.KEYS) {
+            if (!st.tracker.settled(key, applied, now)) {
+                return "leader " + l.id + " (term " + st.leaderTerm + ", applied " + applied + ") has " + key + " unsettled; "
+                        + st.tracker.pendingCount() + " change(s) pending, " + st.settling.size() + " answer(s) waiting";
+            }
+        }
+        return st.tracker.pendingCount() == 0 && st.settling.isEmpty() ? null
+                : "leader " + l.id + " has " + st.tracker.pendingCount() + " change(s) pending, " + st.settling.size() + " answer(s) waiting";
+    }
+
     /** The value at the leader's applied state; then a fill for the asking node unless it holds the key. */
     private void answerMiss(SimNode l, CacheNodeState st, ReadRequest request) {
         CacheStateMachine sm = cache(l);

@@ -49,6 +49,8 @@ final class CacheSimService implements SimService {
     /** Clock rates differ by at most twice this: below the drift allowance of {@link #timing}. */
     static final int MAX_RATE_PERMILLE = 24;
     static final long HEALTHY_MS = 2000;
+    /** Liveness: once the clients stopped, the leader settles every key within this. */
+    static final long SETTLE_LIMIT_MS = 3000;
     /**
      * Lease 60 ms, renewed every 15 ms, 5 % drift allowance: the leader's bound, 64 ms, is below
      * the shortest election timeout the simulation's drifting ticks allow (90 ms).
@@ -191,6 +193,7 @@ final class CacheSimService implements SimService {
         if (!clients.idle()) {
             throw new AssertionError("cache clients still busy 5 s after they stopped");
         }
+        leaders.awaitAllSettled(SETTLE_LIMIT_MS);
         stats.put("opsChecked", (long) clients.history.operations());
         clients.history.check();
     }
