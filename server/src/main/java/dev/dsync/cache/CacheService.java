@@ -47,8 +47,8 @@ public final class CacheService implements ServiceModule {
     public List<Route> routes(ServiceContext context) {
         CacheLeaderOps leaderOps = new CacheLeaderOps(context.replica(), context.waiter(), desk, timing);
         renewer = new LeaseRenewer(nodeId, context.replica(), context.leaderCalls(), leaderOps, lines, timing);
-        return new CacheEndpoints(nodeId, context.replica(), context.waiter(), context.leaderCalls(), leaderOps, lines, hits, misses)
-                .routes();
+        return new CacheEndpoints(nodeId, context.replica(), context.waiter(), context.leaderCalls(), leaderOps, lines, renewer::kick,
+                hits, misses).routes();
     }
 
     @Override
