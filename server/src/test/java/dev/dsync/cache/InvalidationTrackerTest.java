@@ -100,4 +100,17 @@ class InvalidationTrackerTest {
         assertEquals(0, t.watermark(10_000));
         assertFalse(t.settled("k", 1, 10_000));
     }
+
+    @Test
+    void aWriterThatHeldTheOldVersionIsWaitedForToo() {
+        h.put("n2", "k", "a");
+        h.fill("n3", "k");
+        h.sm.takeChanges();
+        h.put("n2", "k", "b"); // n2 could still serve "a" until it applies this
+        assertEquals(List.of(new CacheChanges.Change(h.index, "k", List.of("n3", "n2"))), h.sm.takeChanges().awaited());
+        h.put("n4", "k", "c"); // n4 held nothing: only the holder it invalidates
+        assertEquals(List.of(new CacheChanges.Change(h.index, "k", List.of("n2"))), h.sm.takeChanges().awaited());
+        h.del("n2", "k");
+        assertEquals(List.of(new CacheChanges.Change(h.index, "k", List.of("n4"))), h.sm.takeChanges().awaited());
+    }
 }
