@@ -113,4 +113,27 @@ class InvalidationTrackerTest {
         h.del("n2", "k");
         assertEquals(List.of(new CacheChanges.Change(h.index, "k", List.of("n4"))), h.sm.takeChanges().awaited());
     }
+
+    /** Regression: settling removed TreeMap entries and then read them, by then reused for the next change, so keys stayed unsettled forever. */
+    @Test
+    void everyKeySettlesWhenManyChangesSettleOutOfOrder() {
+        t.lead(0, 0);
+        CacheChanges changes = new CacheChanges();
+        for (int i = 1; i <= 7; i++) {
+            changes.changed(10 + i, "k" + i, List.of(i % 2 == 0 ? "n2" : "n3"));
+        }
+        t.onApplied(changes, 17);
+        t.onGrant("n2", 1_000);
+        t.onGrant("n3", 1_000);
+        t.onReport("n2", 17);
+        t.settle(1_000);
+        assertEquals(4, t.pendingCount(), "n3's four changes remain");
+        t.onReport("n3", 17);
+        t.settle(1_000);
+        assertEquals(0, t.pendingCount());
+        for (int i = 1; i <= 7; i++) {
+            assertTrue(t.settled("k" + i, 17, 1_000), "k" + i);
+        }
+        assertEquals(17, t.watermark(1_000));
+    }
 }
