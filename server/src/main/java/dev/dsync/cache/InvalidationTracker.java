@@ -112,6 +112,11 @@ public final class InvalidationTracker {
                 }
             }
         }
+        assert indexMatchesPending() : "per-key index of pending changes out of step: " + pendingByKey + " vs " + pending.keySet();
+    }
+
+    private boolean indexMatchesPending() {
+        return pendingByKey.values().stream().mapToInt(TreeSet::size).sum() == pending.size();
     }
 
     /** Every change up to this index has reached the holders it affected; 0 while the new term's wait lasts. */
