@@ -36,7 +36,7 @@ sim: ## run the simulation: make sim SEEDS=10000, or replay one run: make sim SE
 	$(MVN) -pl server -am test -Dtest=SimulationTest -Dsurefire.failIfNoSpecifiedTests=false \
 	  -Dsim.seeds=$(SEEDS) -Dsim.seed=$(SEED)
 
-up: $(SERVER_JAR) ## start the demo clusters on 127.0.0.1 (lock 8000-8002, queue 8100-8102)
+up: $(SERVER_JAR) ## start the demo clusters on 127.0.0.1 (lock 8000-8002, queue 8100-8102, cache 8200-8202)
 	@scripts/cluster.sh up
 
 down: ## stop the demo clusters (graceful: leaders hand over first)
