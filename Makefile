@@ -48,10 +48,10 @@ status: ## show each demo node's /health
 demo: ## run the curl demo against the clusters started by make up
 	@scripts/demo.sh
 
-bench: ## benchmarks (BENCH="lock queue"): failover, lock latency and throughput, queue throughput; results in bench-results/
+bench: ## benchmarks (BENCH="lock queue cache"): failover, lock latency and throughput, queue throughput, cache hit ratio and throughput; results in bench-results/
 	$(MVN) -pl server -am package dependency:build-classpath -DskipTests \
 	  -Dmdep.includeScope=test -Dmdep.outputFile=target/bench-classpath.txt
-	for b in $(or $(BENCH),lock queue); do \
+	for b in $(or $(BENCH),lock queue cache); do \
 	  $(JAVA) -cp "server/target/test-classes:server/target/classes:$$(cat server/target/bench-classpath.txt)" \
 	    -Dserver.jar=$(SERVER_JAR) dev.dsync.bench.$$(echo $$b | sed 's/.*/\u&/')Bench || exit 1; \
 	done
