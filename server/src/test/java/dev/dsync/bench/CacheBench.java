@@ -125,8 +125,9 @@ public final class CacheBench {
         number(out, "hit_ratio_median", median(trials, Window::hitRatio));
         out.set("hit_ratio_trials", trialValues(trials, Window::hitRatio));
         number(out, "metrics_hit_ratio_all_trials", round(metricsHits / (metricsHits + metricsMisses), 3));
-        System.out.printf("read-heavy %s: hit ratio %.3f (trials %s), %.0f ops/s%n", zipf ? "zipf" : "uniform",
-                median(trials, Window::hitRatio), trialValues(trials, Window::hitRatio), median(trials, Window::opsPerSecond));
+        System.out.printf("read-heavy %s: hit ratio %.3f (trials %s), %.0f ops/s, errors %s%n", zipf ? "zipf" : "uniform",
+                median(trials, Window::hitRatio), trialValues(trials, Window::hitRatio), median(trials, Window::opsPerSecond),
+                out.path("errors_trials"));
         return out;
     }
 
@@ -385,6 +386,7 @@ public final class CacheBench {
         out.set("ops_per_s_trials", trialValues(trials, Window::opsPerSecond));
         out.set("p50_ms_trials", trialValues(trials, Window::p50));
         out.set("p99_ms_trials", trialValues(trials, Window::p99));
+        out.set("errors_trials", trialValues(trials, w -> w.errors()));
         ArrayNode counts = out.putArray("counts_trials");
         for (Window w : trials) {
             counts.add(BenchSupport.JSON.valueToTree(w.counts()));
@@ -420,9 +422,10 @@ public final class CacheBench {
     }
 
     private static void print(String what, JsonNode r) {
-        System.out.printf("%s: %.0f ops/s, p50 %.2f ms, p99 %.2f ms (medians of %d; ops/s trials %s)%s%n", what,
+        System.out.printf("%s: %.0f ops/s, p50 %.2f ms, p99 %.2f ms (medians of %d; ops/s trials %s; errors %s)%s%n", what,
                 r.path("ops_per_s_median").asDouble(), r.path("p50_ms_median").asDouble(), r.path("p99_ms_median").asDouble(),
-                TRIALS, r.path("ops_per_s_trials"), r.has("hit_ratio_median") ? ", hit ratio " + r.path("hit_ratio_median") : "");
+                TRIALS, r.path("ops_per_s_trials"), r.path("errors_trials"),
+                r.has("hit_ratio_median") ? ", hit ratio " + r.path("hit_ratio_median") : "");
     }
 
     private static double round(double v, int places) {
