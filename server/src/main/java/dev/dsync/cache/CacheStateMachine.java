@@ -66,11 +66,31 @@ public final class CacheStateMachine implements StateMachine {
     private ApplyResult write(long index, String key, JsonNode value, String writer) {
         long version = table.issueVersion(index);
         assert version == index : "version " + version + " differs from log index " + index;
+        boolean writerHeldOldCopy = holds(key, writer);
         List<String> invalidated = table.overwrite(key, value, version, writer);
         table.writesTotal++;
         table.invalidationsTotal += invalidated.size();
-        changes.changed(index, key, invalidated);
+        changes.changed(index, key, affected(invalidated, writerHeldOldCopy ? writer : null));
         return CacheResponses.written(version, invalidated);
+    }
+
+    private boolean holds(String key, String node) {
+        DirectoryEntry entry = table.keys.get(key);
+        return entry != null && entry.copies.containsKey(node);
+    }
+
+    /**
+     * Who must apply a write before anyone may be answered with its result: the holders it
+     * removed, and the writer itself if it held the old version, which it could otherwise still
+     * serve as a hit after another node has read the new one through the leader.
+     */
+    private static List<String> affected(List<String> invalidated, String writerWithOldCopy) {
+        if (writerWithOldCopy == null) {
+            return invalidated;
+        }
+        List<String> affected = new ArrayList<>(invalidated);
+        affected.add(writerWithOldCopy);
+        return affected;
     }
 
     /** A mismatch changes nothing, not even the writer's own copy. */
@@ -89,10 +109,11 @@ public final class CacheStateMachine implements StateMachine {
             return CacheResponses.notFound();
         }
         long version = table.issueVersion(index);
+        boolean writerHeldOldCopy = holds(d.key(), d.writer());
         List<String> invalidated = table.delete(entry, d.writer());
         table.writesTotal++;
         table.invalidationsTotal += invalidated.size();
-        changes.changed(index, d.key(), invalidated);
+        changes.changed(index, d.key(), affected(invalidated, writerHeldOldCopy ? d.writer() : null));
         return CacheResponses.written(version, invalidated);
     }
 
