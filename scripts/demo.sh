@@ -47,7 +47,7 @@ cache_demo() {
   show curl -s -X POST $C/cache/put -d "{\"key\":\"$CK\",\"val\":{\"name\":\"ada\",\"visits\":1}}"
   echo "# get at cache-2: a miss; cache-2 reads from the leader and installs a copy (S: cache-1 drops from M to S)"
   show curl -s -X POST http://127.0.0.1:8201/cache/get -d "{\"key\":\"$CK\"}"
-  sleep 0.1 # the node serves a new copy once its next read lease (renewed every 50 ms) covers it
+  sleep 0.2 # the node serves a new copy once its next read lease (renewed every 100 ms) covers it
   echo "# get at cache-2 again: a hit, served from cache-2's own copy with no network"
   show curl -s -X POST http://127.0.0.1:8201/cache/get -d "{\"key\":\"$CK\"}"
   show curl -s "$C/cache/directory?key=$CK"

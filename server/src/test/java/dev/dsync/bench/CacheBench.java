@@ -142,7 +142,7 @@ public final class CacheBench {
                 get(admin, port, "hot" + k); // installs a copy at every node
             }
         }
-        Thread.sleep(200); // one lease renewal: the fills are served from then on
+        Thread.sleep(300); // a lease renewal or two: the fills are served from then on
         Op op = (client, c, random) -> get(client, ports.get(c % 3), "hot" + random.nextInt(HOT_KEYS));
         load(WARMUP, op);
         List<Window> trials = trials(op);
