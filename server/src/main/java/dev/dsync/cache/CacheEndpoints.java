@@ -7,6 +7,7 @@ import dev.dsync.http.ApiRequest;
 import dev.dsync.http.ApiResponse;
 import dev.dsync.http.LeaderForwarder;
 import dev.dsync.http.Route;
+import dev.dsync.http.Router;
 import dev.dsync.node.Replica;
 import dev.dsync.node.RequestWaiter;
 import dev.dsync.statemachine.ApplyResult;
@@ -127,6 +128,10 @@ final class CacheEndpoints {
     }
 
     private static CacheCommand decodeWrite(ApiRequest request) {
+        // Peer routes accept large bodies (snapshots); a write passed on by a node is a client's, so it keeps the client limit.
+        if (request.body().length > Router.MAX_BODY_BYTES + 4096) {
+            throw new ApiException(413, "a forwarded cache write is larger than a client request may be");
+        }
         JsonNode command = request.json().get("command");
         if (command == null || !command.isObject()) {
             throw ApiException.badRequest("field 'command' must be a cache command object");
