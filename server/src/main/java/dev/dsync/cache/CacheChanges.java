@@ -14,9 +14,10 @@ import java.util.Set;
  */
 public final class CacheChanges {
     /**
-     * A change at log index {@code index} to {@code key} that removed or downgraded the copies of
-     * {@code affected} (other than the node that made it): a write's invalidations, a fill's
-     * downgrades. Empty for changes nobody else has to see first (evictions, dropped nodes).
+     * A change at log index {@code index} to {@code key} that removed, replaced or downgraded the
+     * copies of {@code affected}: a write's invalidations (and the writer's own older copy, if it
+     * held one), a fill's downgrades, an evict's removal (the evicting node itself). Dropped nodes
+     * are not listed: the leader grants a node no lease while its drop is in flight.
      */
     public record Change(long index, String key, List<String> affected) {
         public Change {

@@ -29,13 +29,15 @@ import java.util.TreeSet;
  * <ul>
  *   <li>A write (put, successful cas) gets a fresh version (its log index) and leaves the writer as
  *       the only holder, in M; every other holder loses its copy and is listed as invalidated.
+ *       The changes to await ({@link #takeChanges}) list the writer too if it held an older copy.
  *   <li>A del gets a fresh version too, and removes the key and every copy; a later write of the
  *       key still gets a higher version because versions come from one counter for all keys.
  *   <li>A fill installs a copy only if the key is still at the version the node read: E if nobody
  *       else holds the key, else S, and any E or M holder drops to S. A fill by a node that
  *       already holds the key changes nothing and reports its state.
  *   <li>Evict and drop-node remove copies and nothing else; both are idempotent. The key's value
- *       stays: the log, not the caches, is the backing store.
+ *       stays: the log, not the caches, is the backing store. An evict is listed as a change the
+ *       evicting node must have applied before anything about the key is answered.
  * </ul>
  */
 public final class CacheStateMachine implements StateMachine {
@@ -66,11 +68,11 @@ public final class CacheStateMachine implements StateMachine {
     private ApplyResult write(long index, String key, JsonNode value, String writer) {
         long version = table.issueVersion(index);
         assert version == index : "version " + version + " differs from log index " + index;
-        boolean writerHeldOldCopy = holds(key, writer);
+        boolean writerHeld = holds(key, writer);
         List<String> invalidated = table.overwrite(key, value, version, writer);
         table.writesTotal++;
         table.invalidationsTotal += invalidated.size();
-        changes.changed(index, key, affected(invalidated, writerHeldOldCopy ? writer : null));
+        changes.changed(index, key, awaited(invalidated, writerHeld ? writer : null));
         return CacheResponses.written(version, invalidated);
     }
 
@@ -80,17 +82,17 @@ public final class CacheStateMachine implements StateMachine {
     }
 
     /**
-     * Who must apply a write before anyone may be answered with its result: the holders it
-     * removed, and the writer itself if it held the old version, which it could otherwise still
-     * serve as a hit after another node has read the new one through the leader.
+     * Who must apply a write before anything that depends on it is answered: the holders it
+     * invalidated, and the writer if it held an older copy, which its line cache may still serve
+     * (to other clients) until it has applied the write.
      */
-    private static List<String> affected(List<String> invalidated, String writerWithOldCopy) {
+    private static List<String> awaited(List<String> invalidated, String writerWithOldCopy) {
         if (writerWithOldCopy == null) {
             return invalidated;
         }
-        List<String> affected = new ArrayList<>(invalidated);
-        affected.add(writerWithOldCopy);
-        return affected;
+        List<String> nodes = new ArrayList<>(invalidated);
+        nodes.add(writerWithOldCopy);
+        return nodes;
     }
 
     /** A mismatch changes nothing, not even the writer's own copy. */
@@ -109,11 +111,11 @@ public final class CacheStateMachine implements StateMachine {
             return CacheResponses.notFound();
         }
         long version = table.issueVersion(index);
-        boolean writerHeldOldCopy = holds(d.key(), d.writer());
+        boolean writerHeld = entry.copies.containsKey(d.writer());
         List<String> invalidated = table.delete(entry, d.writer());
         table.writesTotal++;
         table.invalidationsTotal += invalidated.size();
-        changes.changed(index, d.key(), affected(invalidated, writerHeldOldCopy ? d.writer() : null));
+        changes.changed(index, d.key(), awaited(invalidated, writerHeld ? d.writer() : null));
         return CacheResponses.written(version, invalidated);
     }
 
@@ -149,7 +151,11 @@ public final class CacheStateMachine implements StateMachine {
         boolean held = entry != null && table.dropCopy(entry, e.node());
         if (held) {
             table.evictionsTotal++;
-            changes.changed(index, e.key(), List.of());
+            // Awaited from the evicting node itself, like an invalidation: its line cache may hold
+            // the copy again (taken back from the directory before this applied, or replayed after a
+            // restart), and a later write no longer lists it, so nothing on the key may be answered
+            // until the node has applied this (or its lease is over).
+            changes.changed(index, e.key(), List.of(e.node()));
         }
         return CacheResponses.evicted(held);
     }

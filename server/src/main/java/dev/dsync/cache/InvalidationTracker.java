@@ -13,9 +13,9 @@ import java.util.TreeSet;
  * The leader's account of which directory changes other holders may not have seen yet, and of the
  * read leases it granted. Pure: time comes in as the leader's monotonic milliseconds.
  *
- * <p>A change that removed or downgraded another node's copy (a write's invalidation, a fill's
- * downgrade) is <em>pending</em> until each such node has reported an applied index at or past it,
- * or its lease is surely over. Until then nothing that depends on the change is answered: the write
+ * <p>A change that removed or downgraded a node's copy (a write's invalidation, a fill's downgrade,
+ * the node's own evict) is <em>pending</em> until each such node has reported an applied index at
+ * or past it, or its lease is surely over. Until then nothing that depends on the change is answered: the write
  * is not acknowledged, reads of the key through the leader wait, and the {@link #watermark} handed
  * out with leases stays below it, so no node serves a line that the change produced. Together with
  * the lease's read index this keeps every hit linearizable:

@@ -17,7 +17,10 @@ import java.util.Map;
  * served); the caller tells the directory with an evict command, so writers stop waiting for it.
  */
 public final class LineCache {
-    /** What a sync did: keys evicted for room, and lines dropped because the directory removed them. */
+    /**
+     * What a sync did: keys evicted for room (not those installed again later in the same sync),
+     * and lines dropped because the directory removed them.
+     */
     public record SyncResult(List<String> evicted, int invalidated) {}
 
     private final String nodeId;
@@ -59,6 +62,7 @@ public final class LineCache {
     private void install(String key, Line line, List<String> evicted) {
         lines.remove(key);
         lines.put(key, line);
+        evicted.remove(key); // evicted earlier in this sync and back now: not evicted after all
         if (lines.size() > capacity) {
             Iterator<String> eldest = lines.keySet().iterator();
             evicted.add(eldest.next());

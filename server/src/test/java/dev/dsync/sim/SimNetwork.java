@@ -8,7 +8,8 @@ import java.util.Set;
 /**
  * The simulated network: per-message random delay (so messages reorder), loss, duplication, and
  * directed link cuts (a partition cuts both directions, a one-way fault only one). A cut applies
- * at delivery time too, so messages already on the wire when a partition starts are lost.
+ * at delivery time too, so messages already on the wire when a partition starts are lost. Raft
+ * messages and a service's own peer messages ({@link Simulation#sendService}) share these faults.
  */
 final class SimNetwork {
     private final Random random;
@@ -23,9 +24,14 @@ final class SimNetwork {
         this.random = random;
     }
 
-    /** The delivery delays for one send: empty if lost, two if duplicated. */
+    /** The delivery delays for one Raft message: empty if lost, two if duplicated. */
     long[] delaysFor(Message m) {
-        if (isCut(m.from(), m.to()) || random.nextInt(1000) < dropPermille) {
+        return delaysFor(m.from(), m.to());
+    }
+
+    /** The delivery delays for one send from {@code from} to {@code to} (any message): empty if lost, two if duplicated. */
+    long[] delaysFor(String from, String to) {
+        if (isCut(from, to) || random.nextInt(1000) < dropPermille) {
             return new long[0];
         }
         long first = delay();

@@ -1,6 +1,7 @@
 package dev.dsync.sim;
 
 import dev.dsync.raft.Entry;
+import dev.dsync.raft.ReadState;
 import dev.dsync.statemachine.ApplyResult;
 import dev.dsync.statemachine.StateMachine;
 import java.util.Map;
@@ -9,7 +10,10 @@ import java.util.Map;
  * The replicated service a simulation runs on top of Raft: its state machine, what its clients
  * ask, its leader duty, and its own invariants. {@link Workload} owns the client life cycle
  * (closed loop, one request at a time, timeouts); a service only decides the requests and judges
- * the answers. Every choice must come from {@code sim.random}, so a seed replays exactly.
+ * the answers. A service whose clients talk to its nodes rather than to Raft (the cache: hits,
+ * misses and writes passed to the leader) runs them itself, answers {@link #clients()} with 0, and
+ * sends its peer messages with {@link Simulation#sendService}. Every choice must come from
+ * {@code sim.random}, so a seed replays exactly.
  */
 interface SimService {
     String name();
@@ -49,6 +53,26 @@ interface SimService {
 
     /** After healing and the liveness probe: the service's end-of-run work and checks. */
     void finish();
+
+    /** The run starts: a service with its own timers (e.g. lease renewals) schedules them here. */
+    default void begin() {}
+
+    /**
+     * After every simulation step (event): checks that must hold at every instant. Called after
+     * Raft's own checks; must not change anything.
+     */
+    default void afterStep() {}
+
+    /**
+     * {@code n} confirmed a ReadIndex read that the service started with an id from
+     * {@link Workload#newReadId}; ids it did not start are someone else's and must be ignored.
+     * Called while {@code n} is being drained: anything that touches its Raft core must be
+     * scheduled for later.
+     */
+    default void onReadState(SimNode n, ReadState rs) {}
+
+    /** A ReadIndex read on {@code n} failed (leadership lost); same rules as {@link #onReadState}. */
+    default void onReadDropped(SimNode n, long requestId) {}
 
     /** Counts worth reporting after a run (summed over seeds by the test), e.g. how often a fault path ran. */
     default Map<String, Long> stats() {

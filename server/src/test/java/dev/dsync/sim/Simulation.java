@@ -16,18 +16,21 @@ import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.Random;
+import java.util.function.Consumer;
 
 /**
  * One deterministic run of a simulated cluster: real {@link RaftCore}s and a real service state
- * machine (lock on even seeds, queue on odd ones; see {@link SimService}) over a simulated network,
- * disks and clock, all driven by one {@link Random} seeded from the run's seed. Nothing here reads
- * a real clock or a global random source, iterates an identity-ordered collection, or uses
- * threads, so a seed replays the same run exactly.
+ * machine (by {@code seed % 3}: 0 lock, 1 queue, 2 cache; see {@link SimService}) over a simulated
+ * network, disks and clock, all driven by one {@link Random} seeded from the run's seed. Nothing
+ * here reads a real clock or a global random source, iterates an identity-ordered collection, or
+ * uses threads (the history checker the cache calls at the very end has its own, and its verdict
+ * does not depend on them), so a seed replays the same run exactly.
  *
  * <p>A run has a fault phase (crashes, partitions, lossy links, leadership transfers, client load)
  * and then a liveness phase: everything heals, and a leader must commit a new entry in bounded time;
- * then the service finishes (the queue drains). Raft safety is checked after every event by
- * {@link SafetyChecker}, the service's invariants after every apply by the service.
+ * then the service finishes (the queue drains; the cache's history is checked). Raft safety is
+ * checked after every event by {@link SafetyChecker}, the service's invariants after every apply
+ * (and the cache's coherence after every event) by the service.
  */
 final class Simulation {
     static final int TICK_MS = 10;
@@ -93,9 +96,13 @@ final class Simulation {
         network.maxDelayMs = 2 + random.nextInt(25);
         network.dropPermille = random.nextInt(3) == 0 ? 0 : random.nextInt(80);
         network.duplicatePermille = random.nextInt(30);
-        // By parity, not by a draw: both services get exactly half of any seed range, and the
-        // replay line's seed alone tells which service failed.
-        service = seed % 2 == 0 ? new LockSimService(this) : new QueueSimService(this);
+        // By the seed's residue, not by a draw: each service gets a third of any seed range, and
+        // the replay line's seed alone tells which service failed.
+        service = switch ((int) (seed % 3)) {
+            case 0 -> new LockSimService(this);
+            case 1 -> new QueueSimService(this);
+            default -> new CacheSimService(this);
+        };
         workload = new Workload(this, service);
         faults = new Faults(this);
         log("config: service=" + service.name() + " nodes=" + size + " hb=" + heartbeatTicks + " maxEntries=" + maxEntriesPerAppend
@@ -117,6 +124,7 @@ final class Simulation {
         }
         workload.begin();
         faults.begin();
+        service.begin();
         runUntil(faultPhaseMs);
 
         faultPhase = false;
@@ -151,6 +159,7 @@ final class Simulation {
             e.action().run();
             events++;
             checker.afterStep(nodes);
+            service.afterStep();
             if (checker.leaderChanges > leadersSeen) {
                 leadersSeen = checker.leaderChanges;
                 if (faultPhase && random.nextInt(1000) < leaderChurnPermille) {
@@ -210,9 +219,9 @@ final class Simulation {
         if (!to.up() || network.isCut(m.from(), m.to())) {
             return;
         }
-        traceMessage(m);
+        RaftMessages.trace(trace, now, m);
         if (verbose) {
-            log("  " + describe(m));
+            log("  " + RaftMessages.describe(m));
         }
         to.core.step(m);
         drain(to);
@@ -268,10 +277,52 @@ final class Simulation {
             }
             for (ReadState rs : r.readStates()) {
                 checker.onReadState(n, rs);
+                service.onReadState(n, rs);
             }
-            r.droppedReads().forEach(checker::onReadDropped);
+            for (long id : r.droppedReads()) {
+                checker.onReadDropped(id);
+                service.onReadDropped(n, id);
+            }
             n.core.advance(r);
             maybeCompact(n);
+        }
+    }
+
+    /**
+     * Sends one of the service's own peer messages (not a Raft {@link Message}) over the simulated
+     * network: it may be lost, duplicated or delayed like any message, and a cut at delivery time
+     * loses it too. On delivery to a running node, {@code handler} runs and the node is drained.
+     * A node's message to itself skips the network and is handled as the next event.
+     */
+    void sendService(String from, String to, String what, Consumer<SimNode> handler) {
+        sendService(from, to, what, true, handler);
+    }
+
+    /**
+     * As {@link #sendService(String, String, String, Consumer)}; unless {@code mayDuplicate}, the
+     * message arrives at most once (a request on one HTTP connection: lost or delayed, never twice).
+     */
+    void sendService(String from, String to, String what, boolean mayDuplicate, Consumer<SimNode> handler) {
+        long[] delays = from.equals(to) ? new long[] {0} : network.delaysFor(from, to);
+        if (!mayDuplicate && delays.length > 1) {
+            delays = new long[] {delays[0]};
+        }
+        for (long delay : delays) {
+            schedule(delay, () -> {
+                SimNode dest = node(to);
+                if (!dest.up() || network.isCut(from, to)) {
+                    return;
+                }
+                trace.add(now);
+                trace.add(what);
+                trace.add(from);
+                trace.add(to);
+                if (verbose) {
+                    log("  " + what + " " + from + "->" + to);
+                }
+                handler.accept(dest);
+                drain(dest);
+            });
         }
     }
 
@@ -305,46 +356,22 @@ final class Simulation {
         return best;
     }
 
+    /**
+     * The shortest election timeout any node can have: {@code electionTicks} ticks of the fastest
+     * drifting tick period ({@code TICK_MS - 1}).
+     */
+    long electionTimeoutMinMs() {
+        return (long) electionTicks * (TICK_MS - 1);
+    }
+
     List<SimNode> upNodes() {
         return nodes.stream().filter(SimNode::up).toList();
     }
 
-    // ---- tracing -----------------------------------------------------------------------------------
+    // ---- logging -----------------------------------------------------------------------------------
 
-    private void traceMessage(Message m) {
-        trace.add(now);
-        trace.add(m.getClass().getSimpleName());
-        trace.add(m.from());
-        trace.add(m.to());
-        trace.add(m.term());
-        switch (m) {
-            case Message.AppendRequest a -> {
-                trace.add(a.prevLogIndex());
-                trace.add(a.entries().size());
-                trace.add(a.leaderCommit());
-            }
-            case Message.AppendResponse a -> {
-                trace.add(a.success() ? a.matchIndex() : -a.rejectHint());
-            }
-            case Message.VoteResponse v -> trace.add(v.granted() ? 1 : 0);
-            default -> { }
-        }
-    }
-
-    static String describe(Message m) {
-        String head = m.getClass().getSimpleName() + " " + m.from() + "->" + m.to() + " t" + m.term();
-        return switch (m) {
-            case Message.VoteRequest v -> head + (v.preVote() ? " pre" : "") + (v.leadershipTransfer() ? " transfer" : "")
-                    + " last=" + v.lastLogIndex() + "/" + v.lastLogTerm();
-            case Message.VoteResponse v -> head + (v.preVote() ? " pre" : "") + (v.granted() ? " granted" : " rejected");
-            case Message.AppendRequest a -> head + " prev=" + a.prevLogIndex() + "/" + a.prevLogTerm() + " n=" + a.entries().size()
-                    + " commit=" + a.leaderCommit() + " ctx=" + a.readContext();
-            case Message.AppendResponse a -> head + (a.success() ? " ok match=" + a.matchIndex()
-                    : " reject at=" + a.matchIndex() + " hint=" + a.rejectHint());
-            case Message.SnapshotRequest s -> head + " snap=" + s.snapshot().index() + "/" + s.snapshot().term();
-            case Message.SnapshotResponse s -> head + " match=" + s.matchIndex();
-            case Message.TimeoutNow t -> head;
-        };
+    boolean verbose() {
+        return verbose;
     }
 
     void log(String line) {

@@ -8,8 +8,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The deterministic simulation: seeds 0..N-1 (N = {@code -Dsim.seeds}, default 2000), or the one
- * seed {@code -Dsim.seed}. Even seeds run the lock service, odd seeds the queue service. A failing seed replays exactly with {@code make sim SEED=<seed>}; add
- * {@code -Dsim.verbose=true} to print its events.
+ * seed {@code -Dsim.seed}. The seed's residue mod 3 picks the service: 0 lock, 1 queue, 2 cache. A
+ * failing seed replays exactly with {@code make sim SEED=<seed>}; add {@code -Dsim.verbose=true} to
+ * print its events.
  */
 class SimulationTest {
     private static final int DEFAULT_SEEDS = 2000;
@@ -30,10 +31,12 @@ class SimulationTest {
         long crashes = 0;
         long leaders = 0;
         long reads = 0;
-        long queueSeeds = 0;
+        Map<String, Long> seedsPerService = new TreeMap<>(Map.of("lock", 0L, "queue", 0L, "cache", 0L));
+        Map<String, Long> nanosPerService = new TreeMap<>();
         Map<String, Long> serviceStats = new TreeMap<>();
         for (long seed = first; seed < first + count; seed++) {
             Simulation.Result result;
+            long seedStarted = System.nanoTime();
             try {
                 result = new Simulation(seed, verbose).run();
             } catch (Throwable t) {
@@ -47,12 +50,14 @@ class SimulationTest {
             crashes += result.crashes();
             leaders += result.leaderChanges();
             reads += result.reads();
-            queueSeeds += result.service().equals("queue") ? 1 : 0;
+            seedsPerService.merge(result.service(), 1L, Long::sum);
+            nanosPerService.merge(result.service(), System.nanoTime() - seedStarted, Long::sum);
             result.serviceStats().forEach((name, n) -> serviceStats.merge(result.service() + "." + name, n, Long::sum));
         }
-        System.out.printf("simulation: %d seeds from %d (%d lock, %d queue) in %.1fs: %d events, %d entries committed, %d leaders elected,"
-                        + " %d crashes, %d reads confirmed%n",
-                count, first, count - queueSeeds, queueSeeds, (System.nanoTime() - started) / 1e9, events, committed, leaders, crashes, reads);
+        System.out.printf("simulation: %d seeds from %d (%d lock, %d queue, %d cache) in %.1fs (%s): %d events, %d entries committed,"
+                        + " %d leaders elected, %d crashes, %d reads confirmed%n",
+                count, first, seedsPerService.get("lock"), seedsPerService.get("queue"), seedsPerService.get("cache"),
+                (System.nanoTime() - started) / 1e9, seconds(nanosPerService), events, committed, leaders, crashes, reads);
         if (!serviceStats.isEmpty()) {
             System.out.println("services: " + serviceStats);
         }
@@ -60,11 +65,18 @@ class SimulationTest {
 
     @Test
     void sameSeedGivesTheSameRun() {
-        for (long seed : new long[] {3, 1234}) {
+        for (long seed : new long[] {3, 1234, 5}) { // lock, queue, cache
             long a = new Simulation(seed, false).run().traceHash();
             long b = new Simulation(seed, false).run().traceHash();
             assertEquals(a, b, "seed " + seed + " is not deterministic");
         }
+    }
+
+    private static String seconds(Map<String, Long> nanosPerService) {
+        StringBuilder text = new StringBuilder();
+        nanosPerService.forEach((service, nanos) -> text.append(text.isEmpty() ? "" : ", ").append(service)
+                .append(String.format(" %.1fs", nanos / 1e9)));
+        return text.toString();
     }
 
     /** A Maven property left unset arrives as an empty string (or the unexpanded expression). */

@@ -77,6 +77,9 @@ final class Workload {
             read(target);
             return;
         }
+        if (service.clients() == 0) {
+            return; // the service runs its own clients (the cache: they talk to nodes, not to Raft)
+        }
         int client = sim.random.nextInt(service.clients());
         if (sim.now < clientBusyUntil[client]) {
             return;
@@ -103,9 +106,18 @@ final class Workload {
         }
     }
 
-    private void read(SimNode target) {
+    /**
+     * A fresh ReadIndex request id, registered with the {@link SafetyChecker}; the one counter for
+     * these reads and any the service starts itself.
+     */
+    long newReadId() {
         long id = ++readSeq;
         sim.checker.onReadIssued(id);
+        return id;
+    }
+
+    private void read(SimNode target) {
+        long id = newReadId();
         if (target.core.readIndex(id)) {
             sim.log(target.id + " read " + id);
             sim.drain(target);
