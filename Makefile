@@ -36,7 +36,7 @@ sim: ## run the simulation: make sim SEEDS=10000, or replay one run: make sim SE
 	$(MVN) -pl server -am test -Dtest=SimulationTest -Dsurefire.failIfNoSpecifiedTests=false \
 	  -Dsim.seeds=$(SEEDS) -Dsim.seed=$(SEED)
 
-up: $(SERVER_JAR) ## start the demo clusters on 127.0.0.1 (lock 8000-8002, queue 8100-8102)
+up: $(SERVER_JAR) ## start the demo clusters on 127.0.0.1 (lock 8000-8002, queue 8100-8102, cache 8200-8202)
 	@scripts/cluster.sh up
 
 down: ## stop the demo clusters (graceful: leaders hand over first)
@@ -48,10 +48,10 @@ status: ## show each demo node's /health
 demo: ## run the curl demo against the clusters started by make up
 	@scripts/demo.sh
 
-bench: ## benchmarks (BENCH="lock queue"): failover, lock latency and throughput, queue throughput; results in bench-results/
+bench: ## benchmarks (BENCH="lock queue cache"): failover, lock latency and throughput, queue throughput, cache hit ratio and throughput; results in bench-results/
 	$(MVN) -pl server -am package dependency:build-classpath -DskipTests \
 	  -Dmdep.includeScope=test -Dmdep.outputFile=target/bench-classpath.txt
-	for b in $(or $(BENCH),lock queue); do \
+	for b in $(or $(BENCH),lock queue cache); do \
 	  $(JAVA) -cp "server/target/test-classes:server/target/classes:$$(cat server/target/bench-classpath.txt)" \
 	    -Dserver.jar=$(SERVER_JAR) dev.dsync.bench.$$(echo $$b | sed 's/.*/\u&/')Bench || exit 1; \
 	done

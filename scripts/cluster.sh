@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Starts, stops and shows the local demo clusters: three nodes per service on 127.0.0.1.
-#   scripts/cluster.sh up|down|status      (SERVICES="lock queue" by default; data and logs in .run/)
+#   scripts/cluster.sh up|down|status      (SERVICES="lock queue cache" by default; data and logs in .run/)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-SERVICES=${SERVICES:-lock queue}
+SERVICES=${SERVICES:-lock queue cache}
 RUN_DIR=${RUN_DIR:-.run}
 JAR=server/target/server.jar
 JAVA_HOME=${JAVA_HOME:-$(.ci/find-jdk)}

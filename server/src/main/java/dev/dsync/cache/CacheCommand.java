@@ -33,6 +33,11 @@ public sealed interface CacheCommand {
         return CODEC.encode(this);
     }
 
+    /** The key the command is about; null for {@link DropNode}, which is about a node. */
+    default String key() {
+        return null;
+    }
+
     /** @throws IllegalArgumentException if the bytes are not a valid cache command */
     static CacheCommand decode(byte[] bytes) {
         return CODEC.decode(bytes);

@@ -100,17 +100,24 @@ public final class InvalidationTracker {
         var changes = pending.entrySet().iterator();
         while (changes.hasNext()) {
             var change = changes.next();
+            // Read the entry before removing it: TreeMap reuses a removed entry object for its successor.
             long index = change.getKey();
-            change.getValue().nodes().removeIf(n -> reportedApplied.getOrDefault(n, 0L) >= index || nowMs >= leaseEndsAt(n));
-            if (change.getValue().nodes().isEmpty()) {
+            Pending waiting = change.getValue();
+            waiting.nodes().removeIf(n -> reportedApplied.getOrDefault(n, 0L) >= index || nowMs >= leaseEndsAt(n));
+            if (waiting.nodes().isEmpty()) {
                 changes.remove();
-                TreeSet<Long> ofKey = pendingByKey.get(change.getValue().key());
+                TreeSet<Long> ofKey = pendingByKey.get(waiting.key());
                 ofKey.remove(index);
                 if (ofKey.isEmpty()) {
-                    pendingByKey.remove(change.getValue().key());
+                    pendingByKey.remove(waiting.key());
                 }
             }
         }
+        assert indexMatchesPending() : "per-key index of pending changes out of step: " + pendingByKey + " vs " + pending.keySet();
+    }
+
+    private boolean indexMatchesPending() {
+        return pendingByKey.values().stream().mapToInt(TreeSet::size).sum() == pending.size();
     }
 
     /** Every change up to this index has reached the holders it affected; 0 while the new term's wait lasts. */

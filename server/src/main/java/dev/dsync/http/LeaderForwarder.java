@@ -12,18 +12,22 @@ import java.util.Map;
 /**
  * Sends a client request that only the leader may serve to the leader, once, and returns the
  * leader's answer unchanged. The forwarded request is marked so the receiver never forwards again.
+ * Services also use it for their own calls to the leader's peer endpoints ({@link #post}), which
+ * carry the cluster token.
  */
 public final class LeaderForwarder {
     public static final String FORWARDED_HEADER = "X-Dsync-Forwarded-By";
 
     private final String selfId;
     private final Map<String, URI> members;
+    private final String clusterToken;
     private final HttpClient http;
     private final Duration timeout;
 
-    public LeaderForwarder(String selfId, Map<String, URI> members, Duration timeout) {
+    public LeaderForwarder(String selfId, Map<String, URI> members, String clusterToken, Duration timeout) {
         this.selfId = selfId;
         this.members = Map.copyOf(members);
+        this.clusterToken = clusterToken;
         this.timeout = timeout;
         this.http = HttpClient.newBuilder()
                 .connectTimeout(Duration.ofSeconds(2))
@@ -33,22 +37,37 @@ public final class LeaderForwarder {
     }
 
     public ApiResponse forward(String leaderId, ApiRequest request, String rawQuery) throws InterruptedException {
-        URI base = members.get(leaderId);
-        if (base == null) {
-            throw new ApiException(503, Router.errorWithLeader("leader " + leaderId + " is not a known member", null));
-        }
         String target = request.path() + (rawQuery == null || rawQuery.isEmpty() ? "" : "?" + rawQuery);
+        return send(leaderId, target, request.method(), request.body(), timeout);
+    }
+
+    /** POSTs {@code body} to {@code path} on the leader, with the cluster token, waiting at most {@code waitFor}. */
+    public ApiResponse post(String leaderId, String path, JsonNode body, Duration waitFor) throws InterruptedException {
+        try {
+            return send(leaderId, path, "POST", ApiRequest.JSON.writeValueAsBytes(body), waitFor);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalArgumentException("cannot encode request to " + path, e);
+        }
+    }
+
+    private ApiResponse send(String leaderId, String target, String method, byte[] body, Duration waitFor) throws InterruptedException {
+        URI base = leaderId == null ? null : members.get(leaderId);
+        if (base == null) {
+            throw new ApiException(503, Router.errorWithLeader(leaderId == null ? "no leader elected; retry shortly"
+                    : "leader " + leaderId + " is not a known member", null));
+        }
         HttpRequest.Builder forwarded = HttpRequest.newBuilder(base.resolve(target))
-                .timeout(timeout)
+                .timeout(waitFor)
                 .header(FORWARDED_HEADER, selfId)
                 .header("Content-Type", "application/json")
-                .method(request.method(), request.body().length == 0
-                        ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofByteArray(request.body()));
+                .method(method, body.length == 0 ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
+        if (!clusterToken.isEmpty()) {
+            forwarded.header(dev.dsync.transport.PeerTransport.TOKEN_HEADER, clusterToken);
+        }
         try {
             HttpResponse<byte[]> response = http.send(forwarded.build(), HttpResponse.BodyHandlers.ofByteArray());
-            JsonNode body = ApiRequest.JSON.readTree(response.body());
-            return new ApiResponse(response.statusCode(), body);
+            JsonNode answer = ApiRequest.JSON.readTree(response.body());
+            return new ApiResponse(response.statusCode(), answer);
         } catch (java.net.http.HttpTimeoutException e) {
             // The leader may have applied the request: the outcome is unknown to us.
             throw new ApiException(504, Router.timeoutBody());

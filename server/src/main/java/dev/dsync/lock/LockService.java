@@ -8,6 +8,7 @@ import dev.dsync.http.Route;
 import dev.dsync.http.Router;
 import dev.dsync.node.Replica;
 import dev.dsync.node.RequestWaiter;
+import dev.dsync.node.ServiceContext;
 import dev.dsync.node.ServiceModule;
 import dev.dsync.statemachine.ApplyResult;
 import dev.dsync.statemachine.StateMachine;
@@ -42,7 +43,9 @@ public final class LockService implements ServiceModule {
     }
 
     @Override
-    public List<Route> routes(Replica replica, RequestWaiter waiter) {
+    public List<Route> routes(ServiceContext context) {
+        Replica replica = context.replica();
+        RequestWaiter waiter = context.waiter();
         return List.of(
                 Route.leader("POST", "/lock/acquire", request -> acquire(request, replica, waiter)),
                 Route.leader("POST", "/lock/release", request -> release(request, replica, waiter)),
@@ -140,7 +143,7 @@ public final class LockService implements ServiceModule {
     }
 
     @Override
-    public void afterApply() {
+    public void afterApply(long appliedIndex) {
         locks.takeRecentGrants();
         held = locks.heldCount();
         waiters = locks.waiterCount();

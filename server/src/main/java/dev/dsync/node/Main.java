@@ -1,5 +1,7 @@
 package dev.dsync.node;
 
+import dev.dsync.cache.CacheService;
+import dev.dsync.cache.LeaseTiming;
 import dev.dsync.lock.LockService;
 import dev.dsync.queue.QueueService;
 
@@ -32,6 +34,8 @@ public final class Main {
         return switch (config.service()) {
             case "lock" -> new LockService();
             case "queue" -> new QueueService();
+            case "cache" -> new CacheService(config.nodeId(), config.cacheCapacity(),
+                    LeaseTiming.DEFAULT.check((long) config.tickMs() * config.electionTicks()));
             default -> throw new NodeConfig.ConfigException("service '" + config.service() + "' is not available yet");
         };
     }

@@ -24,7 +24,8 @@ public record NodeConfig(
         int electionTicks,
         int heartbeatTicks,
         int requestTimeoutMs,
-        int snapshotEvery) {
+        int snapshotEvery,
+        int cacheCapacity) {
 
     public static final List<String> SERVICES = List.of("lock", "queue", "cache");
 
@@ -41,7 +42,8 @@ public record NodeConfig(
         ELECTION_TICKS("election-ticks", "ELECTION_TICKS", "12", "election timeout in ticks (randomized up to 2x)"),
         HEARTBEAT_TICKS("heartbeat-ticks", "HEARTBEAT_TICKS", "2", "leader heartbeat interval in ticks"),
         REQUEST_TIMEOUT_MS("request-timeout-ms", "REQUEST_TIMEOUT_MS", "5000", "how long a client request waits for commit before 504"),
-        SNAPSHOT_EVERY("snapshot-every", "SNAPSHOT_EVERY", "10000", "take a snapshot and compact the log every N applied entries");
+        SNAPSHOT_EVERY("snapshot-every", "SNAPSHOT_EVERY", "10000", "take a snapshot and compact the log every N applied entries"),
+        CACHE_CAPACITY("cache-capacity", "CACHE_CAPACITY", "10000", "cache service: lines each node keeps (LRU)");
 
         public final String flag;
         public final String env;
@@ -115,7 +117,8 @@ public record NodeConfig(
         return new NodeConfig(service, id, lookup.apply(Setting.BIND_HOST), port(lookup), peers,
                 Path.of(lookup.apply(Setting.DATA_DIR)), lookup.apply(Setting.CLUSTER_TOKEN),
                 intSetting(lookup, Setting.TICK_MS, 1), electionTicks, heartbeatTicks,
-                intSetting(lookup, Setting.REQUEST_TIMEOUT_MS, 1), intSetting(lookup, Setting.SNAPSHOT_EVERY, 1));
+                intSetting(lookup, Setting.REQUEST_TIMEOUT_MS, 1), intSetting(lookup, Setting.SNAPSHOT_EVERY, 1),
+                intSetting(lookup, Setting.CACHE_CAPACITY, 1));
     }
 
     private static Setting byFlag(String name) {

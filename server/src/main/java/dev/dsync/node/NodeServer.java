@@ -46,11 +46,13 @@ public final class NodeServer implements AutoCloseable {
     private final RaftLogStore store;
     private final PeerTransport transport;
     private final RaftLoop loop;
+    private final ServiceModule service;
     private final HttpServer http;
     private volatile boolean closed;
 
     public NodeServer(NodeConfig config, ServiceModule service) throws IOException {
         this.config = config;
+        this.service = service;
         PrometheusRegistry registry = new PrometheusRegistry();
         // Gauges read the loop's status at scrape time, after construction has finished.
         AtomicReference<RaftLoop> loopRef = new AtomicReference<>();
@@ -73,9 +75,9 @@ public final class NodeServer implements AutoCloseable {
         loopRef.set(loop);
         service.registerMetrics(registry);
 
-        Router router = new Router(loop::isLeader, loop::leaderId,
-                new LeaderForwarder(config.nodeId(), config.peers(), Duration.ofMillis(config.requestTimeoutMs() + 1000L)),
-                config.clusterToken(), new HttpMetrics(registry));
+        LeaderForwarder forwarder = new LeaderForwarder(config.nodeId(), config.peers(), config.clusterToken(),
+                Duration.ofMillis(config.requestTimeoutMs() + 1000L));
+        Router router = new Router(loop::isLeader, loop::leaderId, forwarder, config.clusterToken(), new HttpMetrics(registry));
         router.add(Route.local("GET", "/health", request -> ApiResponse.ok(health())));
         router.add(Route.local("GET", "/metrics", request -> ApiResponse.text(scrape(registry))));
         for (String path : List.of("/raft/request_vote", "/raft/append_entries", "/raft/install_snapshot", "/raft/timeout_now")) {
@@ -94,7 +96,7 @@ public final class NodeServer implements AutoCloseable {
             }));
         }
         RequestWaiter waiter = new RequestWaiter(config.requestTimeoutMs());
-        for (Route route : service.routes(loop, waiter)) {
+        for (Route route : service.routes(new ServiceContext(config.nodeId(), loop, waiter, forwarder))) {
             router.add(route);
         }
         this.http = HttpServer.create(new InetSocketAddress(config.bindHost(), config.port()), 1024);
@@ -105,6 +107,7 @@ public final class NodeServer implements AutoCloseable {
     public void start() {
         loop.start();
         http.start();
+        service.start();
         LOG.log(System.Logger.Level.INFO, "{0} node {1} listening on {2}:{3}, data in {4}",
                 config.service(), config.nodeId(), config.bindHost(), Integer.toString(config.port()), config.dataDir());
     }
@@ -146,6 +149,7 @@ public final class NodeServer implements AutoCloseable {
                 loop.transferLeadershipAway((long) config.tickMs() * config.electionTicks() * 2);
             }
             http.stop(0);
+            service.close();
             loop.close();
             transport.close();
             store.close();

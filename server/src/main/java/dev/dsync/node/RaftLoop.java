@@ -243,7 +243,7 @@ public final class RaftLoop implements Replica, AutoCloseable {
                 apply(entry);
             }
             if (!ready.committed().isEmpty() || ready.snapshot() != null) {
-                service.afterApply();
+                service.afterApply(machine.lastApplied());
                 wakeAppliedWaiters();
             }
             for (ReadState read : ready.readStates()) {
@@ -368,6 +368,9 @@ public final class RaftLoop implements Replica, AutoCloseable {
     private void publishStatus() {
         NodeStatus previous = status;
         status = NodeStatus.of(core, machine.lastApplied(), previous);
+        if (status != previous) {
+            service.onStatus(status);
+        }
         if (previous != null && status.leaderId() != null && !status.leaderId().equals(previous.leaderId())) {
             metrics.leaderChanged();
         }

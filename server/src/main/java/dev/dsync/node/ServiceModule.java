@@ -11,8 +11,8 @@ public interface ServiceModule {
     /** The service's state machine; the node wraps it with client sessions and owns it. */
     StateMachine stateMachine();
 
-    /** The service's client endpoints. */
-    List<Route> routes(Replica replica, RequestWaiter waiter);
+    /** The service's client (and service-specific peer) endpoints. */
+    List<Route> routes(ServiceContext context);
 
     /** Registers the service's own metrics. */
     void registerMetrics(PrometheusRegistry registry);
@@ -25,6 +25,18 @@ public interface ServiceModule {
         return List.of();
     }
 
-    /** Called on the Raft loop thread after each batch of applied entries (refresh gauges etc.). */
-    default void afterApply() {}
+    /**
+     * Called on the Raft loop thread after each batch of applied entries (or a restored snapshot),
+     * with the index now applied, before anyone waiting for that index is woken.
+     */
+    default void afterApply(long appliedIndex) {}
+
+    /** Called on the Raft loop thread whenever the node's Raft status changes (role, term, leader, indexes). */
+    default void onStatus(NodeStatus status) {}
+
+    /** Starts the service's own background work, once the node serves requests. */
+    default void start() {}
+
+    /** Stops it; the node is shutting down. */
+    default void close() {}
 }

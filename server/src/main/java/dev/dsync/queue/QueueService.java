@@ -7,6 +7,7 @@ import dev.dsync.http.ApiResponse;
 import dev.dsync.http.Route;
 import dev.dsync.node.Replica;
 import dev.dsync.node.RequestWaiter;
+import dev.dsync.node.ServiceContext;
 import dev.dsync.node.ServiceModule;
 import dev.dsync.statemachine.ApplyResult;
 import dev.dsync.statemachine.StateMachine;
@@ -42,7 +43,9 @@ public final class QueueService implements ServiceModule {
     }
 
     @Override
-    public List<Route> routes(Replica replica, RequestWaiter waiter) {
+    public List<Route> routes(ServiceContext context) {
+        Replica replica = context.replica();
+        RequestWaiter waiter = context.waiter();
         DequeuePoller poller = new DequeuePoller(replica, waiter);
         return List.of(
                 Route.leader("POST", "/queue/enq", request -> enqueue(request, replica, waiter)),
@@ -132,7 +135,7 @@ public final class QueueService implements ServiceModule {
     }
 
     @Override
-    public void afterApply() {
+    public void afterApply(long appliedIndex) {
         depths = queues.depthByQueue();
         totals = new long[] {queues.enqueuedTotal(), queues.deliveredTotal(), queues.ackedTotal(),
                 queues.redeliveredTotal(), queues.deadLetteredTotal()};

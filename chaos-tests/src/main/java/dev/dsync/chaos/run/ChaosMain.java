@@ -2,6 +2,7 @@ package dev.dsync.chaos.run;
 
 import dev.dsync.chaos.cluster.Cluster;
 import dev.dsync.chaos.nemesis.Schedule;
+import dev.dsync.chaos.workload.CacheWorkload;
 import dev.dsync.chaos.workload.LockWorkload;
 import dev.dsync.chaos.workload.QueueWorkload;
 import dev.dsync.chaos.workload.Workload;
@@ -57,11 +58,14 @@ public final class ChaosMain {
         System.out.printf("== %s: %d faults over %d s -> %s%n", label, schedule.steps().size(), duration.toSeconds(), dir);
         Cluster cluster = faults.cluster(workloadName, dir, nodeEnvironment());
         try {
-            RunSummary summary = new ChaosRun(label, cluster, workload(workloadName, options), schedule, duration, dir)
-                    .execute(workloadName);
+            Workload workload = workload(workloadName, options);
+            RunSummary summary = new ChaosRun(label, cluster, workload, schedule, duration, dir).execute(workloadName);
             System.out.printf("== %s: %s, ok %d fail %d info %d, availability %.1f%%, recovery %s%n", label,
                     summary.verdict(), summary.ok(), summary.fail(), summary.info(), summary.availability() * 100,
                     summary.recoveryMs() < 0 ? "never" : summary.recoveryMs() + " ms");
+            if (workload.stats() != null) {
+                System.out.println("   " + workload.stats());
+            }
             return summary;
         } catch (Exception e) {
             System.out.printf("== %s: the run could not complete: %s (stack trace in %s)%n", label, e, dir.resolve("error.txt"));
@@ -86,6 +90,7 @@ public final class ChaosMain {
         return switch (name) {
             case "lock" -> new LockWorkload(options.clients(), 3, 3_000, 500, options.seed());
             case "queue" -> new QueueWorkload(options.clients(), options.seed());
+            case "cache" -> new CacheWorkload(options.clients(), 5, 2, options.seed());
             default -> throw new IllegalArgumentException("no workload " + name);
         };
     }

@@ -14,7 +14,7 @@ import java.util.function.Function;
 public record ChaosOptions(List<String> workloads, List<String> nemeses, int durationSeconds, long seed,
                            int clients, Path resultsRoot, Path serverJar, String backend, String toxiproxyUrl) {
 
-    public static final List<String> WORKLOADS = List.of("lock", "queue");
+    public static final List<String> WORKLOADS = List.of("lock", "queue", "cache");
     public static final List<String> DEFAULT_NEMESES = List.of("partition", "kill", "pause", "latency", "mixed");
 
     public static ChaosOptions from(Function<String, String> env) {

@@ -158,6 +158,9 @@ final class ChaosRun {
         if (checked.summary() != null) {
             notes.add(checked.summary());
         }
+        if (workload.stats() != null) {
+            notes.add(workload.stats());
+        }
         return new RunSummary(dir.getFileName().toString(), workloadName, schedule.nemesis(), schedule.seed(),
                 checked.verdict(), ok, fail, info, completed == 0 ? 0 : (double) ok / completed,
                 percentileMs(latencies, 0.50), percentileMs(latencies, 0.99), recoveryMs, wallMs, String.join("; ", notes));

@@ -50,8 +50,13 @@ final class HistoryRecorder implements Recorder {
 
             @Override
             public void ok(JsonNode result) {
+                ok(result, null);
+            }
+
+            @Override
+            public void ok(JsonNode result, Map<String, ?> extra) {
                 finish();
-                writer.append(process, EventType.OK, f, key, result, node, null);
+                writer.append(process, EventType.OK, f, key, result, node, null, extra);
                 long now = System.nanoTime();
                 okLatencies.add(now - started);
                 lastOkAt.set(now);

@@ -17,4 +17,9 @@ public interface Workload {
 
     /** After the run: anything the checker needs to see every outcome (e.g. a final queue drain). */
     default void finish(Cluster cluster, Recorder recorder) throws InterruptedException {}
+
+    /** One line on what the clients saw beyond ok/fail/info (e.g. cache hits), for the run's summary; null if none. */
+    default String stats() {
+        return null;
+    }
 }

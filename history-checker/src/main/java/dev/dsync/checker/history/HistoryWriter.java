@@ -10,6 +10,8 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
+import java.util.Set;
 import java.util.function.LongSupplier;
 
 /**
@@ -20,6 +22,8 @@ import java.util.function.LongSupplier;
  */
 public final class HistoryWriter implements Closeable {
     private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final Set<String> STANDARD_FIELDS =
+            Set.of("index", "time", "process", "type", "f", "key", "value", "node", "error");
     private final Writer out;
     private final LongSupplier clock;
     private final long start;
@@ -69,8 +73,27 @@ public final class HistoryWriter implements Closeable {
      * @param node  the server node that handled it, or null
      * @param error an error description, or null
      */
+    public long append(int process, EventType type, String f, String key, Object value,
+                       String node, Object error) {
+        return append(process, type, f, key, value, node, error, null);
+    }
+
+    /**
+     * As {@link #append(int, EventType, String, String, Object, String, Object)}, plus fields of
+     * the writer's own after the standard ones (e.g. whether a read was a cache hit). Readers
+     * ignore them; they are for people reading the file.
+     *
+     * @param extra field name to value, or null; names must not be standard field names
+     */
     public synchronized long append(int process, EventType type, String f, String key, Object value,
-                                    String node, Object error) {
+                                    String node, Object error, Map<String, ?> extra) {
+        if (extra != null) {
+            for (String name : extra.keySet()) {
+                if (STANDARD_FIELDS.contains(name)) {
+                    throw new IllegalArgumentException("extra field '" + name + "' would shadow a standard field");
+                }
+            }
+        }
         long time = Math.max(lastTime, clock.getAsLong() - start);
         lastTime = time;
         long index = nextIndex++;
@@ -98,6 +121,12 @@ public final class HistoryWriter implements Closeable {
             if (error != null) {
                 g.writeFieldName("error");
                 MAPPER.writeValue(g, error);
+            }
+            if (extra != null) {
+                for (Map.Entry<String, ?> e : extra.entrySet()) {
+                    g.writeFieldName(e.getKey());
+                    MAPPER.writeValue(g, e.getValue());
+                }
             }
             g.writeEndObject();
             g.flush();

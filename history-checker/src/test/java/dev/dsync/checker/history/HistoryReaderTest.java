@@ -142,6 +142,24 @@ class HistoryReaderTest {
     }
 
     @Test
+    void writersOwnFieldsFollowTheStandardOnesAndReadersIgnoreThem() throws Exception {
+        StringWriter sink = new StringWriter();
+        try (HistoryWriter w = new HistoryWriter(sink, () -> 0)) {
+            w.append(1, EventType.INVOKE, "read", "k1", null, "cache-2", null);
+            w.append(1, EventType.OK, "read", "k1", 7, "cache-2", null,
+                    java.util.Map.of("hit", true));
+            assertThrows(IllegalArgumentException.class, () -> w.append(2, EventType.INVOKE, "read", "k1", null,
+                    null, null, java.util.Map.of("value", 8)));
+        }
+        String[] lines = sink.toString().split("\n");
+        assertEquals("{\"index\":1,\"time\":0,\"process\":1,\"type\":\"ok\",\"f\":\"read\",\"key\":\"k1\","
+                + "\"value\":7,\"node\":\"cache-2\",\"hit\":true}", lines[1]);
+        History h = HistoryReader.parse(sink.toString(), HistoryReader.Format.JSONL);
+        assertEquals(1, h.operations().size());
+        assertEquals("7", h.operations().get(0).resultValue().toString());
+    }
+
+    @Test
     void historyFilesRoundTrip() throws Exception {
         History h = HistoryReader.parse(JSONL, HistoryReader.Format.JSONL);
         StringWriter out = new StringWriter();
