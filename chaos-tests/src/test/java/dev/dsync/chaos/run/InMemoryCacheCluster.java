@@ -5,12 +5,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import dev.dsync.chaos.cluster.Cluster;
 import eu.rekawek.toxiproxy.Proxy;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,7 +21,7 @@ import java.util.concurrent.Executors;
  * all under one lock, so the cluster is linearizable. Incoherent: writes leave other nodes' copies
  * in place, as a cache without invalidation would, so those nodes keep serving stale hits.
  */
-final class InMemoryCacheCluster implements Cluster {
+final class InMemoryCacheCluster implements InProcessCluster {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final boolean coherent;
     private final Map<String, JsonNode> store = new HashMap<>();
@@ -155,25 +153,15 @@ final class InMemoryCacheCluster implements Cluster {
         return List.of();
     }
 
-    @Override
-    public void kill(String nodeId) {}
 
-    @Override
-    public void restart(String nodeId) {}
 
-    @Override
-    public void pause(String nodeId) {}
 
-    @Override
-    public void resume(String nodeId) {}
 
     @Override
     public boolean isRunning(String nodeId) {
         return servers.containsKey(nodeId);
     }
 
-    @Override
-    public void collectLogs(Path dir) {}
 
     @Override
     public void close() {

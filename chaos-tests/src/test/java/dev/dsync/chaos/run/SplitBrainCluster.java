@@ -1,17 +1,15 @@
 package dev.dsync.chaos.run;
 
-import dev.dsync.chaos.cluster.Cluster;
 import eu.rekawek.toxiproxy.Proxy;
 import java.io.IOException;
 import java.net.URI;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /** Three {@link SplitBrainLockServer}s posing as a lock cluster; it has no links to cut. */
-final class SplitBrainCluster implements Cluster {
+final class SplitBrainCluster implements InProcessCluster {
     private final Map<String, SplitBrainLockServer> nodes = new LinkedHashMap<>();
 
     @Override
@@ -51,25 +49,15 @@ final class SplitBrainCluster implements Cluster {
         }
     }
 
-    @Override
-    public void kill(String nodeId) {}
 
-    @Override
-    public void restart(String nodeId) {}
 
-    @Override
-    public void pause(String nodeId) {}
 
-    @Override
-    public void resume(String nodeId) {}
 
     @Override
     public boolean isRunning(String nodeId) {
         return nodes.containsKey(nodeId);
     }
 
-    @Override
-    public void collectLogs(Path dir) {}
 
     @Override
     public void close() {
