@@ -42,7 +42,9 @@ import java.util.Map;
  *       check alone at seed 14 (a hit read the old value 5 ms after a cas was acknowledged);
  *   <li>a node measuring its lease from the grant's arrival, not from its request: seed 47;
  *   <li>an evict not awaited from the evicting node (fixed in {@link CacheStateMachine}): seed 575;
- *   <li>a write not awaited from its writer's older copy (fixed likewise): seed 857.
+ *   <li>a write not awaited from its writer's older copy (fixed likewise): seed 857;
+ *   <li>{@code InvalidationTracker.settle} reading a removed TreeMap entry (main's 9684884 fixed it;
+ *       with its new assertion off): seed 131, a key left unsettled after the heal (liveness).
  * </ul>
  */
 final class CacheSimService implements SimService {
