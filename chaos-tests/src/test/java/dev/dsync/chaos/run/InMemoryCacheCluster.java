@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import eu.rekawek.toxiproxy.Proxy;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -139,29 +138,9 @@ final class InMemoryCacheCluster implements InProcessCluster {
     }
 
     @Override
-    public Proxy link(String from, String to) {
-        throw new UnsupportedOperationException("the in-memory cache cluster has no proxies");
-    }
-
-    @Override
-    public List<Proxy> peerLinks() {
-        return List.of();
-    }
-
-    @Override
-    public List<Proxy> allLinks() {
-        return List.of();
-    }
-
-
-
-
-
-    @Override
     public boolean isRunning(String nodeId) {
         return servers.containsKey(nodeId);
     }
-
 
     @Override
     public void close() {

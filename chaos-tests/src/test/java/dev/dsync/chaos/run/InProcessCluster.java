@@ -1,13 +1,30 @@
 package dev.dsync.chaos.run;
 
 import dev.dsync.chaos.cluster.Cluster;
+import eu.rekawek.toxiproxy.Proxy;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
- * A test cluster whose nodes live inside the test JVM: process faults do not apply (only link
- * faults through the proxies do), and there are no log files to collect.
+ * A test cluster whose nodes live inside the test JVM and are reached directly: there are no
+ * proxies to fault, process faults do not apply, and there are no log files to collect.
  */
 interface InProcessCluster extends Cluster {
+    @Override
+    default Proxy link(String from, String to) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " has no proxies");
+    }
+
+    @Override
+    default List<Proxy> peerLinks() {
+        return List.of();
+    }
+
+    @Override
+    default List<Proxy> allLinks() {
+        return List.of();
+    }
+
     @Override
     default void kill(String nodeId) {}
 

@@ -1,6 +1,5 @@
 package dev.dsync.chaos.run;
 
-import eu.rekawek.toxiproxy.Proxy;
 import java.io.IOException;
 import java.net.URI;
 import java.util.ArrayList;
@@ -28,36 +27,16 @@ final class SplitBrainCluster implements InProcessCluster {
     }
 
     @Override
-    public Proxy link(String from, String to) {
-        throw new UnsupportedOperationException("the split-brain cluster has no proxies");
-    }
-
-    @Override
-    public List<Proxy> peerLinks() {
-        return List.of();
-    }
-
-    @Override
-    public List<Proxy> allLinks() {
-        return List.of();
-    }
-
-    @Override
     public void start() throws IOException {
         for (String id : nodeIds()) {
             nodes.put(id, new SplitBrainLockServer(id));
         }
     }
 
-
-
-
-
     @Override
     public boolean isRunning(String nodeId) {
         return nodes.containsKey(nodeId);
     }
-
 
     @Override
     public void close() {
