@@ -36,13 +36,14 @@ public final class Checker {
     public static Result check(String modelName, History history, CheckOptions options) {
         long start = System.nanoTime();
         long deadline = start + options.timeLimit().toNanos();
-        Map<String, List<Operation>> groups = history.byKey();
+        boolean queue = modelName.equals(Models.TOTAL_QUEUE);
+        Model model = queue ? null : Models.linearizable(modelName);
+        CheckOptions resolved = queue ? options : model.resolve(history, options);
+        Map<String, List<Operation>> groups = queue ? history.byKey() : model.split(history, resolved);
         if (options.progress() != null) {
             options.progress().keysTotal(groups.size());
         }
-        List<KeyResult> keys = modelName.equals(Models.TOTAL_QUEUE)
-                ? totalQueue(groups, options)
-                : linearizable(Models.linearizable(modelName), groups, options, deadline);
+        List<KeyResult> keys = queue ? totalQueue(groups, options) : linearizable(model, groups, resolved, deadline);
         Verdict verdict = Verdict.combine(keys.stream().map(KeyResult::verdict).toList());
         long millis = (System.nanoTime() - start) / 1_000_000;
         return new Result(modelName, verdict, Summaries.summary(modelName, verdict, keys),

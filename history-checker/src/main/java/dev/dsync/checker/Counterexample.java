@@ -12,9 +12,11 @@ import java.util.List;
  * @param prefixOmitted   number of leading prefix steps left out of {@code prefix}
  * @param stateAtFailure  model state after the whole prefix
  * @param unplaceable     the operation that cannot be placed
+ * @param leases          timed lock model: the holds after the prefix and the blocked request, with
+ *                        their lease windows (empty otherwise)
  */
 public record Counterexample(List<Step> prefix, int prefixLength, int prefixOmitted, String initialState,
-                             String stateAtFailure, OpView unplaceable) {
+                             String stateAtFailure, OpView unplaceable, List<LeaseWindow> leases) {
 
     /** One linearized operation and the model state right after it. */
     public record Step(OpView op, String stateAfter) {

@@ -64,6 +64,7 @@ final class KeyChecker {
             }
         }
         OpView blocking = r.blocking() >= 0 ? OpView.of(p.ops().get(r.blocking())) : null;
-        return new Counterexample(steps, prefix.length, omitted, initial, spec.describeState(state), blocking);
+        return new Counterexample(steps, prefix.length, omitted, initial, spec.describeState(state), blocking,
+                spec.leaseWindows(prefix, state, r.blocking()));
     }
 }

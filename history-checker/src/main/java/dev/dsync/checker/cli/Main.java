@@ -3,6 +3,7 @@ package dev.dsync.checker.cli;
 import dev.dsync.checker.CheckOptions;
 import dev.dsync.checker.Checker;
 import dev.dsync.checker.KeyResult;
+import dev.dsync.checker.LeaseModel;
 import dev.dsync.checker.Progress;
 import dev.dsync.checker.Result;
 import dev.dsync.checker.Verdict;
@@ -34,11 +35,17 @@ public final class Main {
             usage:
               history-checker check --model MODEL --history FILE [--report DIR] [--json FILE|-]
                                     [--format auto|jsonl|edn] [--time-limit SECONDS] [--threads N]
-                                    [--memory-mb N] [--strict-locks] [--quiet]
+                                    [--memory-mb N] [--strict-locks] [--lease-model timed|untimed]
+                                    [--rho R] [--quiet]
               history-checker generate --model MODEL --out FILE [--ops N] [--keys N] [--processes N]
                                     [--info RATE] [--values N] [--seed N] [--nemesis]
               history-checker bench [RUNS] [WARMUPS]
             models: register, cas-register, kv, rw-lock, fifo-queue, total-queue
+              (generate also: rw-lock-timed, a lock history with ttl_ms and renews)
+            rw-lock leases: --lease-model timed (default when acquires carry ttl_ms): a hold may end
+              without a release only after invoke of its last acquire/renew + ttl_ms x (1 - rho);
+              untimed (default otherwise): any lease may expire at any instant. --rho R: clock
+              drift allowance (default 0.05). --strict-locks: leases never expire.
             exit codes (check): 0 valid, 1 invalid, 2 unknown, 3 unusable input""";
 
     private Main() {
@@ -58,7 +65,7 @@ public final class Main {
         try {
             return switch (args[0]) {
                 case "check" -> check(new CliArgs(rest, Set.of("model", "history", "report", "json", "format",
-                        "time-limit", "threads", "memory-mb"), Set.of("strict-locks", "quiet")), out, err);
+                        "time-limit", "threads", "memory-mb", "lease-model", "rho"), Set.of("strict-locks", "quiet")), out, err);
                 case "generate" -> generate(new CliArgs(rest, Set.of("model", "out", "ops", "keys", "processes",
                         "info", "values", "seed"), Set.of("nemesis")), out);
                 case "bench" -> {
@@ -100,6 +107,18 @@ public final class Main {
         CheckOptions o = CheckOptions.defaults().withProgress(progress).withLeaseExpiry(!a.flag("strict-locks"))
                 .withTimeLimit(Duration.ofMillis((long) (a.doubleValue("time-limit", 60) * 1000)))
                 .withThreads(a.intValue("threads", Runtime.getRuntime().availableProcessors()));
+        if (a.get("lease-model") != null) {
+            String m = a.get("lease-model");
+            if (!m.equals("timed") && !m.equals("untimed")) {
+                throw new CliArgs.UsageException("--lease-model must be timed or untimed, got '" + m + "'");
+            }
+            o = o.withLeaseModel(LeaseModel.parse(m));
+        }
+        double rho = a.doubleValue("rho", CheckOptions.DEFAULT_RHO);
+        if (!(rho >= 0 && rho < 1)) {
+            throw new CliArgs.UsageException("--rho must be at least 0 and below 1, got " + rho);
+        }
+        o = o.withRho(rho);
         if (a.get("memory-mb") != null) {
             o = o.withMemoryBudget((long) a.intValue("memory-mb", 0) << 20);
         }

@@ -38,12 +38,16 @@ public final class HistoryGenerator {
     private HistoryGenerator() {
     }
 
-    /** A generated history for one of the checker's model names. */
+    /**
+     * A generated history for one of the checker's model names, or {@code rw-lock-timed} (a
+     * rw-lock history with ttl_ms and renews, checked with the timed lease model).
+     */
     public static History forModel(String model, GenConfig c) {
         SimModel sim = switch (model) {
             case "register" -> new RegisterSim(false, c.valueDomain());
             case "cas-register", "kv" -> new RegisterSim(true, c.valueDomain());
             case "rw-lock" -> new RwLockSim(20 * MS);
+            case "rw-lock-timed" -> new TimedRwLockSim(8);
             case "fifo-queue" -> new FifoQueueSim();
             case "total-queue" -> new TotalQueueSim(c.seed());
             default -> throw new IllegalArgumentException("no generator for model " + model);

@@ -19,4 +19,13 @@ public interface SequentialSpec {
 
     /** Human-readable rendering of a state, for reports. */
     String describeState(long state);
+
+    /**
+     * Lease windows to draw for a counterexample: the holds current after {@code prefix} (which
+     * ends in {@code state}) and the request of the unplaceable operation {@code blocking} (-1 if
+     * none). Only timed lock models have any.
+     */
+    default java.util.List<dev.dsync.checker.LeaseWindow> leaseWindows(int[] prefix, long state, int blocking) {
+        return java.util.List.of();
+    }
 }

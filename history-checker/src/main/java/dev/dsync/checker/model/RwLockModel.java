@@ -2,6 +2,7 @@ package dev.dsync.checker.model;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.dsync.checker.CheckOptions;
+import dev.dsync.checker.history.History;
 import dev.dsync.checker.history.HistoryFormatException;
 import dev.dsync.checker.history.Operation;
 import dev.dsync.checker.history.Outcome;
@@ -29,6 +30,10 @@ import java.util.TreeSet;
  * release is a violation. Evicting only when needed is the most permissive choice, so no
  * verdict depends on when an expiry "really" happened.
  *
+ * <p>This is the untimed lease model. With {@code ttl_ms} in the history (or
+ * {@code --lease-model timed}) the key is compiled by {@link TimedRwLock} instead, where a hold
+ * may end without a release only once its lease has surely run out.
+ *
  * <p>State layout (long): bits 0..19 rank of the last granted fence (0 = none), bit 20 set
  * when the holders hold X, bits 21..63 one bit per client (at most 43 clients per key).
  */
@@ -50,10 +55,23 @@ public final class RwLockModel implements Model {
     }
 
     @Override
+    public CheckOptions resolve(History history, CheckOptions options) {
+        return LockLeaseOps.resolve(history, options);
+    }
+
+    @Override
+    public Map<String, List<Operation>> split(History history, CheckOptions options) {
+        return LockLeaseOps.split(history, options);
+    }
+
+    @Override
     public KeyProblem compile(String key, List<Operation> ops, CheckOptions options) {
+        if (options.timedLeases()) {
+            return TimedRwLock.compile(key, ops, options);
+        }
         List<Operation> candidates = new ArrayList<>();
         for (Operation op : ops) {
-            if (op.outcome() != Outcome.FAIL) {
+            if (op.outcome() != Outcome.FAIL && !op.f().equals("renew")) {
                 candidates.add(op);
             }
         }
@@ -132,7 +150,7 @@ public final class RwLockModel implements Model {
         return Integer.toString(op.process());
     }
 
-    private static char mode(Operation op, JsonNode v) {
+    static char mode(Operation op, JsonNode v) {
         JsonNode m = v != null && v.isObject() ? v.get("mode") : null;
         if (m == null || !m.isTextual() || !(m.textValue().equals("S") || m.textValue().equals("X"))) {
             throw new HistoryFormatException(op.invokeLine(), "acquire value needs \"mode\": \"S\" or \"X\", found " + v);
@@ -141,7 +159,7 @@ public final class RwLockModel implements Model {
     }
 
     /** The fence of an ok acquire, or Long.MIN_VALUE if it reported none. */
-    private static long fenceOf(Operation op) {
+    static long fenceOf(Operation op) {
         JsonNode r = op.resultValue();
         JsonNode f = r != null && r.isObject() ? r.get("fence") : r;
         if (f == null || f.isNull()) {

@@ -121,9 +121,46 @@
     });
     h += '<tr class="sel"><td>✗</td><td class="mono">' + esc(ce.unplaceable ? viewText(ce.unplaceable) : '?') +
       '</td><td class="mono">cannot be placed in <span class="state">' + esc(ce.stateAtFailure) + '</span></td></tr>';
-    $('violation').innerHTML = h + '</tbody></table></div>';
+    $('violation').innerHTML = h + '</tbody></table></div>' + leaseText(ce);
     var steps = $('violation').querySelector('.steps');
     steps.scrollTop = steps.scrollHeight; // the end of the prefix is where it goes wrong
+  }
+
+  // Timed lock model: the holds after the prefix and the blocked request, with their lease windows.
+  function leaseText(ce) {
+    var ls = ce.leases || [];
+    if (!ls.length) { return ''; }
+    return '<p id="lease-windows">Lease windows (drawn on the timeline): ' + ls.map(function (l) {
+      var o = ops[l.opId];
+      return l.role === 'blocked'
+        ? '<b>' + esc(l.client) + '</b> was granted ' + esc(l.mode) + ' by <span class="mono">' + esc(opText(o)) +
+          '</span>, completed at ' + fmtTime(o[5]) + ', while the hold above was surely still alive'
+        : '<b>' + esc(l.client) + '</b> holds ' + esc(l.mode) + ' since <span class="mono">' + esc(opText(o)) +
+          '</span> invoked at ' + fmtTime(l.from) + '; its lease cannot have run out before ' + fmtTime(l.surelyUntil) +
+          ' and it was never released before that';
+    }).join('; ') + '.</p>';
+  }
+
+  // One band per lease window in its holder's lane: from the granting acquire's invoke to the
+  // instant before which the lease cannot have run out (dashed line, labelled).
+  function leaseRects(ce, x, lane, top, laneH) {
+    var s = '';
+    ((ce && ce.leases) || []).forEach(function (l) {
+      var o = ops[l.opId];
+      if (!o || lane[o[1]] === undefined) { return; }
+      var y = top + lane[o[1]] * laneH - 3, blocked = l.role === 'blocked';
+      var col = blocked ? COLOR.bad : COLOR.lin;
+      var x0 = x(l.from), x1 = Math.max(x0 + 2, x(l.surelyUntil));
+      s += '<rect class="lease" data-lease="' + esc(l.client) + '" x="' + x0.toFixed(1) + '" y="' + y + '" width="' +
+        (x1 - x0).toFixed(1) + '" height="' + (laneH) + '" fill="' + col + '" fill-opacity="0.12" stroke="' + col +
+        '" stroke-opacity="0.6" stroke-dasharray="4 2"><title>' + esc(l.client + ' ' + l.mode + ' lease surely alive ' +
+        fmtTime(l.from) + ' – ' + fmtTime(l.surelyUntil)) + '</title></rect>' +
+        '<line x1="' + x1.toFixed(1) + '" x2="' + x1.toFixed(1) + '" y1="' + (y - 4) + '" y2="' + (y + laneH + 2) +
+        '" stroke="' + col + '" stroke-width="2"/>' +
+        '<text x="' + (x1 + 3).toFixed(1) + '" y="' + (y + 9) + '" style="fill:' + col + '">' + esc(l.client) +
+        (blocked ? ' (granted here)' : ' lease until ' + fmtTime(l.surelyUntil)) + '</text>';
+    });
+    return s;
   }
 
   function renderQueue(kr) {
@@ -171,6 +208,7 @@
     procs.forEach(function (p, j) { lane[p] = j; });
     var t0 = idx.length ? ops[idx[0]][4] : 0;
     var t1 = END;
+    ((ce && ce.leases) || []).forEach(function (l) { t1 = Math.max(t1, l.surelyUntil + (l.surelyUntil - t0) / 20); });
     var left = 64, laneH = 18, top = 26;
     var W = Math.round(zoom * Math.max(1000, Math.min(60000, idx.length * 10)));
     var H = top + procs.length * laneH + 10;
@@ -183,13 +221,14 @@
         '<text x="' + (tx + 2) + '" y="12">' + fmtTime(t0 + span * g / 10) + '</text>';
     }
     s += nemesisRects(x, top - 4, H - top + 4, t0, t1);
+    s += leaseRects(ce, x, lane, top, laneH);
     procs.forEach(function (p, j) {
       s += '<text x="4" y="' + (top + j * laneH + 11) + '">p' + p + '</text>';
     });
     idx.forEach(function (i) {
       var o = ops[i], y = top + lane[o[1]] * laneH;
       var open = o[5] < 0;
-      var xe = open ? left + W : x(o[5]);
+      var xe = open ? x(END) : x(o[5]);
       var w = Math.max(2, xe - x(o[4]));
       var st = step[o[0]];
       var stroke = o[0] === bad ? ' stroke="' + COLOR.bad + '" stroke-width="3"' : st ? ' stroke="' + COLOR.lin + '" stroke-width="1.5"' : '';

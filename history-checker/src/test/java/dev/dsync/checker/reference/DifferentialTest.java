@@ -31,6 +31,41 @@ class DifferentialTest {
         return s == null || s.isBlank() || s.startsWith("$") ? 2000 : Integer.parseInt(s);
     }
 
+    /**
+     * The timed lease model against {@link TimedLockReference}: random timed histories (two keys,
+     * renews, small ttls) and timed simulations ({@code rw-lock-timed}, valid by construction)
+     * corrupted half of the time, with reductions on and off and two drift allowances.
+     */
+    @org.junit.jupiter.api.Test
+    void timedLocksAgreeWithBruteForce() {
+        SplittableRandom r = new SplittableRandom(42);
+        int n = cases();
+        int valid = 0;
+        int timingDecides = 0;
+        for (int i = 0; i < n; i++) {
+            History h = i % 2 == 0 ? RandomHistories.random(RandomHistories.LOCK_TIMED, r, 8)
+                    : mutatedSimulation("rw-lock-timed", r);
+            double rho = i % 3 == 0 ? 0.3 : CheckOptions.DEFAULT_RHO;
+            boolean expected = TimedLockReference.valid(h, rho);
+            for (boolean reductions : new boolean[] {true, false}) {
+                CheckOptions o = Checks.options().withReductions(reductions).withRho(rho)
+                        .withLeaseModel(dev.dsync.checker.LeaseModel.TIMED);
+                Result res = Checker.check("rw-lock", h, o);
+                assertEquals(expected ? Verdict.VALID : Verdict.INVALID, res.verdict(),
+                        () -> "case rho=" + rho + " reductions=" + reductions + "\n" + dump(h));
+            }
+            valid += expected ? 1 : 0;
+            boolean untimed = Checker.check("rw-lock", h, Checks.options().withLeaseModel(dev.dsync.checker.LeaseModel.UNTIMED))
+                    .verdict() == Verdict.VALID;
+            timingDecides += untimed && !expected ? 1 : 0;
+        }
+        assertTrue(valid > n / 10 && valid < n * 9 / 10, "valid " + valid + " of " + n);
+        // Time must decide a fair share of the verdicts, or the timed rules go untested.
+        assertTrue(timingDecides > n / 20, "invalid only because of time: " + timingDecides + " of " + n);
+        System.out.printf("differential rw-lock-timed: %d cases, %d valid, %d invalid only because of time%n",
+                n, valid, timingDecides);
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"register", "cas-register", "fifo-queue", "rw-lock", "rw-lock-strict", RandomHistories.LOCK_CHURN})
     void agreesWithBruteForce(String variant) {
@@ -65,14 +100,30 @@ class DifferentialTest {
 
     /** A small generated (valid) history, with one ok result replaced half of the time. */
     private static History mutatedSimulation(String model, SplittableRandom r) {
-        GenConfig c = new GenConfig(3 + r.nextInt(6), 1, 2 + r.nextInt(3), 0.2, r.nextBoolean() ? 0 : 3, false, r.nextLong());
+        boolean timed = model.equals("rw-lock-timed");
+        GenConfig c = new GenConfig(3 + r.nextInt(6), timed ? 1 + r.nextInt(2) : 1, 2 + r.nextInt(3), 0.2,
+                r.nextBoolean() ? 0 : 3, false, r.nextLong());
         History h = HistoryGenerator.forModel(model, c);
         if (r.nextBoolean()) {
             return h;
         }
         HistoryBuilder b = new HistoryBuilder();
         int victim = r.nextInt(h.events().size());
+        java.util.Set<Long> dropped = new java.util.HashSet<>();
+        if (timed && r.nextBoolean()) {
+            // Timed: forget an ok release instead, so a later holder may come while the lease still ran.
+            var releases = h.operations().stream().filter(o -> o.f().equals("release") && o.completed()).toList();
+            if (!releases.isEmpty()) {
+                var gone = releases.get(r.nextInt(releases.size()));
+                dropped.add(gone.invokeIndex());
+                dropped.add(gone.completeIndex());
+                victim = -1;
+            }
+        }
         for (var e : h.events()) {
+            if (dropped.contains(e.index())) {
+                continue;
+            }
             Object v = e.value();
             if (e.index() >= victim && e.type() == dev.dsync.checker.history.EventType.OK && victim >= 0) {
                 v = mutate(model, e.value(), r);
@@ -86,14 +137,16 @@ class DifferentialTest {
     private static Object mutate(String model, Object v, SplittableRandom r) {
         return switch (model) {
             case "rw-lock" -> v == null ? null : java.util.Map.of("fence", r.nextInt(6));
+            case "rw-lock-timed" -> !(v instanceof com.fasterxml.jackson.databind.JsonNode j) || !j.has("fence") ? v
+                    : java.util.Map.of("fence", r.nextInt(6));
             case "fifo-queue" -> r.nextInt(3) == 0 ? null : 1 + r.nextInt(12);
             default -> r.nextInt(3) == 0 ? null : r.nextInt(8);
         };
     }
 
     static String dump(History h) {
-        return h.events().stream().map(e -> e.index() + " p" + e.process() + " " + e.type() + " " + e.f() + " "
-                + e.value()).collect(Collectors.joining("\n")) + "\nops:\n"
+        return h.events().stream().map(e -> e.index() + " t" + e.time() / 100_000 / 10.0 + "ms p" + e.process() + " "
+                + e.type() + " " + e.f() + " " + e.key() + " " + e.value()).collect(Collectors.joining("\n")) + "\nops:\n"
                 + h.operations().stream().map(Operation::toString).collect(Collectors.joining("\n"));
     }
 }

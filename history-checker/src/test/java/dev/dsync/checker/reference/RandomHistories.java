@@ -26,10 +26,18 @@ public final class RandomHistories {
      */
     public static final String LOCK_CHURN = "rw-lock-churn";
 
+    /**
+     * Timed rw-lock histories: acquires with a small ttl_ms (1 to 6 ms, while events are 0 to
+     * 1.5 ms apart, so leases run out within the history), releases, key-less renews and now and
+     * then an acquire of a second key (which refreshes the client's lease too).
+     */
+    public static final String LOCK_TIMED = "rw-lock-timed";
+
     public static History random(String model, SplittableRandom r, int maxOps) {
         int nOps = 1 + r.nextInt(maxOps);
         int procs = 2 + r.nextInt(3);
         HistoryBuilder b = new HistoryBuilder();
+        long[] now = {0};
         int[] process = new int[procs];
         Op[] pending = new Op[procs];
         char[] outcome = new char[procs];
@@ -49,28 +57,32 @@ public final class RandomHistories {
                 return b.build();
             }
             int s = choices.get(r.nextInt(choices.size()));
+            if (model.equals(LOCK_TIMED)) {
+                now[0] += 500_000L * r.nextInt(4);
+                b.at(now[0]);
+            }
             if (pending[s] == null) {
-                Op op = op(model, r, process[s]);
+                Op op = op(model, r, process[s], invoked);
                 pending[s] = op;
                 invoked++;
                 int roll = r.nextInt(20);
                 outcome[s] = roll < 12 ? 'o' : roll < 15 ? 'f' : 'i';
-                b.invoke(process[s], op.f(), null, op.value());
+                b.invoke(process[s], fOf(op), keyOf(model, op), op.value());
                 continue;
             }
             Op op = pending[s];
             pending[s] = null;
             switch (outcome[s]) {
                 case 'o' -> {
-                    b.ok(process[s], op.f(), null, op.result());
+                    b.ok(process[s], fOf(op), keyOf(model, op), op.result());
                     if (model.equals(LOCK_CHURN) && r.nextInt(3) == 0) {
                         process[s] = nextProcess++; // a client that leaves: its identity is never used again
                     }
                 }
-                case 'f' -> b.fail(process[s], op.f(), null, op.value());
+                case 'f' -> b.fail(process[s], fOf(op), keyOf(model, op), op.value());
                 default -> {
                     if (r.nextInt(3) > 0) {
-                        b.info(process[s], op.f(), null, op.value());
+                        b.info(process[s], fOf(op), keyOf(model, op), op.value());
                     }
                     process[s] = nextProcess++;
                 }
@@ -78,12 +90,24 @@ public final class RandomHistories {
         }
     }
 
+    private static String fOf(Op op) {
+        return op.f().equals("acquire-m") ? "acquire" : op.f();
+    }
+
+    /** Timed lock histories use key L, a renew none, and a "refresh" acquire key M; others no key. */
+    private static String keyOf(String model, Op op) {
+        if (!model.equals(LOCK_TIMED) || op.f().equals("renew")) {
+            return null;
+        }
+        return op.f().equals("acquire-m") ? "M" : "L";
+    }
+
     private static Object small(SplittableRandom r) {
         int v = r.nextInt(4);
         return v == 3 ? null : v;
     }
 
-    private static Op op(String model, SplittableRandom r, int process) {
+    private static Op op(String model, SplittableRandom r, int process, int invoked) {
         switch (model) {
             case "register", "cas-register" -> {
                 int k = r.nextInt(model.equals("register") ? 2 : 3);
@@ -116,6 +140,25 @@ public final class RandomHistories {
                 String mode = r.nextBoolean() ? "S" : "X";
                 Object fence = r.nextInt(5) == 0 ? null : Map.of("fence", 1 + r.nextInt(6));
                 return new Op("acquire", Map.of("mode", mode, "client", client), fence);
+            }
+            case LOCK_TIMED -> {
+                String client = "c" + r.nextInt(3);
+                int ttl = 1 + r.nextInt(6);
+                int k = r.nextInt(10);
+                if (k < 1) {
+                    return new Op("release", Map.of("client", client), null);
+                }
+                if (k < 3) {
+                    return new Op("renew", Map.of("client", client, "ttl_ms", ttl), Map.of("renewed", true));
+                }
+                String mode = r.nextInt(3) == 0 ? "S" : "X";
+                // Mostly increasing fences, so that time, not the fence rule, decides many verdicts.
+                int roll = r.nextInt(10);
+                Object fence = roll == 0 ? null : Map.of("fence", roll == 1 ? 1 + r.nextInt(6) : 1 + invoked);
+                if (k == 3) {
+                    return new Op("acquire-m", Map.of("mode", "S", "client", client, "ttl_ms", ttl), fence);
+                }
+                return new Op("acquire", Map.of("mode", mode, "client", client, "ttl_ms", ttl), fence);
             }
             default -> throw new IllegalArgumentException(model);
         }

@@ -48,6 +48,19 @@ class HtmlReportBrowserTest {
     }
 
     @Test
+    void timedLockViolationShowsBothHoldsWithTheirLeaseWindows(@TempDir Path dir) throws Exception {
+        History h = dev.dsync.checker.history.HistoryReader.read(Path.of("..", "docs", "examples", "rw-lock-lease-overlap.jsonl"));
+        Result r = Checks.assertVerdict(Verdict.INVALID, "rw-lock", h);
+        Path html = HtmlReport.write(r, h, dir);
+        String dom = Chromium.dumpDom(html);
+        assertRendered(dom);
+        assertTrue(dom.contains("data-lease=\"c0\""), "draws c0's lease window");
+        assertTrue(dom.contains("data-lease=\"c1\""), "draws c1's hold");
+        assertTrue(dom.contains("c0 lease until 2.85 s"), "labels the end of c0's surely-alive window");
+        assertTrue(dom.contains("id=\"lease-windows\""), "explains the lease windows");
+    }
+
+    @Test
     void tenThousandOperationReportRendersQuickly(@TempDir Path dir) throws Exception {
         History h = HistoryGenerator.forModel("cas-register", new GenConfig(10_000, 1, 10, 0.05, 0, true, 3));
         Result r = Checks.check("cas-register", h);
