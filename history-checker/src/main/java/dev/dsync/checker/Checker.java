@@ -54,9 +54,11 @@ public final class Checker {
         List<KeyResult> out = new ArrayList<>();
         for (Map.Entry<String, List<Operation>> e : groups.entrySet()) {
             long t0 = System.nanoTime();
-            QueueReport q = TotalQueueChecker.check(e.getValue());
-            boolean valid = q.lostCount() == 0 && q.unexpectedCount() == 0;
-            String reason = valid ? null : q.lostCount() + " lost, " + q.unexpectedCount() + " unexpected";
+            QueueReport q = TotalQueueChecker.check(e.getValue(), options.rho());
+            boolean valid = q.lostCount() == 0 && q.unexpectedCount() == 0 && q.timedViolationCount() == 0;
+            String reason = valid ? null : q.lostCount() + " lost, " + q.unexpectedCount() + " unexpected"
+                    + (q.timedViolationCount() == 0 ? "" : ", " + q.timedViolationCount() + " timed violation(s); first: "
+                    + q.timedViolations().get(0));
             List<String> notes = q.drained() ? List.of()
                     : List.of("no ok drain in this history: messages still queued at the end count as lost");
             out.add(new KeyResult(e.getKey(), valid ? Verdict.VALID : Verdict.INVALID, e.getValue().size(),

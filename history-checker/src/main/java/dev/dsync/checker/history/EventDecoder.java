@@ -30,7 +30,25 @@ final class EventDecoder {
         JsonNode value = nullToJava(o.get("value"));
         String node = text(o, "node", line, false);
         JsonNode error = nullToJava(o.get("error"));
-        return new Event(index, time, process, type, f, key, value, node, error, line);
+        return new Event(index, time, process, type, f, key, value, node, error, line, extra(o));
+    }
+
+    private static final java.util.Set<String> STANDARD =
+            java.util.Set.of("index", "time", "process", "type", "f", "key", "value", "node", "error");
+
+    /** The non-standard fields (kept for models that use them, such as the queue's msg_id), or null. */
+    private static JsonNode extra(JsonNode o) {
+        com.fasterxml.jackson.databind.node.ObjectNode out = null;
+        for (var it = o.fields(); it.hasNext(); ) {
+            var e = it.next();
+            if (!STANDARD.contains(e.getKey())) {
+                if (out == null) {
+                    out = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+                }
+                out.set(e.getKey(), e.getValue());
+            }
+        }
+        return out;
     }
 
     private static JsonNode nullToJava(JsonNode n) {

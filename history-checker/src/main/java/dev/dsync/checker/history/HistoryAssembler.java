@@ -92,7 +92,7 @@ final class HistoryAssembler {
     private static Operation pair(int id, Event inv, Event done) {
         if (done == null) {
             return new Operation(id, inv.process(), inv.f(), inv.key(), inv.value(), null, Outcome.INFO,
-                    inv.index(), -1, inv.time(), -1, inv.node(), inv.error(), inv.line());
+                    inv.index(), -1, inv.time(), -1, inv.node(), inv.error(), inv.line(), inv.extra(), null);
         }
         Outcome outcome = switch (done.type()) {
             case OK -> Outcome.OK;
@@ -102,7 +102,7 @@ final class HistoryAssembler {
         JsonNode error = done.error() != null ? done.error() : inv.error();
         String node = done.node() != null ? done.node() : inv.node();
         return new Operation(id, inv.process(), inv.f(), inv.key(), inv.value(), done.value(), outcome,
-                inv.index(), done.index(), inv.time(), done.time(), node, error, inv.line());
+                inv.index(), done.index(), inv.time(), done.time(), node, error, inv.line(), inv.extra(), done.extra());
     }
 
     /**

@@ -43,13 +43,20 @@ public final class HistoryBuilder {
     }
 
     public HistoryBuilder add(int process, EventType type, String f, String key, Object value, Object error) {
+        return add(process, type, f, key, value, error, null);
+    }
+
+    /** As {@link #add(int, EventType, String, String, Object, Object)} with extra top-level fields (or null). */
+    public HistoryBuilder add(int process, EventType type, String f, String key, Object value, Object error,
+                              java.util.Map<String, ?> extra) {
         long t = nextTime >= 0 ? nextTime : lastTime < 0 ? 0 : lastTime + 1_000_000L;
         if (t < lastTime) {
             throw new IllegalArgumentException("time " + t + " is before the previous event's " + lastTime);
         }
         lastTime = t;
         nextTime = -1;
-        events.add(new Event(events.size(), t, process, type, f, key, json(value), null, json(error), events.size() + 1));
+        events.add(new Event(events.size(), t, process, type, f, key, json(value), null, json(error), events.size() + 1,
+                extra == null || extra.isEmpty() ? null : json(extra)));
         return this;
     }
 

@@ -15,9 +15,12 @@ import java.util.List;
  * @param duplicated  delivered more times than enqueued; {@code duplicateDeliveries} counts the extra deliveries
  * @param recovered   enqueue outcome unknown, yet delivered
  * @param drained     whether the history contains an ok drain (without one, queued messages look lost)
+ * @param timedViolationCount violations of the timed checks (live deliveries, acks, receipts, per-key order)
+ * @param timedViolations     descriptions of the first {@code TimedQueueChecks.MAX_LISTED} of them
  */
 public record QueueReport(int attempted, int acknowledged, int delivered, int lostCount, int unexpectedCount,
                           int duplicatedCount, long duplicateDeliveries, int recoveredCount,
                           List<JsonNode> lost, List<JsonNode> unexpected, List<JsonNode> duplicated,
-                          List<JsonNode> recovered, boolean drained) {
+                          List<JsonNode> recovered, boolean drained, int timedViolationCount,
+                          List<String> timedViolations) {
 }

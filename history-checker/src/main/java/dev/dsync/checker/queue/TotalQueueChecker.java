@@ -18,7 +18,12 @@ import java.util.Map;
  * are counted only from ok dequeues and drains; a dequeue with unknown outcome delivered
  * nothing we can see (at-least-once redelivers it if it was not acknowledged).
  *
- * <p>Valid iff nothing is lost and nothing unexpected; duplicates are counted and reported.
+ * <p>Valid iff nothing is lost, nothing unexpected and no timed check fails; duplicates are
+ * counted and reported. Newer histories also have receipts, visibility and message keys
+ * (dequeue ok value {@code {"value":v,"msg_id":..,"receipt":..,"delivery_count":..,"msg_key":..}},
+ * {@code ack}, {@code nack}, {@code drain-dlq}); the timed checks on them are in
+ * {@link TimedQueueChecks} and {@link QueueKeyOrder}. A dead-lettered message that a
+ * {@code drain-dlq} returns counts as delivered.
  */
 public final class TotalQueueChecker {
     public static final int MAX_LISTED = 1000;
@@ -40,7 +45,13 @@ public final class TotalQueueChecker {
     }
 
     public static QueueReport check(List<Operation> ops) {
+        return check(ops, dev.dsync.checker.CheckOptions.DEFAULT_RHO);
+    }
+
+    /** @param rho clock drift allowance for the timed checks (a visibility of v surely lasts v x (1 - rho)) */
+    public static QueueReport check(List<Operation> ops, double rho) {
         Map<String, Tally> tallies = new LinkedHashMap<>();
+        List<Delivery> deliveries = new ArrayList<>();
         boolean drained = false;
         for (Operation op : ops) {
             switch (op.f()) {
@@ -55,36 +66,36 @@ public final class TotalQueueChecker {
                         case FAIL -> t.fail++;
                     }
                 }
-                case "dequeue", "drain" -> {
+                case "dequeue", "drain", "drain-dlq" -> {
                     if (op.outcome() != Outcome.OK) {
                         continue;
                     }
                     drained |= op.f().equals("drain");
                     JsonNode r = op.resultValue();
-                    if (op.f().equals("drain") && r != null && !r.isArray()) {
-                        throw new HistoryFormatException(op.invokeLine(), "drain result must be an array, found " + r);
+                    if (!op.f().equals("dequeue") && r != null && !r.isArray()) {
+                        throw new HistoryFormatException(op.invokeLine(), op.f() + " result must be an array, found " + r);
                     }
-                    if (r == null) {
-                        continue; // empty queue
-                    }
-                    if (r.isArray()) {
-                        r.forEach(m -> tally(tallies, m).deliveries++);
-                    } else {
-                        tally(tallies, r).deliveries++;
+                    for (Delivery d : Delivery.of(op, rho)) {
+                        deliveries.add(d);
+                        tally(tallies, d.value()).deliveries++;
                     }
                 }
-                default -> throw new HistoryFormatException(op.invokeLine(),
-                        "model total-queue has no operation '" + op.f() + "' (expected enqueue, dequeue, drain)");
+                case "ack", "nack" -> {
+                    // Checked by the timed checks (receipts); no effect on the accounting.
+                }
+                default -> throw new HistoryFormatException(op.invokeLine(), "model total-queue has no operation '"
+                        + op.f() + "' (expected enqueue, dequeue, ack, nack, drain, drain-dlq)");
             }
         }
-        return classify(tallies, drained);
+        TimedQueueChecks.Violations v = TimedQueueChecks.check(ops, deliveries);
+        return classify(tallies, drained, v);
     }
 
     private static Tally tally(Map<String, Tally> tallies, JsonNode v) {
         return tallies.computeIfAbsent(v.toString(), k -> new Tally(v));
     }
 
-    private static QueueReport classify(Map<String, Tally> tallies, boolean drained) {
+    private static QueueReport classify(Map<String, Tally> tallies, boolean drained, TimedQueueChecks.Violations timed) {
         List<JsonNode> lost = new ArrayList<>();
         List<JsonNode> unexpected = new ArrayList<>();
         List<JsonNode> duplicated = new ArrayList<>();
@@ -115,7 +126,7 @@ public final class TotalQueueChecker {
             }
         }
         return new QueueReport(counts[0], counts[1], counts[2], counts[3], counts[4], counts[5], extra, counts[6],
-                lost, unexpected, duplicated, recovered, drained);
+                lost, unexpected, duplicated, recovered, drained, timed.count(), timed.examples());
     }
 
     private static void add(List<JsonNode> list, JsonNode v) {

@@ -175,6 +175,9 @@
       '<tr><th>unexpected</th><td class="' + (q.unexpectedCount ? 'v-invalid' : '') + '">' + q.unexpectedCount + '</td><td colspan="4">' + list(q.unexpected) + '</td></tr>' +
       '<tr><th>duplicated</th><td>' + q.duplicatedCount + ' (' + q.duplicateDeliveries + ' extra deliveries)</td><td colspan="4">' + list(q.duplicated) + '</td></tr>' +
       '<tr><th>recovered</th><td>' + q.recoveredCount + '</td><td colspan="4">' + list(q.recovered) + '</td></tr>' +
+      '<tr><th>timed violations</th><td class="' + (q.timedViolationCount ? 'v-invalid' : '') + '">' + (q.timedViolationCount || 0) +
+      '</td><td colspan="4">' + ((q.timedViolations || []).length ? '<ul class="notes" id="timed-violations">' +
+        q.timedViolations.map(function (v) { return '<li>' + esc(v) + '</li>'; }).join('') + '</ul>' : '—') + '</td></tr>' +
       '</tbody></table>' + (q.drained ? '' : '<p class="v-unknown">No drain in this history: messages still queued count as lost.</p>');
   }
 

@@ -64,4 +64,19 @@ class MainTest {
         assertEquals(3, run("check", "--model", "kv").code());
         assertEquals(3, run("check", "--model", "kv", "--history", dir.resolve("missing.jsonl").toString()).code());
     }
+
+    @Test
+    void leaseModelAndRhoOptions() {
+        String example = Path.of("..", "docs", "examples", "rw-lock-lease-overlap.jsonl").toString();
+        Run timed = run("check", "--model", "rw-lock", "--history", example, "--quiet");
+        assertEquals(1, timed.code(), timed.out() + timed.err());
+        assertTrue(timed.out().contains("lease surely alive until") || timed.out().contains("cannot be placed"), timed.out());
+        assertEquals(0, run("check", "--model", "rw-lock", "--history", example, "--lease-model", "untimed", "--quiet").code());
+        assertEquals(1, run("check", "--model", "rw-lock", "--history", example, "--lease-model", "timed", "--quiet").code());
+        // With a drift allowance of 99.99 % the lease surely lasts only 0.3 ms: c1 came after that.
+        assertEquals(0, run("check", "--model", "rw-lock", "--history", example, "--rho", "0.9999", "--quiet").code());
+        assertEquals(3, run("check", "--model", "rw-lock", "--history", example, "--lease-model", "sometimes").code());
+        assertEquals(3, run("check", "--model", "rw-lock", "--history", example, "--rho", "1.5").code());
+        assertTrue(run("--help").out().contains("--lease-model timed|untimed"));
+    }
 }
