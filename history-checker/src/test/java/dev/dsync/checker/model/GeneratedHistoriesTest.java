@@ -38,4 +38,18 @@ class GeneratedHistoriesTest {
             assertEquals(Verdict.VALID, r.verdict(), () -> model + " seed " + c.seed() + ": " + r.summary());
         }
     }
+
+    /** A lock service with timed leases and renews (TimedRwLockSim): valid under the timed model. */
+    @ParameterizedTest
+    @CsvSource({"1500, 3, 6", "600, 1, 4"})
+    void generatedTimedLockHistoriesAreValid(int ops, int keys, int procs) {
+        for (long seed = 1; seed <= 3; seed++) {
+            GenConfig c = new GenConfig(ops, keys, procs, 0.05, 0, true, seed);
+            History h = HistoryGenerator.forModel("rw-lock-timed", c);
+            assertTrue(h.operations().stream().anyMatch(o -> o.f().equals("renew")), "has renews");
+            Result r = Checker.check("rw-lock", h, Checks.options().withThreads(2));
+            assertEquals(Verdict.VALID, r.verdict(), () -> "seed " + c.seed() + ": " + r.summary());
+            assertTrue(r.keys().get(0).notes().stream().anyMatch(n -> n.startsWith("timed leases")), "checked timed");
+        }
+    }
 }
