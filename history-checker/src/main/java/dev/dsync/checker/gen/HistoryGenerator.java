@@ -40,7 +40,8 @@ public final class HistoryGenerator {
 
     /**
      * A generated history for one of the checker's model names, or {@code rw-lock-timed} (a
-     * rw-lock history with ttl_ms and renews, checked with the timed lease model).
+     * rw-lock history with ttl_ms and renews, checked with the timed lease model) or
+     * {@code total-queue-timed} (a queue history with receipts, acks, nacks and message keys).
      */
     public static History forModel(String model, GenConfig c) {
         SimModel sim = switch (model) {
@@ -50,6 +51,7 @@ public final class HistoryGenerator {
             case "rw-lock-timed" -> new TimedRwLockSim(8);
             case "fifo-queue" -> new FifoQueueSim();
             case "total-queue" -> new TotalQueueSim(c.seed());
+            case "total-queue-timed" -> new TimedQueueSim(3);
             default -> throw new IllegalArgumentException("no generator for model " + model);
         };
         return generate(sim, c);

@@ -9,8 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.function.Function;
-import java.util.function.Predicate;
-import java.util.function.ToLongFunction;
 
 /**
  * Maps the clients of one rw-lock key onto the holder bits of the model's state, so long chaos
@@ -28,12 +26,6 @@ import java.util.function.ToLongFunction;
  *       operation, which clears the bit first — the earlier client's leftover hold expiring.</li>
  * </ol>
  * Any other client keeps a bit of its own.
- *
- * <p>In the timed model ({@link Timing#timed}) both steps are narrowed: only trailing info
- * operations that cannot end a hold are dropped (an info release may be what let a later
- * acquire in before the lease ran out), and a bit is free again only once its last occupant
- * surely holds nothing: after its final ok release, or when every lease it was ever given has
- * run out (measured in time, so the taking-over operation surely comes later).
  */
 final class LockClientSlots {
     /** The operations to check, in their original order. */
@@ -45,33 +37,13 @@ final class LockClientSlots {
     /** Per bit: the clients that used it, in order, for reports. */
     final List<List<String>> slotClients = new ArrayList<>();
 
-    /**
-     * When a client's bit may be reused: {@code start} of the next client must be above {@code end}
-     * of the previous one (both in the same unit); {@code droppable} says which trailing info
-     * operations may be left out.
-     */
-    record Timing(ToLongFunction<List<Operation>> start, ToLongFunction<List<Operation>> end,
-                  Predicate<Operation> droppable) {
-        /** Untimed: positions in the history; every trailing info operation may go. */
-        static final Timing UNTIMED = new Timing(list -> list.get(0).invokeIndex(),
-                list -> list.get(list.size() - 1).completeIndex(), op -> true);
-
-        static Timing timed(ToLongFunction<List<Operation>> freeAfterTime) {
-            return new Timing(list -> list.get(0).invokeTime(), freeAfterTime, op -> !op.f().equals("release"));
-        }
-    }
-
     LockClientSlots(List<Operation> candidates, Function<Operation, String> clientOf, boolean expiry) {
-        this(candidates, clientOf, expiry, Timing.UNTIMED);
-    }
-
-    LockClientSlots(List<Operation> candidates, Function<Operation, String> clientOf, boolean expiry, Timing timing) {
         Map<String, List<Operation>> byClient = new LinkedHashMap<>();
         for (Operation op : candidates) {
             byClient.computeIfAbsent(clientOf.apply(op), c -> new ArrayList<>()).add(op);
         }
         Map<String, List<Operation>> keptByClient = new LinkedHashMap<>();
-        byClient.forEach((client, list) -> keptByClient.put(client, expiry ? withoutTrailingInfo(list, timing.droppable()) : list));
+        byClient.forEach((client, list) -> keptByClient.put(client, expiry ? withoutTrailingInfo(list) : list));
 
         Map<String, Integer> slotOfClient = new HashMap<>();
         Map<String, Boolean> reusesSlot = new HashMap<>();
@@ -82,7 +54,7 @@ final class LockClientSlots {
         ordered.sort((a, b) -> Long.compare(a.getValue().get(0).invokeIndex(), b.getValue().get(0).invokeIndex()));
         for (Map.Entry<String, List<Operation>> e : ordered) {
             List<Operation> list = e.getValue();
-            long start = timing.start().applyAsLong(list);
+            long start = list.get(0).invokeIndex();
             boolean shareable = expiry && sequentialAndOk(list);
             int slot;
             if (shareable && !freeAt.isEmpty() && freeAt.peek()[0] < start) {
@@ -95,7 +67,7 @@ final class LockClientSlots {
             }
             slotOfClient.put(e.getKey(), slot);
             if (shareable) {
-                freeAt.add(new long[] {timing.end().applyAsLong(list), slot});
+                freeAt.add(new long[] {list.get(list.size() - 1).completeIndex(), slot});
             }
         }
         java.util.Set<Long> keptInvokes = new java.util.HashSet<>();
@@ -121,7 +93,7 @@ final class LockClientSlots {
      * completed: nothing of this client can depend on them. (An info op invoked earlier may be
      * what makes a later ok release possible, so it stays.)
      */
-    private static List<Operation> withoutTrailingInfo(List<Operation> list, Predicate<Operation> droppable) {
+    private static List<Operation> withoutTrailingInfo(List<Operation> list) {
         long lastOkComplete = Long.MIN_VALUE;
         for (Operation op : list) {
             if (op.outcome() == Outcome.OK) {
@@ -130,7 +102,7 @@ final class LockClientSlots {
         }
         List<Operation> kept = new ArrayList<>();
         for (Operation op : list) {
-            if (op.outcome() != Outcome.INFO || op.invokeIndex() < lastOkComplete || !droppable.test(op)) {
+            if (op.outcome() != Outcome.INFO || op.invokeIndex() < lastOkComplete) {
                 kept.add(op);
             }
         }

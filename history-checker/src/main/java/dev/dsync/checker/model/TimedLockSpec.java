@@ -4,6 +4,7 @@ import dev.dsync.checker.LeaseWindow;
 import dev.dsync.checker.history.Operation;
 import dev.dsync.checker.linear.SequentialSpec;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
@@ -21,7 +22,11 @@ import java.util.Locale;
  *
  * <p>All time constraints are lower bounds, so each step takes the earliest allowed time
  * {@code t = max(now, invoke, bounds of the holders it evicts)}; a smaller {@code now} never
- * allows less, so this choice loses no linearization. States are interned ({@link TimedLockStates}).
+ * allows less, so this choice loses no linearization.
+ *
+ * <p>State (interned by {@link TimedLockStates}): {@code [fence rank | X flag << 32, now,
+ * client, bound, client, bound, ...]} with the holders sorted by client index. Holders are few
+ * at any time, so there is no limit on the number of clients.
  */
 final class TimedLockSpec implements SequentialSpec {
     static final byte ACQUIRE_S = 0;
@@ -30,15 +35,14 @@ final class TimedLockSpec implements SequentialSpec {
     static final byte REACQUIRE_S = 3;
     static final byte REACQUIRE_X = 4;
     static final byte REFRESH = 5;
-    private static final long FENCE_MASK = (1L << 20) - 1;
-    private static final long X_BIT = 1L << 20;
+    private static final long X_FLAG = 1L << 32;
+    private static final long RANK_MASK = X_FLAG - 1;
     private static final int MAX_STATES = 2_000_000;
 
     private final List<Operation> ops;
     private final byte[] kind;
     private final int[] client;
     private final int[] rank;
-    private final boolean[] clears;
     private final long[] invoke;
     private final long[] complete;
     private final long[] lease;
@@ -51,13 +55,12 @@ final class TimedLockSpec implements SequentialSpec {
      * @param complete completion time, {@code Long.MAX_VALUE} for an operation with unknown outcome
      * @param lease    ns a granted or refreshed lease surely lasts after invoke; -1 if unknown
      */
-    TimedLockSpec(List<Operation> ops, byte[] kind, int[] client, int[] rank, boolean[] clears, long[] invoke,
-                  long[] complete, long[] lease, List<String> clientNames, List<Long> fenceByRank) {
+    TimedLockSpec(List<Operation> ops, byte[] kind, int[] client, int[] rank, long[] invoke, long[] complete,
+                  long[] lease, List<String> clientNames, List<Long> fenceByRank) {
         this.ops = ops;
         this.kind = kind;
         this.client = client;
         this.rank = rank;
-        this.clears = clears;
         this.invoke = invoke;
         this.complete = complete;
         this.lease = lease;
@@ -74,44 +77,50 @@ final class TimedLockSpec implements SequentialSpec {
     @Override
     public long step(long id, int op) {
         long[] s = states.get(id);
-        long base = s[0];
-        long holders = base >>> 21;
-        long[] bound = new long[64];
-        for (long h = holders; h != 0; h &= h - 1) {
-            int c = Long.numberOfTrailingZeros(h);
-            bound[c] = s[2 + Long.bitCount(holders & ((1L << c) - 1))];
-        }
-        int c = client[op];
-        long me = 1L << c;
+        long meta = s[0];
+        boolean x = (meta & X_FLAG) != 0;
+        long fence = meta & RANK_MASK;
         long t = Math.max(s[1], invoke[op]);
-        boolean x = (base & X_BIT) != 0;
-        long fence = base & FENCE_MASK;
-        if (clears[op] && (holders & me) != 0) {
-            // This client takes over a bit from one surely done by now: that one's lease ran out.
-            t = Math.max(t, bound[c]);
-            holders &= ~me;
+        int c = client[op];
+        int mine = -1; // position of the client's hold among the holders, if any
+        for (int i = 2; i < s.length; i += 2) {
+            if (s[i] == c) {
+                mine = i;
+            }
         }
+        long[] next;
         switch (kind[op]) {
-            case REFRESH -> refresh(op, holders, bound);
-            case REACQUIRE_S, REACQUIRE_X -> {
-                if ((holders & me) == 0 || (kind[op] == REACQUIRE_X && !x)) {
+            case REFRESH, REACQUIRE_S, REACQUIRE_X -> {
+                if (kind[op] != REFRESH && (mine < 0 || (kind[op] == REACQUIRE_X && !x))) {
                     return INVALID;
                 }
-                refresh(op, holders, bound);
+                next = s.clone();
+                if (mine >= 0 && lease[op] >= 0 && complete[op] < s[mine + 1]) {
+                    next[mine + 1] = Math.max(s[mine + 1], invoke[op] + lease[op]);
+                }
             }
             case RELEASE -> {
-                if ((holders & me) == 0) {
+                if (mine < 0) {
                     return INVALID;
                 }
-                holders &= ~me;
+                next = new long[s.length - 2];
+                System.arraycopy(s, 0, next, 0, mine);
+                System.arraycopy(s, mine + 2, next, mine, s.length - mine - 2);
+                if (next.length == 2) {
+                    next[0] = fence; // free: no mode
+                }
             }
             default -> {
                 boolean wantsX = kind[op] == ACQUIRE_X;
-                // Conflicting holders (evicted, each no earlier than its bound): X conflicts with
-                // everyone, S with an X holder and with the client's own hold (not re-entrant).
-                long evicted = wantsX || x ? holders : holders & me;
-                for (long h = evicted; h != 0; h &= h - 1) {
-                    t = Math.max(t, bound[Long.numberOfTrailingZeros(h)]);
+                // Conflicting holders are evicted, each no earlier than its bound: X conflicts
+                // with everyone, S with an X holder and with the client's own hold (not re-entrant).
+                boolean evictAll = wantsX || x;
+                if (evictAll) {
+                    for (int i = 3; i < s.length; i += 2) {
+                        t = Math.max(t, s[i]);
+                    }
+                } else if (mine >= 0) {
+                    t = Math.max(t, s[mine + 1]);
                 }
                 if (rank[op] != 0) {
                     if (rank[op] <= fence) {
@@ -119,51 +128,56 @@ final class TimedLockSpec implements SequentialSpec {
                     }
                     fence = rank[op];
                 }
-                holders = (holders & ~evicted) | me;
-                x = wantsX;
-                bound[c] = lease[op] >= 0 ? invoke[op] + lease[op] : invoke[op];
+                long bound = lease[op] >= 0 ? invoke[op] + lease[op] : invoke[op];
+                next = evictAll ? new long[] {0, 0, c, bound} : withHold(s, mine, c, bound);
+                next[0] = fence | (wantsX ? X_FLAG : 0);
             }
         }
         if (t > complete[op]) {
             return INVALID;
         }
-        if (holders == 0) {
-            x = false;
-        }
-        long[] next = new long[2 + Long.bitCount(holders)];
-        next[0] = (holders << 21) | (x ? X_BIT : 0) | fence;
         next[1] = t;
-        int i = 2;
-        for (long h = holders; h != 0; h &= h - 1) {
-            next[i++] = bound[Long.numberOfTrailingZeros(h)];
-        }
         return states.intern(next);
     }
 
-    /** Extends the client's hold if the refresh surely came while it was surely alive. */
-    private void refresh(int op, long holders, long[] bound) {
-        int c = client[op];
-        if ((holders & (1L << c)) != 0 && lease[op] >= 0 && complete[op] < bound[c]) {
-            bound[c] = Math.max(bound[c], invoke[op] + lease[op]);
+    /** The S holders of {@code s} without the client's old hold (at {@code mine}, or -1) and with its new one. */
+    private static long[] withHold(long[] s, int mine, int c, long bound) {
+        long[] out = new long[s.length + (mine < 0 ? 2 : 0)];
+        int o = 2;
+        boolean placed = false;
+        for (int i = 2; i < s.length; i += 2) {
+            if (i == mine) {
+                continue;
+            }
+            if (!placed && s[i] > c) {
+                out[o++] = c;
+                out[o++] = bound;
+                placed = true;
+            }
+            out[o++] = s[i];
+            out[o++] = s[i + 1];
         }
+        if (!placed) {
+            out[o++] = c;
+            out[o] = bound;
+        }
+        return out;
     }
 
     @Override
     public String describeState(long id) {
         long[] s = states.get(id);
-        long holders = s[0] >>> 21;
         StringBuilder b = new StringBuilder();
-        if (holders == 0) {
+        if (s.length == 2) {
             b.append("free");
         } else {
-            b.append((s[0] & X_BIT) != 0 ? "X held by " : "S held by ");
-            int i = 2;
-            for (long h = holders; h != 0; h &= h - 1) {
-                b.append(i > 2 ? ", " : "").append(clientNames.get(Long.numberOfTrailingZeros(h)))
-                        .append(" (lease surely alive until ").append(seconds(s[i++])).append(')');
+            b.append((s[0] & X_FLAG) != 0 ? "X held by " : "S held by ");
+            for (int i = 2; i < s.length; i += 2) {
+                b.append(i > 2 ? ", " : "").append(clientNames.get((int) s[i]))
+                        .append(" (lease surely alive until ").append(seconds(s[i + 1])).append(')');
             }
         }
-        long r = s[0] & FENCE_MASK;
+        long r = s[0] & RANK_MASK;
         b.append("; last fence ").append(r == 0 ? "none" : String.valueOf(fenceByRank.get((int) r)));
         if (s[1] != Long.MIN_VALUE) {
             b.append("; time ≥ ").append(seconds(s[1]));
@@ -177,24 +191,21 @@ final class TimedLockSpec implements SequentialSpec {
 
     @Override
     public List<LeaseWindow> leaseWindows(int[] prefix, long state, int blocking) {
-        int[] grant = new int[64];
-        java.util.Arrays.fill(grant, -1);
+        int[] grant = new int[clientNames.size()];
+        Arrays.fill(grant, -1);
         for (int op : prefix) {
             if (kind[op] == ACQUIRE_S || kind[op] == ACQUIRE_X) {
                 grant[client[op]] = op;
             }
         }
         long[] s = states.get(state);
-        long holders = s[0] >>> 21;
-        String mode = (s[0] & X_BIT) != 0 ? "X" : "S";
+        String mode = (s[0] & X_FLAG) != 0 ? "X" : "S";
         List<LeaseWindow> out = new ArrayList<>();
-        int i = 2;
-        for (long h = holders; h != 0; h &= h - 1) {
-            int g = grant[Long.numberOfTrailingZeros(h)];
-            long until = s[i++];
+        for (int i = 2; i < s.length; i += 2) {
+            int g = grant[(int) s[i]];
             if (g >= 0) {
                 Operation op = ops.get(g);
-                out.add(new LeaseWindow(op.id(), op.key(), LockLeaseOps.clientOf(op), mode, invoke[g], until, "holder"));
+                out.add(new LeaseWindow(op.id(), op.key(), LockLeaseOps.clientOf(op), mode, invoke[g], s[i + 1], "holder"));
             }
         }
         if (blocking >= 0 && (kind[blocking] == ACQUIRE_S || kind[blocking] == ACQUIRE_X)) {

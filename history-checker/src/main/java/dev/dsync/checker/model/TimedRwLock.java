@@ -20,8 +20,8 @@ import java.util.TreeSet;
  * {@link LockLeaseOps#split}). Verdict-preserving reductions (off with {@code reductions=false},
  * to test them): info refreshes are dropped (with an unknown completion a refresh never extends a
  * lease, so it changes nothing), and so are refreshes that complete before their client's first
- * acquire of the key is invoked (the client holds nothing here then). Client bits are shared as
- * in the untimed model, with the timed narrowing described in {@link LockClientSlots}.
+ * acquire of the key is invoked (the client holds nothing here then). Unlike the untimed model,
+ * clients do not share holder bits: states list the current holders, so any number of clients fits.
  */
 final class TimedRwLock {
     private TimedRwLock() {
@@ -61,16 +61,12 @@ final class TimedRwLock {
             }
             candidates.add(op);
         }
-        LockClientSlots slots = new LockClientSlots(candidates, LockLeaseOps::clientOf, true,
-                LockClientSlots.Timing.timed(list -> freeAfter(key, list, rho)));
-        if (slots.slots() > RwLockModel.MAX_CLIENTS) {
-            throw new HistoryFormatException(slots.ops.get(0).invokeLine(), "rw-lock supports at most "
-                    + RwLockModel.MAX_CLIENTS + " clients per key whose holds may overlap in time; key " + key
-                    + " has " + slots.slots());
-        }
+        List<Operation> kept = withoutTrailingInfoAcquires(key, candidates);
+        Map<String, Integer> clientIndex = new java.util.LinkedHashMap<>();
+        kept.forEach(op -> clientIndex.putIfAbsent(LockLeaseOps.clientOf(op), clientIndex.size()));
         Set<Long> reacquires = LockReacquires.find(own, LockLeaseOps::clientOf);
         TreeSet<Long> fences = new TreeSet<>();
-        for (Operation op : slots.ops) {
+        for (Operation op : kept) {
             if (op.f().equals("acquire") && !LockLeaseOps.isRefresh(op, key) && op.outcome() == Outcome.OK
                     && !reacquires.contains(op.invokeIndex())) {
                 long f = RwLockModel.fenceOf(op);
@@ -89,17 +85,16 @@ final class TimedRwLock {
             fenceRank.put(f, fenceByRank.size());
             fenceByRank.add(f);
         }
-        int n = slots.ops.size();
+        int n = kept.size();
         byte[] kind = new byte[n];
         int[] client = new int[n];
         int[] rank = new int[n];
-        boolean[] clears = new boolean[n];
         long[] invoke = new long[n];
         long[] complete = new long[n];
         long[] lease = new long[n];
         ProblemBuilder b = new ProblemBuilder();
         for (int j = 0; j < n; j++) {
-            Operation op = slots.ops.get(j);
+            Operation op = kept.get(j);
             byte k;
             if (LockLeaseOps.isRefresh(op, key)) {
                 k = TimedLockSpec.REFRESH;
@@ -116,8 +111,7 @@ final class TimedRwLock {
                 }
             }
             kind[j] = k;
-            client[j] = slots.slotOf.get(j);
-            clears[j] = slots.clearsSlot.get(j);
+            client[j] = clientIndex.get(LockLeaseOps.clientOf(op));
             invoke[j] = op.invokeTime();
             complete[j] = op.outcome() == Outcome.OK ? op.completeTime() : Long.MAX_VALUE;
             lease[j] = k == TimedLockSpec.RELEASE ? -1 : LockLeaseOps.surelyAliveNanos(op, rho);
@@ -125,36 +119,35 @@ final class TimedRwLock {
             // Optional twins: same kind, client and lease length; the earlier-invoked one is never worse.
             b.add(op, ret, k == TimedLockSpec.REFRESH ? null : List.of((long) k, (long) client[j], lease[j]));
         }
-        List<String> clientNames = new ArrayList<>();
-        slots.slotClients.forEach(names -> clientNames.add(String.join("/", names)));
+        List<String> clientNames = new ArrayList<>(clientIndex.keySet());
         b.note(String.format(java.util.Locale.ROOT, "timed leases (rho %.3f): a hold may end without a release only once "
                 + "its lease surely ran out (invoke of its last refresh + ttl_ms x (1 - rho))", rho));
-        return b.build(key, new TimedLockSpec(List.copyOf(slots.ops), kind, client, rank, clears, invoke, complete, lease,
+        return b.build(key, new TimedLockSpec(List.copyOf(kept), kind, client, rank, invoke, complete, lease,
                 clientNames, fenceByRank));
     }
 
     /**
-     * For a client whose operations here are all ok and sequential: a time after which it surely
-     * holds nothing on this key, so its bit may pass to a client whose first invoke is later.
+     * Leaves out each client's acquires of this key with unknown outcome invoked after the
+     * client's last ok operation completed. Had one taken effect, it could only have added a hold
+     * (a constraint on everyone else) or evicted holders that any later conflicting acquire, at a
+     * time no earlier, could evict as well; so "it did not happen" is never worse. Unknown
+     * releases stay: one may be what let a later acquire in before the lease ran out.
      */
-    private static long freeAfter(String key, List<Operation> list, double rho) {
-        long end = list.get(list.size() - 1).completeTime();
-        Operation lastOwn = null;
-        for (Operation op : list) {
-            if (!LockLeaseOps.isRefresh(op, key)) {
-                lastOwn = op;
+    private static List<Operation> withoutTrailingInfoAcquires(String key, List<Operation> ops) {
+        Map<String, Long> lastOkComplete = new HashMap<>();
+        for (Operation op : ops) {
+            if (op.outcome() == Outcome.OK) {
+                lastOkComplete.merge(LockLeaseOps.clientOf(op), op.completeIndex(), Math::max);
             }
         }
-        if (lastOwn != null && lastOwn.f().equals("release")) {
-            return end; // its final ok release ended its hold
-        }
-        long free = end;
-        for (Operation op : list) {
-            long l = op.f().equals("release") ? -1 : LockLeaseOps.surelyAliveNanos(op, rho);
-            if (l >= 0) {
-                free = Math.max(free, op.invokeTime() + l);
+        List<Operation> kept = new ArrayList<>();
+        for (Operation op : ops) {
+            boolean trailingAcquire = op.outcome() == Outcome.INFO && op.f().equals("acquire") && !LockLeaseOps.isRefresh(op, key)
+                    && op.invokeIndex() > lastOkComplete.getOrDefault(LockLeaseOps.clientOf(op), Long.MIN_VALUE);
+            if (!trailingAcquire) {
+                kept.add(op);
             }
         }
-        return free;
+        return kept;
     }
 }

@@ -52,4 +52,30 @@ class GeneratedHistoriesTest {
             assertTrue(r.keys().get(0).notes().stream().anyMatch(n -> n.startsWith("timed leases")), "checked timed");
         }
     }
+
+    /** A queue with leases, acks, nacks and per-key order (TimedQueueSim): no timed check fires. */
+    @ParameterizedTest
+    @CsvSource({"3000, 2, 8", "800, 1, 3"})
+    void generatedTimedQueueHistoriesAreValid(int ops, int keys, int procs) {
+        for (long seed = 1; seed <= 3; seed++) {
+            GenConfig c = new GenConfig(ops, keys, procs, 0.05, 0, true, seed);
+            History h = HistoryGenerator.forModel("total-queue-timed", c);
+            assertTrue(h.operations().stream().anyMatch(o -> o.f().equals("nack") && o.outcome() == Outcome.OK), "has nacks");
+            assertTrue(h.operations().stream().anyMatch(o -> o.f().equals("ack") && o.outcome() == Outcome.FAIL),
+                    "has refused stale receipts");
+            Result r = Checker.check("total-queue", h, Checks.options());
+            assertEquals(Verdict.VALID, r.verdict(), () -> "seed " + c.seed() + ": " + r.summary());
+            // The same history claiming a visibility of 1 s (the server used 3 ms): redeliveries now overlap.
+            dev.dsync.checker.history.HistoryBuilder b = new dev.dsync.checker.history.HistoryBuilder();
+            for (var e : h.events()) {
+                Object v = e.f().equals("dequeue") && e.type() == dev.dsync.checker.history.EventType.INVOKE
+                        ? java.util.Map.of("visibility_ms", 1000) : e.value();
+                b.at(e.time()).add(e.process(), e.type(), e.f(), e.key(), v, null);
+            }
+            Result longer = Checker.check("total-queue", b.build(), Checks.options());
+            assertEquals(Verdict.INVALID, longer.verdict());
+            assertTrue(longer.keys().stream().anyMatch(k -> k.queue().timedViolations().stream()
+                    .anyMatch(m -> m.contains("two live deliveries"))), longer.summary());
+        }
+    }
 }
