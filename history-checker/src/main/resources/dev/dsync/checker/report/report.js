@@ -158,7 +158,7 @@
         '<line x1="' + x1.toFixed(1) + '" x2="' + x1.toFixed(1) + '" y1="' + (y - 4) + '" y2="' + (y + laneH + 2) +
         '" stroke="' + col + '" stroke-width="2"/>' +
         '<text x="' + (x1 + 3).toFixed(1) + '" y="' + (y + 9) + '" style="fill:' + col + '">' + esc(l.client) +
-        (blocked ? ' (granted here)' : ' lease until ' + fmtTime(l.surelyUntil)) + '</text>';
+        (blocked ? ' granted ' + esc(l.mode) + ' (✗), its lease to ' + fmtTime(l.surelyUntil) : ' lease until ' + fmtTime(l.surelyUntil)) + '</text>';
     });
     return s;
   }
@@ -217,7 +217,8 @@
     var H = top + procs.length * laneH + 10;
     var span = Math.max(1, t1 - t0);
     function x(t) { return left + (t - t0) / span * W; }
-    var s = '<svg id="timeline-svg" width="' + (left + W + 20) + '" height="' + H + '">';
+    var right = ce && ce.leases && ce.leases.length ? 200 : 20; // room for the lease labels
+    var s = '<svg id="timeline-svg" width="' + (left + W + right) + '" height="' + H + '">';
     for (var g = 0; g <= 10; g++) {
       var tx = left + W * g / 10;
       s += '<line x1="' + tx + '" x2="' + tx + '" y1="' + (top - 6) + '" y2="' + H + '" stroke="#eef0f3"/>' +
