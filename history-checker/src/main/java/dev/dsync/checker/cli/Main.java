@@ -41,7 +41,8 @@ public final class Main {
                                     [--info RATE] [--values N] [--seed N] [--nemesis]
               history-checker bench [RUNS] [WARMUPS]
             models: register, cas-register, kv, rw-lock, fifo-queue, total-queue
-              (generate also: rw-lock-timed, a lock history with ttl_ms and renews)
+              (generate also: rw-lock-timed, a lock history with ttl_ms and renews; total-queue-timed,
+              a queue history with receipts, acks, nacks and message keys)
             rw-lock leases: --lease-model timed (default when acquires carry ttl_ms): a hold may end
               without a release only after invoke of its last acquire/renew + ttl_ms x (1 - rho);
               untimed (default otherwise): any lease may expire at any instant. --rho R: clock
