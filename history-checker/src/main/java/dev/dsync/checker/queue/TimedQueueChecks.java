@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.dsync.checker.history.Operation;
 import dev.dsync.checker.history.Outcome;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -209,9 +208,5 @@ final class TimedQueueChecks {
                         : ": one enqueued value must be one message"));
             }
         });
-    }
-
-    static Comparator<Delivery> byInvoke() {
-        return Comparator.comparingLong(Delivery::invoke);
     }
 }

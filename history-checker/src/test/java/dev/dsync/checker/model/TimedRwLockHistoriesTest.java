@@ -34,11 +34,12 @@ class TimedRwLockHistoriesTest {
         return check(h, Checks.options()).verdict();
     }
 
-    /** c0 takes X at 0 (ttl 3 s, so surely alive until 2.85 s), c1 takes X at {@code at} ms; nobody releases. */
-    private static HistoryBuilder overlap(HistoryBuilder b, long atMs) {
+    /** c0 takes X at 0 (ttl 3 s, so surely alive until 2.85 s) and never releases. */
+    private static HistoryBuilder overlap(HistoryBuilder b) {
         return b.at(0).invoke(0, "acquire", "L", req("X", "c0")).at(MS / 2).ok(0, "acquire", "L", Map.of("fence", 1));
     }
 
+    /** c1 takes X at {@code atMs} ms (granted half a millisecond later) and never releases. */
     private static HistoryBuilder secondAt(HistoryBuilder b, long atMs) {
         return b.at(atMs * MS).invoke(1, "acquire", "L", req("X", "c1"))
                 .at(atMs * MS + MS / 2).ok(1, "acquire", "L", Map.of("fence", 2));
@@ -64,28 +65,28 @@ class TimedRwLockHistoriesTest {
 
     @Test
     void aSecondHolderAfterTheLeaseSurelyRanOutIsValid() {
-        assertEquals(Verdict.VALID, verdict(secondAt(overlap(new HistoryBuilder(), 0), 2_900).build()));
-        assertEquals(Verdict.INVALID, verdict(secondAt(overlap(new HistoryBuilder(), 0), 2_800).build()));
+        assertEquals(Verdict.VALID, verdict(secondAt(overlap(new HistoryBuilder()), 2_900).build()));
+        assertEquals(Verdict.INVALID, verdict(secondAt(overlap(new HistoryBuilder()), 2_800).build()));
         // A larger drift allowance makes the surely-alive window shorter.
-        History h = secondAt(overlap(new HistoryBuilder(), 0), 2_000).build();
+        History h = secondAt(overlap(new HistoryBuilder()), 2_000).build();
         assertEquals(Verdict.INVALID, verdict(h));
         assertEquals(Verdict.VALID, check(h, Checks.options().withRho(0.5)).verdict());
     }
 
     @Test
     void aRenewExtendsTheLeaseOnlyIfItSurelyCameInTime() {
-        HistoryBuilder renewed = overlap(new HistoryBuilder(), 0)
+        HistoryBuilder renewed = overlap(new HistoryBuilder())
                 .at(2_000 * MS).invoke(0, "renew", null, Map.of("client", "c0", "ttl_ms", 3000))
                 .at(2_001 * MS).ok(0, "renew", null, Map.of("renewed", true, "locks", 1));
         assertEquals(Verdict.INVALID, verdict(secondAt(renewed, 4_000).build()));
-        assertEquals(Verdict.VALID, verdict(secondAt(overlap(new HistoryBuilder(), 0), 4_000).build()));
+        assertEquals(Verdict.VALID, verdict(secondAt(overlap(new HistoryBuilder()), 4_000).build()));
         // Completed after the bound: it may have come after the lease ran out, so it extends nothing.
-        HistoryBuilder late = overlap(new HistoryBuilder(), 0)
+        HistoryBuilder late = overlap(new HistoryBuilder())
                 .at(2_800 * MS).invoke(0, "renew", null, Map.of("client", "c0", "ttl_ms", 3000))
                 .at(2_900 * MS).ok(0, "renew", null, Map.of("renewed", true, "locks", 1));
         assertEquals(Verdict.VALID, verdict(secondAt(late, 4_000).build()));
         // A renew with unknown outcome may not have happened.
-        HistoryBuilder unknown = overlap(new HistoryBuilder(), 0)
+        HistoryBuilder unknown = overlap(new HistoryBuilder())
                 .at(2_000 * MS).invoke(0, "renew", null, Map.of("client", "c0", "ttl_ms", 3000))
                 .at(2_001 * MS).info(0, "renew", null, null);
         assertEquals(Verdict.VALID, verdict(secondAt(unknown, 4_000).build()));
@@ -93,7 +94,7 @@ class TimedRwLockHistoriesTest {
 
     @Test
     void anAcquireOfAnotherKeyRefreshesTheClientsLease() {
-        HistoryBuilder b = overlap(new HistoryBuilder(), 0)
+        HistoryBuilder b = overlap(new HistoryBuilder())
                 .at(2_000 * MS).invoke(0, "acquire", "M", req("S", "c0"))
                 .at(2_001 * MS).ok(0, "acquire", "M", Map.of("fence", 1));
         Result r = check(secondAt(b, 4_000).build(), Checks.options());
@@ -103,14 +104,14 @@ class TimedRwLockHistoriesTest {
 
     @Test
     void aReleaseWithUnknownOutcomeMayHaveLetTheNextHolderIn() {
-        HistoryBuilder b = overlap(new HistoryBuilder(), 0)
+        HistoryBuilder b = overlap(new HistoryBuilder())
                 .at(MS).invoke(0, "release", "L", Map.of("client", "c0")).at(2 * MS).info(0, "release", "L", null);
         assertEquals(Verdict.VALID, verdict(secondAt(b, 3).build()));
     }
 
     @Test
     void theReleaseOfAnEvictedHolderIsStillInvalid() {
-        HistoryBuilder b = secondAt(overlap(new HistoryBuilder(), 0), 2_900)
+        HistoryBuilder b = secondAt(overlap(new HistoryBuilder()), 2_900)
                 .at(3_000 * MS).invoke(0, "release", "L", Map.of("client", "c0"))
                 .at(3_001 * MS).ok(0, "release", "L", null);
         assertEquals(Verdict.INVALID, verdict(b.build()));

@@ -61,6 +61,20 @@ class HtmlReportBrowserTest {
     }
 
     @Test
+    void queueReportListsTimedViolations(@TempDir Path dir) throws Exception {
+        java.util.Map<String, Object> deq = java.util.Map.of("visibility_ms", 2000);
+        History h = new HistoryBuilder()
+                .invoke(0, "enqueue", "q", "a").ok(0, "enqueue", "q", "a")
+                .invoke(1, "dequeue", "q", deq).ok(1, "dequeue", "q", java.util.Map.of("value", "a", "msg_id", 1, "receipt", "1-1"))
+                .invoke(2, "dequeue", "q", deq).ok(2, "dequeue", "q", java.util.Map.of("value", "a", "msg_id", 1, "receipt", "1-2"))
+                .invoke(3, "drain", "q", null).ok(3, "drain", "q", java.util.List.of()).build();
+        Result r = Checks.assertVerdict(Verdict.INVALID, "total-queue", h);
+        String dom = Chromium.dumpDom(HtmlReport.write(r, h, dir));
+        assertRendered(dom);
+        assertTrue(dom.contains("id=\"timed-violations\"") && dom.contains("two live deliveries"), "lists the timed violation");
+    }
+
+    @Test
     void tenThousandOperationReportRendersQuickly(@TempDir Path dir) throws Exception {
         History h = HistoryGenerator.forModel("cas-register", new GenConfig(10_000, 1, 10, 0.05, 0, true, 3));
         Result r = Checks.check("cas-register", h);
