@@ -62,6 +62,16 @@ public final class LockLeaseOps {
         return op.f().equals("renew") || (op.f().equals("acquire") && !Objects.equals(op.key(), key));
     }
 
+    /**
+     * An ok release that answers {@code "was_waiting": true} also (or only) withdrew a queued
+     * request: valid whether or not the client held the lock, and ends its hold if it had one.
+     */
+    public static boolean withdrew(Operation op) {
+        JsonNode r = op.resultValue();
+        JsonNode w = r != null && r.isObject() ? r.get("was_waiting") : null;
+        return op.f().equals("release") && w != null && w.isBoolean() && w.booleanValue();
+    }
+
     /** A renew that answered ok but says it renewed nothing extends no lease. */
     public static boolean renewedSomething(Operation op) {
         JsonNode r = op.resultValue();

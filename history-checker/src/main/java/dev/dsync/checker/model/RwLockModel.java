@@ -48,6 +48,8 @@ public final class RwLockModel implements Model {
     /** An idempotent re-acquire (see {@link LockReacquires}): needs a hold, changes nothing. */
     private static final byte REACQUIRE_S = 3;
     private static final byte REACQUIRE_X = 4;
+    /** A release that also withdrew a queued request ({@link LockLeaseOps#withdrew}): no hold needed. */
+    private static final byte WITHDRAW = 5;
 
     @Override
     public String name() {
@@ -103,7 +105,7 @@ public final class RwLockModel implements Model {
                         }
                     }
                 }
-                case "release" -> kind = RELEASE;
+                case "release" -> kind = LockLeaseOps.withdrew(op) ? WITHDRAW : RELEASE;
                 default -> throw new HistoryFormatException(op.invokeLine(),
                         "model rw-lock has no operation '" + op.f() + "' (expected acquire, release)");
             }
@@ -192,8 +194,11 @@ public final class RwLockModel implements Model {
                 boolean covered = (holders & me) != 0 && (kind[op] == REACQUIRE_S || (state & X_BIT) != 0);
                 return covered ? state : INVALID;
             }
-            if (kind[op] == RELEASE) {
+            if (kind[op] == RELEASE || kind[op] == WITHDRAW) {
                 if ((holders & me) == 0) {
+                    if (kind[op] == WITHDRAW) {
+                        return state;
+                    }
                     return INVALID;
                 }
                 long rest = holders & ~me;

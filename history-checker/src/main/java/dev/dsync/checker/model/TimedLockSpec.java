@@ -35,6 +35,8 @@ final class TimedLockSpec implements SequentialSpec {
     static final byte REACQUIRE_S = 3;
     static final byte REACQUIRE_X = 4;
     static final byte REFRESH = 5;
+    /** A release that also withdrew a queued request ({@link LockLeaseOps#withdrew}): no hold needed. */
+    static final byte WITHDRAW = 6;
     private static final long X_FLAG = 1L << 32;
     private static final long RANK_MASK = X_FLAG - 1;
     private static final int MAX_STATES = 2_000_000;
@@ -99,9 +101,13 @@ final class TimedLockSpec implements SequentialSpec {
                     next[mine + 1] = Math.max(s[mine + 1], invoke[op] + lease[op]);
                 }
             }
-            case RELEASE -> {
-                if (mine < 0) {
+            case RELEASE, WITHDRAW -> {
+                if (mine < 0 && kind[op] == RELEASE) {
                     return INVALID;
+                }
+                if (mine < 0) {
+                    next = s.clone();
+                    break;
                 }
                 next = new long[s.length - 2];
                 System.arraycopy(s, 0, next, 0, mine);

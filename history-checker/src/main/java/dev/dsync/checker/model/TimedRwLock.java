@@ -99,7 +99,7 @@ final class TimedRwLock {
             if (LockLeaseOps.isRefresh(op, key)) {
                 k = TimedLockSpec.REFRESH;
             } else if (op.f().equals("release")) {
-                k = TimedLockSpec.RELEASE;
+                k = LockLeaseOps.withdrew(op) ? TimedLockSpec.WITHDRAW : TimedLockSpec.RELEASE;
             } else {
                 boolean x = RwLockModel.mode(op, op.invokeValue()) == 'X';
                 if (reacquires.contains(op.invokeIndex())) {
@@ -114,7 +114,7 @@ final class TimedRwLock {
             client[j] = clientIndex.get(LockLeaseOps.clientOf(op));
             invoke[j] = op.invokeTime();
             complete[j] = op.outcome() == Outcome.OK ? op.completeTime() : Long.MAX_VALUE;
-            lease[j] = k == TimedLockSpec.RELEASE ? -1 : LockLeaseOps.surelyAliveNanos(op, rho);
+            lease[j] = op.f().equals("release") ? -1 : LockLeaseOps.surelyAliveNanos(op, rho);
             long ret = op.outcome() == Outcome.OK ? op.completeIndex() : Long.MAX_VALUE;
             // Optional twins: same kind, client and lease length; the earlier-invoked one is never worse.
             b.add(op, ret, k == TimedLockSpec.REFRESH ? null : List.of((long) k, (long) client[j], lease[j]));

@@ -110,6 +110,22 @@ class TimedRwLockHistoriesTest {
     }
 
     @Test
+    void aReleaseThatWithdrewAQueuedRequestNeedsNoHold() {
+        HistoryBuilder b = overlap(new HistoryBuilder())
+                .at(MS).invoke(1, "acquire", "L", Map.of("mode", "X", "client", "c1", "ttl_ms", 3000, "wait_ms", 100))
+                .at(102 * MS).info(1, "acquire", "L", null)
+                .at(103 * MS).invoke(2, "release", "L", Map.of("client", "c1"));
+        History h = b.at(104 * MS).ok(2, "release", "L", Map.of("released", true, "was_waiting", true)).build();
+        assertEquals(Verdict.VALID, verdict(h));
+        History plain = overlap(new HistoryBuilder())
+                .at(MS).invoke(1, "acquire", "L", Map.of("mode", "X", "client", "c1", "ttl_ms", 3000, "wait_ms", 100))
+                .at(102 * MS).info(1, "acquire", "L", null)
+                .at(103 * MS).invoke(2, "release", "L", Map.of("client", "c1"))
+                .at(104 * MS).ok(2, "release", "L", Map.of("released", true)).build();
+        assertEquals(Verdict.INVALID, verdict(plain));
+    }
+
+    @Test
     void theReleaseOfAnEvictedHolderIsStillInvalid() {
         HistoryBuilder b = secondAt(overlap(new HistoryBuilder()), 2_900)
                 .at(3_000 * MS).invoke(0, "release", "L", Map.of("client", "c0"))

@@ -146,7 +146,8 @@ public final class RandomHistories {
                 int ttl = 1 + r.nextInt(6);
                 int k = r.nextInt(10);
                 if (k < 1) {
-                    return new Op("release", Map.of("client", client), null);
+                    // Now and then the release also withdrew a queued request (needs no hold).
+                    return new Op("release", Map.of("client", client), r.nextInt(4) == 0 ? Map.of("was_waiting", true) : null);
                 }
                 if (k < 3) {
                     return new Op("renew", Map.of("client", client, "ttl_ms", ttl), Map.of("renewed", true));

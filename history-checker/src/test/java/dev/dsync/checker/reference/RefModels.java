@@ -136,7 +136,9 @@ public final class RefModels {
         String client = lockClient(op);
         Map<String, Character> h = new TreeMap<>(l.holders());
         if (op.f().equals("release")) {
-            return h.remove(client) == null ? null : new Lock(Map.copyOf(h), l.lastFence());
+            JsonNode r = op.resultValue();
+            boolean withdrawal = r != null && r.path("was_waiting").asBoolean(false);
+            return h.remove(client) == null && !withdrawal ? null : new Lock(Map.copyOf(h), l.lastFence());
         }
         char mode = v.get("mode").asText().charAt(0);
         if (h.containsKey(client) || (!h.isEmpty() && (mode == 'X' || h.containsValue('X')))) {

@@ -186,7 +186,9 @@ public final class TimedLockReference {
                 return new State(Map.copyOf(h), s.lastFence(), s.now());
             }
             if (o.f().equals("release")) {
-                return h.remove(client) == null ? null : new State(Map.copyOf(h), s.lastFence(), s.now());
+                JsonNode r = o.resultValue();
+                boolean withdrawal = r != null && r.path("was_waiting").asBoolean(false);
+                return h.remove(client) == null && !withdrawal ? null : new State(Map.copyOf(h), s.lastFence(), s.now());
             }
             char mode = o.invokeValue().get("mode").asText().charAt(0);
             if (h.containsKey(client) || (!h.isEmpty() && (mode == 'X' || h.values().stream().anyMatch(x -> x.mode() == 'X')))) {
