@@ -39,10 +39,15 @@ final class KeyChecker {
                     + " configurations; longest linearizable prefix reached: " + prefixLen + " operations, info ones included ("
                     + mandatory + " must be placed)",
                     problem.notes(), null, null);
-            case NOT_LINEARIZABLE -> new KeyResult(key, Verdict.INVALID, ops.size(), problem.size(), r.configurations(),
-                    prefixLen, millis, "no linearization: " + OpView.of(problem.ops().get(r.blocking())).brief()
-                    + " cannot be placed after the longest linearizable prefix (" + prefixLen + " operations)",
-                    problem.notes(), counterexample(problem, r), null);
+            case NOT_LINEARIZABLE -> {
+                Counterexample ce = counterexample(problem, r);
+                // Timed locks: say which lease was still surely running there.
+                String lease = ce.leases().isEmpty() ? "" : "; state there: " + ce.stateAtFailure();
+                yield new KeyResult(key, Verdict.INVALID, ops.size(), problem.size(), r.configurations(),
+                        prefixLen, millis, "no linearization: " + OpView.of(problem.ops().get(r.blocking())).brief()
+                        + " cannot be placed after the longest linearizable prefix (" + prefixLen + " operations)" + lease,
+                        problem.notes(), ce, null);
+            }
         };
     }
 
