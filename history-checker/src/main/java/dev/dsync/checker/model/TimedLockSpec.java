@@ -119,14 +119,16 @@ final class TimedLockSpec implements SequentialSpec {
             default -> {
                 boolean wantsX = kind[op] == ACQUIRE_X;
                 // Conflicting holders are evicted, each no earlier than its bound: X conflicts
-                // with everyone, S with an X holder and with the client's own hold (not re-entrant).
+                // with everyone, S with an X holder and with the client's own hold (a new grant
+                // to a holder means its hold had expired). Exception: an S holder asking X is an
+                // upgrade; the server keeps its S hold while the others leave, so that hold is
+                // replaced at no cost.
                 boolean evictAll = wantsX || x;
-                if (evictAll) {
-                    for (int i = 3; i < s.length; i += 2) {
-                        t = Math.max(t, s[i]);
+                boolean upgrade = wantsX && !x && mine >= 0;
+                for (int i = 2; i < s.length; i += 2) {
+                    if ((evictAll || i == mine) && !(upgrade && i == mine)) {
+                        t = Math.max(t, s[i + 1]);
                     }
-                } else if (mine >= 0) {
-                    t = Math.max(t, s[mine + 1]);
                 }
                 if (rank[op] != 0) {
                     if (rank[op] <= fence) {
@@ -135,6 +137,9 @@ final class TimedLockSpec implements SequentialSpec {
                     fence = rank[op];
                 }
                 long bound = lease[op] >= 0 ? invoke[op] + lease[op] : invoke[op];
+                if (upgrade) {
+                    bound = Math.max(bound, s[mine + 1]); // an ok acquire refreshes, never shortens, the lease
+                }
                 next = evictAll ? new long[] {0, 0, c, bound} : withHold(s, mine, c, bound);
                 next[0] = fence | (wantsX ? X_FLAG : 0);
             }

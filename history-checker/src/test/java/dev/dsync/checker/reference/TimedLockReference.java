@@ -27,7 +27,8 @@ import java.util.TreeSet;
  * refreshes. A hold's bound is the instant before which its lease cannot have run out: invoke of
  * the granting acquire + ttl x (1 - rho) (no ttl: its invoke). A refresh (or re-acquire) raises it
  * to its own invoke + ttl x (1 - rho) if the client holds the key and the refresh completed ok
- * before the current bound. Times are non-decreasing along the order.
+ * before the current bound. An X acquire by an S holder is an upgrade: it replaces the hold and
+ * conflicts only with the other holders. Times are non-decreasing along the order.
  */
 public final class TimedLockReference {
     private TimedLockReference() {
@@ -191,6 +192,10 @@ public final class TimedLockReference {
                 return h.remove(client) == null && !withdrawal ? null : new State(Map.copyOf(h), s.lastFence(), s.now());
             }
             char mode = o.invokeValue().get("mode").asText().charAt(0);
+            long before = Long.MIN_VALUE; // an upgrade keeps the bound it had, if later
+            if (mode == 'X' && s.holders().containsKey(client) && s.holders().get(client).mode() == 'S') {
+                before = h.remove(client).bound(); // an upgrade: the S hold becomes X once the others are gone
+            }
             if (h.containsKey(client) || (!h.isEmpty() && (mode == 'X' || h.values().stream().anyMatch(x -> x.mode() == 'X')))) {
                 return null;
             }
@@ -204,7 +209,7 @@ public final class TimedLockReference {
                 fence = f.asLong();
             }
             long lease = lease(o);
-            h.put(client, new Hold(mode, lease >= 0 ? o.invokeTime() + lease : o.invokeTime()));
+            h.put(client, new Hold(mode, Math.max(before, lease >= 0 ? o.invokeTime() + lease : o.invokeTime())));
             return new State(Map.copyOf(h), fence, s.now());
         }
     }
