@@ -126,6 +126,18 @@ class TimedRwLockHistoriesTest {
     }
 
     @Test
+    void anUpgradeKeepsTheHoldButANewGrantToAHolderNeedsItsLeaseToHaveRunOut() {
+        HistoryBuilder upgrade = new HistoryBuilder()
+                .at(0).invoke(0, "acquire", "L", req("S", "c0")).at(MS).ok(0, "acquire", "L", Map.of("fence", 1))
+                .at(2 * MS).invoke(0, "acquire", "L", req("X", "c0")).at(3 * MS).ok(0, "acquire", "L", Map.of("fence", 2));
+        assertEquals(Verdict.VALID, verdict(upgrade.build()));
+        HistoryBuilder again = new HistoryBuilder()
+                .at(0).invoke(0, "acquire", "L", req("X", "c0")).at(MS).ok(0, "acquire", "L", Map.of("fence", 1))
+                .at(2 * MS).invoke(0, "acquire", "L", req("X", "c0")).at(3 * MS).ok(0, "acquire", "L", Map.of("fence", 2));
+        assertEquals(Verdict.INVALID, verdict(again.build()));
+    }
+
+    @Test
     void theReleaseOfAnEvictedHolderIsStillInvalid() {
         HistoryBuilder b = secondAt(overlap(new HistoryBuilder()), 2_900)
                 .at(3_000 * MS).invoke(0, "release", "L", Map.of("client", "c0"))
