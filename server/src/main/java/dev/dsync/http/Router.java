@@ -149,7 +149,8 @@ public final class Router implements HttpHandler {
         String leader = leaderId.get();
         exchange.getResponseHeaders().set(LEADER_HEADER, leader == null ? "" : leader);
         int status = response.status();
-        if (status == 204 || bytes.length == 0) {
+        // A HEAD answer has no body: writing one would fail after the headers went out.
+        if (status == 204 || bytes.length == 0 || "HEAD".equals(exchange.getRequestMethod())) {
             exchange.sendResponseHeaders(status, -1);
         } else {
             exchange.sendResponseHeaders(status, bytes.length);

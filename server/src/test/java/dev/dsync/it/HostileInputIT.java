@@ -40,7 +40,7 @@ class HostileInputIT {
         System.out.println("HostileInputIT " + service + ": seed " + SEED + " (rerun with -Dfuzz.seed=" + SEED + ")");
         try (LocalCluster cluster = new LocalCluster(service, 3, Map.of("CLUSTER_TOKEN", HostileRequests.TOKEN))) {
             cluster.startAll();
-            cluster.awaitLeader(Duration.ofSeconds(30));
+            cluster.awaitLeader(Duration.ofSeconds(90)); // generous: JVM start-up on a loaded machine
             ClusterState state = new ClusterState(service, cluster);
             state.checkEmptyBodies();
             state.seed();

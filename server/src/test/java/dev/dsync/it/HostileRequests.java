@@ -58,7 +58,10 @@ final class HostileRequests {
     }
 
     Request next() {
-        Endpoint e = endpoints.get(random.nextInt(endpoints.size()));
+        // Peer endpoints refuse everything without the token: one request in ten is plenty for them.
+        boolean peer = random.nextInt(10) == 0;
+        List<Endpoint> pool = endpoints.stream().filter(candidate -> candidate.peer() == peer).toList();
+        Endpoint e = pool.get(random.nextInt(pool.size()));
         int roll = random.nextInt(100);
         if (roll < 4) {
             return oversized(e);
