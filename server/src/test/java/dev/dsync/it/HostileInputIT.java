@@ -215,18 +215,22 @@ class HostileInputIT {
                             "{\"key\":\"k1\",\"mode\":\"X\",\"client_id\":\"owner\",\"ttl_ms\":" + HostileEndpoints.DAY_MS + "}"));
                     ok(client.postRetrying503(leader, "/lock/acquire",
                             "{\"key\":\"k2\",\"mode\":\"S\",\"client_id\":\"owner\",\"ttl_ms\":" + HostileEndpoints.DAY_MS + "}"));
+                    // Lone surrogates and NUL are valid in keys and ids: accepted, and logged intact.
+                    ok(client.postRetrying503(leader, "/lock/acquire",
+                            "{\"key\":\"\\ud800\\u0000\",\"mode\":\"X\",\"client_id\":\"\\udfff\",\"ttl_ms\":" + HostileEndpoints.DAY_MS + "}"));
                 }
                 case "queue" -> {
                     for (String key : List.of("k1", "k2", "k3")) {
                         ok(client.postRetrying503(leader, "/queue/enq", "{\"key\":\"" + key + "\",\"value\":{\"n\":1}}"));
                     }
+                    ok(client.postRetrying503(leader, "/queue/enq", "{\"key\":\"\\ud800\",\"value\":\"\\u0000\\udc00\"}"));
                     ok(client.postRetrying503(leader, "/queue/deq", "{\"visibility_ms\":" + HostileEndpoints.HALF_DAY_MS + "}"));
                 }
                 case "cache" -> {
                     List<String> ids = cluster.ids();
                     ok(client.postRetrying503(cluster.port(ids.get(0)), "/cache/put", "{\"key\":\"k1\",\"val\":{\"v\":1}}"));
                     ok(client.postRetrying503(cluster.port(ids.get(1)), "/cache/get", "{\"key\":\"k1\"}"));
-                    ok(client.postRetrying503(cluster.port(ids.get(2)), "/cache/put", "{\"key\":\"k2\",\"val\":\"\\u0000\"}"));
+                    ok(client.postRetrying503(cluster.port(ids.get(2)), "/cache/put", "{\"key\":\"k2\",\"val\":\"\\u0000\\ud800\"}"));
                 }
                 default -> throw new IllegalArgumentException(service);
             }
