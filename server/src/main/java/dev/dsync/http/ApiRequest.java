@@ -86,7 +86,8 @@ public final class ApiRequest {
             } catch (JsonProcessingException e) {
                 throw ApiException.badRequest("malformed JSON: " + e.getOriginalMessage());
             } catch (java.io.IOException e) {
-                throw ApiException.badRequest("unreadable body");
+                // e.g. NUL bytes early in the body make the parser take it for UTF-32, which then fails to decode.
+                throw ApiException.badRequest("malformed JSON: unreadable body (" + e.getMessage() + ")");
             }
             if (node == null || !node.isObject()) {
                 throw ApiException.badRequest("request body must be a JSON object");

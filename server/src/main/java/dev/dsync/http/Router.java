@@ -111,8 +111,14 @@ public final class Router implements HttpHandler {
     }
 
     /** The body, up to {@code limit} bytes. The stream stays open: closing it early would cut the connection (see drainRequestBody). */
-    private static byte[] readBody(HttpExchange exchange, int limit) throws IOException {
-        byte[] body = exchange.getRequestBody().readNBytes(limit + 1);
+    private static byte[] readBody(HttpExchange exchange, int limit) {
+        byte[] body;
+        try {
+            body = exchange.getRequestBody().readNBytes(limit + 1);
+        } catch (IOException e) {
+            // The client sent less than it announced, or broken chunks: its fault, not a server error.
+            throw ApiException.badRequest("request body is incomplete: " + e.getMessage());
+        }
         if (body.length > limit) {
             throw new ApiException(413, "request body is larger than " + limit + " bytes");
         }

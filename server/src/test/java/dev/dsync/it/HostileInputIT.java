@@ -176,6 +176,20 @@ class HostileInputIT {
             return r.body();
         }
 
+        /**
+         * Posts a seed write until it is answered 200, retrying 503 and 504 for up to 30 s (start-up on
+         * a loaded machine; every seed write is idempotent), and returns the body.
+         */
+        private JsonNode settled(int port, String path, String body) throws IOException, InterruptedException {
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            TestClient.Response r = client.postRetrying503(port, path, body);
+            while ((r.status() == 503 || r.status() == 504) && System.nanoTime() < deadline) {
+                Thread.sleep(200);
+                r = client.postRetrying503(port, path, body);
+            }
+            return ok(r);
+        }
+
         private void refusedNaming(TestClient.Response r, String field) {
             assertEquals(400, r.status(), r.raw());
             assertTrue(r.body().path("error").asText().contains("'" + field + "'"), r.raw());
@@ -211,26 +225,26 @@ class HostileInputIT {
             int leader = leaderPort();
             switch (service) {
                 case "lock" -> {
-                    ok(client.postRetrying503(leader, "/lock/acquire",
-                            "{\"key\":\"k1\",\"mode\":\"X\",\"client_id\":\"owner\",\"ttl_ms\":" + HostileEndpoints.DAY_MS + "}"));
-                    ok(client.postRetrying503(leader, "/lock/acquire",
-                            "{\"key\":\"k2\",\"mode\":\"S\",\"client_id\":\"owner\",\"ttl_ms\":" + HostileEndpoints.DAY_MS + "}"));
+                    settled(leader, "/lock/acquire",
+                            "{\"key\":\"k1\",\"mode\":\"X\",\"client_id\":\"owner\",\"ttl_ms\":" + HostileEndpoints.DAY_MS + "}");
+                    settled(leader, "/lock/acquire",
+                            "{\"key\":\"k2\",\"mode\":\"S\",\"client_id\":\"owner\",\"ttl_ms\":" + HostileEndpoints.DAY_MS + "}");
                     // Lone surrogates and NUL are valid in keys and ids: accepted, and logged intact.
-                    ok(client.postRetrying503(leader, "/lock/acquire",
-                            "{\"key\":\"\\ud800\\u0000\",\"mode\":\"X\",\"client_id\":\"\\udfff\",\"ttl_ms\":" + HostileEndpoints.DAY_MS + "}"));
+                    settled(leader, "/lock/acquire",
+                            "{\"key\":\"\\ud800\\u0000\",\"mode\":\"X\",\"client_id\":\"\\udfff\",\"ttl_ms\":" + HostileEndpoints.DAY_MS + "}");
                 }
                 case "queue" -> {
                     for (String key : List.of("k1", "k2", "k3")) {
-                        ok(client.postRetrying503(leader, "/queue/enq", "{\"key\":\"" + key + "\",\"value\":{\"n\":1}}"));
+                        settled(leader, "/queue/enq", "{\"key\":\"" + key + "\",\"value\":{\"n\":1}}");
                     }
-                    ok(client.postRetrying503(leader, "/queue/enq", "{\"key\":\"\\ud800\",\"value\":\"\\u0000\\udc00\"}"));
-                    ok(client.postRetrying503(leader, "/queue/deq", "{\"visibility_ms\":" + HostileEndpoints.HALF_DAY_MS + "}"));
+                    settled(leader, "/queue/enq", "{\"key\":\"\\ud800\",\"value\":\"\\u0000\\udc00\"}");
+                    settled(leader, "/queue/deq", "{\"visibility_ms\":" + HostileEndpoints.HALF_DAY_MS + "}");
                 }
                 case "cache" -> {
                     List<String> ids = cluster.ids();
-                    ok(client.postRetrying503(cluster.port(ids.get(0)), "/cache/put", "{\"key\":\"k1\",\"val\":{\"v\":1}}"));
-                    ok(client.postRetrying503(cluster.port(ids.get(1)), "/cache/get", "{\"key\":\"k1\"}"));
-                    ok(client.postRetrying503(cluster.port(ids.get(2)), "/cache/put", "{\"key\":\"k2\",\"val\":\"\\u0000\\ud800\"}"));
+                    settled(cluster.port(ids.get(0)), "/cache/put", "{\"key\":\"k1\",\"val\":{\"v\":1}}");
+                    settled(cluster.port(ids.get(1)), "/cache/get", "{\"key\":\"k1\"}");
+                    settled(cluster.port(ids.get(2)), "/cache/put", "{\"key\":\"k2\",\"val\":\"\\u0000\\ud800\"}");
                 }
                 default -> throw new IllegalArgumentException(service);
             }
