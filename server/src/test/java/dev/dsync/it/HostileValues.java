@@ -26,7 +26,11 @@ final class HostileValues {
             case STRING -> validString();
             case LONG -> Long.toString(field.min() + (long) (random.nextDouble() * (field.max() - field.min())));
             case ENUM -> random.nextBoolean() ? "\"S\"" : "\"X\"";
-            case ANY_VALUE, NON_NULL_VALUE -> anyJson(3);
+            case ANY_VALUE -> anyJson(3);
+            case NON_NULL_VALUE -> {
+                String value = anyJson(3);
+                yield value.equals("null") ? "{\"was\":null}" : value;
+            }
             case MSG_ID -> random.nextBoolean() ? Integer.toString(1 + random.nextInt(1_000_000)) : "\"" + (1 + random.nextInt(1000)) + "\"";
             case QUEUE_NAME -> pick("\"default\"", "\"q-1\"", "\"a.b_c-D9\"", "\"" + "q".repeat(128) + "\"");
         };
