@@ -1,6 +1,9 @@
 package dev.dsync.http;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -11,7 +14,15 @@ import java.util.Map;
  * 400 naming the field, so handlers never act on half-valid input.
  */
 public final class ApiRequest {
-    static final ObjectMapper JSON = new ObjectMapper();
+    /**
+     * Strict about what a body may be: trailing content after the object and repeated field names
+     * are refused, so a body means exactly one thing (Jackson would ignore the one and let the last
+     * of the other win).
+     */
+    static final ObjectMapper JSON = JsonMapper.builder()
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .build();
 
     private final String method;
     private final String path;
@@ -58,11 +69,16 @@ public final class ApiRequest {
         return v == null || v.isEmpty() ? fallback : v;
     }
 
-    /** The body as a JSON object; 400 if it is empty, malformed, or not an object. */
+    /**
+     * The body as a JSON object; 400 if it is malformed or not an object. An empty (or blank) body
+     * means {@code {}}: an endpoint whose fields are all optional works without one, and one with a
+     * required field answers 400 naming that field.
+     */
     public ObjectNode json() {
         if (json == null) {
-            if (body.length == 0) {
-                throw ApiException.badRequest("request body is empty; expected a JSON object");
+            if (isBlank(body)) {
+                json = JSON.createObjectNode();
+                return json;
             }
             JsonNode node;
             try {
@@ -70,7 +86,8 @@ public final class ApiRequest {
             } catch (JsonProcessingException e) {
                 throw ApiException.badRequest("malformed JSON: " + e.getOriginalMessage());
             } catch (java.io.IOException e) {
-                throw ApiException.badRequest("unreadable body");
+                // e.g. NUL bytes early in the body make the parser take it for UTF-32, which then fails to decode.
+                throw ApiException.badRequest("malformed JSON: unreadable body (" + e.getMessage() + ")");
             }
             if (node == null || !node.isObject()) {
                 throw ApiException.badRequest("request body must be a JSON object");
@@ -78,6 +95,15 @@ public final class ApiRequest {
             json = (ObjectNode) node;
         }
         return json;
+    }
+
+    private static boolean isBlank(byte[] bytes) {
+        for (byte b : bytes) {
+            if (b != ' ' && b != '\t' && b != '\r' && b != '\n') {
+                return false;
+            }
+        }
+        return true;
     }
 
     public String requiredString(String field) {

@@ -24,6 +24,14 @@ public final class Router implements HttpHandler {
     public static final int MAX_BODY_BYTES = 1 << 20;
     /** Peer messages carry batches of entries and whole snapshots: bounded, but far above a client's. */
     public static final int MAX_PEER_BODY_BYTES = 128 << 20;
+    /**
+     * How much of a refused request's unread body is read and dropped before answering. The JDK
+     * server closes a connection whose body was not read to the end, and closing a socket with
+     * unread bytes makes the kernel send a reset, which can destroy the answer before the client
+     * reads it (an oversized body would get a reset instead of its 413). Past this bound the
+     * answer says Connection: close and the client may see a reset.
+     */
+    static final long MAX_DRAIN_BYTES = 64L << 20;
     private static final System.Logger LOG = System.getLogger(Router.class.getName());
 
     private final Map<String, Map<String, Route>> routes = new LinkedHashMap<>();
@@ -68,6 +76,7 @@ public final class Router implements HttpHandler {
             LOG.log(System.Logger.Level.ERROR, "request " + exchange.getRequestMethod() + " " + path + " failed", e);
             response = new ApiResponse(500, JsonNodeFactory.instance.objectNode().put("error", "internal error: " + e));
         }
+        drainRequestBody(exchange, response);
         send(exchange, response);
         metrics.observe(metricPath, response.status(), (System.nanoTime() - start) / 1e9);
     }
@@ -101,13 +110,36 @@ public final class Router implements HttpHandler {
         return route.handler().handle(request);
     }
 
-    private static byte[] readBody(HttpExchange exchange, int limit) throws IOException {
-        try (InputStream in = exchange.getRequestBody()) {
-            byte[] body = in.readNBytes(limit + 1);
-            if (body.length > limit) {
-                throw new ApiException(413, "request body is larger than " + limit + " bytes");
+    /** The body, up to {@code limit} bytes. The stream stays open: closing it early would cut the connection (see drainRequestBody). */
+    private static byte[] readBody(HttpExchange exchange, int limit) {
+        byte[] body;
+        try {
+            body = exchange.getRequestBody().readNBytes(limit + 1);
+        } catch (IOException e) {
+            // The client sent less than it announced, or broken chunks: its fault, not a server error.
+            throw ApiException.badRequest("request body is incomplete: " + e.getMessage());
+        }
+        if (body.length > limit) {
+            throw new ApiException(413, "request body is larger than " + limit + " bytes");
+        }
+        return body;
+    }
+
+    /** Reads what is left of the request body (see {@link #MAX_DRAIN_BYTES}) so the answer is not lost to a reset. */
+    private static void drainRequestBody(HttpExchange exchange, ApiResponse response) {
+        try {
+            InputStream in = exchange.getRequestBody();
+            byte[] sink = new byte[64 * 1024];
+            long drained = 0;
+            for (int n = in.read(sink); n != -1 && drained <= MAX_DRAIN_BYTES; n = in.read(sink)) {
+                drained += n;
             }
-            return body;
+            if (drained > MAX_DRAIN_BYTES) {
+                exchange.getResponseHeaders().set("Connection", "close");
+            }
+        } catch (IOException e) {
+            // The client went away or sent a broken body; the answer below may still reach it.
+            exchange.getResponseHeaders().set("Connection", "close");
         }
     }
 
@@ -123,7 +155,8 @@ public final class Router implements HttpHandler {
         String leader = leaderId.get();
         exchange.getResponseHeaders().set(LEADER_HEADER, leader == null ? "" : leader);
         int status = response.status();
-        if (status == 204 || bytes.length == 0) {
+        // A HEAD answer has no body: writing one would fail after the headers went out.
+        if (status == 204 || bytes.length == 0 || "HEAD".equals(exchange.getRequestMethod())) {
             exchange.sendResponseHeaders(status, -1);
         } else {
             exchange.sendResponseHeaders(status, bytes.length);
@@ -141,11 +174,19 @@ public final class Router implements HttpHandler {
         }
         for (String pair : raw.split("&")) {
             int eq = pair.indexOf('=');
-            String name = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
-            String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+            String name = decodeQueryPart(eq < 0 ? pair : pair.substring(0, eq));
+            String value = eq < 0 ? "" : decodeQueryPart(pair.substring(eq + 1));
             query.putIfAbsent(name, value);
         }
         return query;
+    }
+
+    private static String decodeQueryPart(String raw) {
+        try {
+            return URLDecoder.decode(raw, StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest("malformed query string: " + e.getMessage());
+        }
     }
 
     public static ObjectNode errorWithLeader(String error, String leader) {

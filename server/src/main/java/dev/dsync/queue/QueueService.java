@@ -72,9 +72,6 @@ public final class QueueService implements ServiceModule {
         if (QueueNames.isDeadLetter(queue)) {
             throw ApiException.badRequest("field 'queue' names a dead-letter queue (ends in .dlq); only the service fills those");
         }
-        if (queue.length() > QueueNames.MAX_LENGTH) {
-            throw ApiException.badRequest("field 'queue' is longer than " + QueueNames.MAX_LENGTH + " characters");
-        }
         String key = request.requiredString("key");
         JsonNode value = request.requiredValue("value");
         int maxDeliveries = (int) request.optionalLong("max_deliveries", DEFAULT_MAX_DELIVERIES, 1, QueueCommand.MAX_DELIVERIES_LIMIT);
@@ -108,7 +105,9 @@ public final class QueueService implements ServiceModule {
         if (name == null) {
             return QueueNames.DEFAULT;
         }
-        if (!QueueNames.isValid(name)) {
+        // The length limit holds for every endpoint: a dequeue or stats of a name no enqueue may use
+        // was accepted before (and a long-polling dequeue of it waited out its whole wait_ms).
+        if (!QueueNames.isValid(name) || name.length() > QueueNames.MAX_LENGTH) {
             throw ApiException.badRequest(what + " must be 1-" + QueueNames.MAX_LENGTH
                     + " characters of letters, digits, '.', '_' and '-', not '" + name + "'");
         }
