@@ -14,6 +14,7 @@ import dev.dsync.raft.RaftConfig;
 import dev.dsync.raft.RaftCore;
 import dev.dsync.raft.Role;
 import dev.dsync.statemachine.SessionStateMachine;
+import dev.dsync.statemachine.StateDigest;
 import dev.dsync.storage.RaftLogStore;
 import dev.dsync.storage.StoreOptions;
 import dev.dsync.transport.MessageCodec;
@@ -29,7 +30,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 
 /** One node process: storage, Raft loop, peer transport and the HTTP server, wired together. */
@@ -80,6 +84,7 @@ public final class NodeServer implements AutoCloseable {
         Router router = new Router(loop::isLeader, loop::leaderId, forwarder, config.clusterToken(), new HttpMetrics(registry));
         router.add(Route.local("GET", "/health", request -> ApiResponse.ok(health())));
         router.add(Route.local("GET", "/metrics", request -> ApiResponse.text(scrape(registry))));
+        router.add(Route.local("GET", "/debug/digest", request -> ApiResponse.ok(digest())));
         for (String path : List.of("/raft/request_vote", "/raft/append_entries", "/raft/install_snapshot", "/raft/timeout_now")) {
             router.add(Route.peer(path, request -> {
                 Message m;
@@ -128,6 +133,22 @@ public final class NodeServer implements AutoCloseable {
         }
         body.put("commit_index", s.commitIndex());
         body.put("applied_index", s.appliedIndex());
+        return body;
+    }
+
+    /** This replica's state digest at its applied index, to compare with the other replicas' (see {@link StateDigest}). */
+    private ObjectNode digest() throws InterruptedException, ExecutionException {
+        StateDigest d;
+        try {
+            d = loop.digest().get(config.requestTimeoutMs(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            throw new ApiException(503, "the raft loop did not compute the digest within " + config.requestTimeoutMs() + " ms; retry");
+        }
+        ObjectNode body = JsonNodeFactory.instance.objectNode();
+        body.put("id", config.nodeId());
+        body.put("applied_index", d.appliedIndex());
+        body.put("digest", d.digest());
+        body.put("algorithm", d.algorithm());
         return body;
     }
 

@@ -13,6 +13,7 @@ import dev.dsync.raft.Snapshot;
 import dev.dsync.statemachine.ApplyResult;
 import dev.dsync.statemachine.Envelope;
 import dev.dsync.statemachine.SessionStateMachine;
+import dev.dsync.statemachine.StateDigest;
 import dev.dsync.statemachine.StateMachine;
 import dev.dsync.storage.RaftLogStore;
 import dev.dsync.transport.PeerTransport;
@@ -139,6 +140,22 @@ public final class RaftLoop implements Replica, AutoCloseable {
         inbox.add(() -> {
             try {
                 result.complete(new Observed<>(reader.apply(machine.service()), machine.lastApplied()));
+            } catch (RuntimeException e) {
+                result.completeExceptionally(e);
+            }
+        });
+        return result;
+    }
+
+    /**
+     * The digest of the replicated state (sessions and service) at the applied index, computed on
+     * this loop so the two belong together. Costs a full snapshot encoding: on demand only.
+     */
+    public CompletableFuture<StateDigest> digest() {
+        CompletableFuture<StateDigest> result = new CompletableFuture<>();
+        inbox.add(() -> {
+            try {
+                result.complete(StateDigest.of(machine));
             } catch (RuntimeException e) {
                 result.completeExceptionally(e);
             }

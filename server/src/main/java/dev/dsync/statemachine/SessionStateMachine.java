@@ -1,10 +1,10 @@
 package dev.dsync.statemachine;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.dsync.raft.Entry;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Iterator;
@@ -80,27 +80,48 @@ public final class SessionStateMachine {
         }
     }
 
-    /** An image of the sessions and the service; {@link #lastApplied()} is the log index it reflects. */
+    /**
+     * An image of the sessions and the service; {@link #lastApplied()} is the log index it reflects.
+     * Canonical: the sessions in their (replicated) least-recently-active order, each client's
+     * answers in request order, so equal states give equal bytes (see {@link StateDigest}).
+     * Written as a stream, not built as a tree: this runs for every snapshot and every digest.
+     */
     public byte[] snapshot() {
-        ObjectNode root = JSON.createObjectNode();
-        root.put("last_applied", lastApplied);
-        ArrayNode clients = root.putArray("sessions");
-        sessions.forEach((clientId, answers) -> {
-            ObjectNode client = clients.addObject();
-            client.put("client_id", clientId);
-            ArrayNode list = client.putArray("answers");
-            answers.forEach((requestId, result) -> {
-                ObjectNode answer = list.addObject();
-                answer.put("request_id", requestId);
-                answer.put("status", result.status());
-                answer.set("body", result.body());
-            });
-        });
-        root.put("service", service.snapshot());
-        try {
-            return JSON.writeValueAsBytes(root);
+        byte[] service = this.service.snapshot();
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(service.length * 4 / 3 + 64 * sessions.size() + 64);
+        try (JsonGenerator out = JSON.getFactory().createGenerator(bytes)) {
+            out.writeStartObject();
+            out.writeNumberField("last_applied", lastApplied);
+            out.writeArrayFieldStart("sessions");
+            for (Map.Entry<String, LinkedHashMap<String, ApplyResult>> client : sessions.entrySet()) {
+                out.writeStartObject();
+                out.writeStringField("client_id", client.getKey());
+                out.writeArrayFieldStart("answers");
+                for (Map.Entry<String, ApplyResult> answer : client.getValue().entrySet()) {
+                    out.writeStartObject();
+                    out.writeStringField("request_id", answer.getKey());
+                    out.writeNumberField("status", answer.getValue().status());
+                    out.writeFieldName("body");
+                    writeBody(out, answer.getValue().body());
+                    out.writeEndObject();
+                }
+                out.writeEndArray();
+                out.writeEndObject();
+            }
+            out.writeEndArray();
+            out.writeBinaryField("service", service);
+            out.writeEndObject();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
+    }
+
+    private static void writeBody(JsonGenerator out, JsonNode body) throws IOException {
+        if (body == null) {
+            out.writeNull();
+        } else {
+            JSON.writeTree(out, body);
         }
     }
 

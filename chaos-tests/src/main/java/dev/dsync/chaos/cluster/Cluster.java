@@ -44,6 +44,14 @@ public interface Cluster extends AutoCloseable {
 
     boolean isRunning(String nodeId);
 
+    /**
+     * Whether the nodes are real dsync nodes that report their state digest ({@code GET /debug/digest})
+     * for the convergence check at the end of a run; test doubles without replicated state are not.
+     */
+    default boolean reportsStateDigests() {
+        return true;
+    }
+
     /** Copies each node's log into {@code dir} as {@code <id>.log}. */
     void collectLogs(Path dir) throws IOException;
 

@@ -29,6 +29,8 @@ final class ChaosRun {
     private static final Duration RECOVERY_LIMIT = Duration.ofSeconds(20);
     /** After the first ok operation post-heal, keep the load on this long: the cluster must keep serving. */
     private static final Duration AFTER_RECOVERY = Duration.ofSeconds(2);
+    /** After the load stops, how long the replicas get to reach one applied index and show equal digests. */
+    private static final Duration CONVERGENCE_LIMIT = Duration.ofSeconds(20);
 
     private final String label;
     private final Cluster cluster;
@@ -53,6 +55,7 @@ final class ChaosRun {
         JSON.writeValue(dir.resolve("schedule.json").toFile(), schedule);
         Path historyFile = dir.resolve("history.jsonl");
         long recoveryMs = -1;
+        ConvergenceCheck.Outcome convergence = null;
         HistoryRecorder recorder;
         try (HistoryWriter writer = HistoryWriter.open(historyFile)) {
             recorder = new HistoryRecorder(writer);
@@ -84,12 +87,18 @@ final class ChaosRun {
             stop.set(true);
             clients.join();
             workload.finish(cluster, recorder);
+            if (cluster.reportsStateDigests()) {
+                convergence = new ConvergenceCheck(cluster).await(CONVERGENCE_LIMIT);
+                JSON.writeValue(dir.resolve("convergence.json").toFile(), convergence);
+                System.out.printf("[%s] replicas: %s%n", label, convergence.converged()
+                        ? "equal state digests at applied index " + convergence.index() : convergence.problem());
+            }
         } finally {
             cluster.collectLogs(dir.resolve("logs"));
             cluster.close();
         }
         CheckOutcome checked = CheckOutcome.judge(workload.model(), historyFile, dir);
-        RunSummary summary = summarize(workloadName, recorder, checked, recoveryMs, (System.nanoTime() - wallStart) / 1_000_000);
+        RunSummary summary = summarize(workloadName, recorder, checked, convergence, recoveryMs, (System.nanoTime() - wallStart) / 1_000_000);
         JSON.writeValue(dir.resolve("summary.json").toFile(), summary);
         return summary;
     }
@@ -141,7 +150,8 @@ final class ChaosRun {
         return -1;
     }
 
-    private RunSummary summarize(String workloadName, HistoryRecorder r, CheckOutcome checked, long recoveryMs, long wallMs) {
+    private RunSummary summarize(String workloadName, HistoryRecorder r, CheckOutcome checked, ConvergenceCheck.Outcome convergence,
+                                 long recoveryMs, long wallMs) {
         List<Long> latencies = new ArrayList<>(r.okLatencies);
         Collections.sort(latencies);
         long ok = r.ok.get();
@@ -158,11 +168,19 @@ final class ChaosRun {
         if (checked.summary() != null) {
             notes.add(checked.summary());
         }
+        // A valid history from replicas that diverged still fails: the verdict says which check failed.
+        String verdict = checked.verdict();
+        if (convergence != null && !convergence.converged()) {
+            notes.add(convergence.problem());
+            if ("valid".equals(verdict)) {
+                verdict = convergence.verdict();
+            }
+        }
         if (workload.stats() != null) {
             notes.add(workload.stats());
         }
         return new RunSummary(dir.getFileName().toString(), workloadName, schedule.nemesis(), schedule.seed(),
-                checked.verdict(), ok, fail, info, completed == 0 ? 0 : (double) ok / completed,
+                verdict, ok, fail, info, completed == 0 ? 0 : (double) ok / completed,
                 percentileMs(latencies, 0.50), percentileMs(latencies, 0.99), recoveryMs, wallMs, String.join("; ", notes));
     }
 

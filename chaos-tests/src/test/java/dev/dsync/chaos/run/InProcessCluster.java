@@ -39,4 +39,10 @@ interface InProcessCluster extends Cluster {
 
     @Override
     default void collectLogs(Path dir) {}
+
+    /** Test doubles hold no replicated state machine to digest. */
+    @Override
+    default boolean reportsStateDigests() {
+        return false;
+    }
 }
