@@ -88,7 +88,7 @@ public final class ChaosMain {
 
     static Workload workload(String name, ChaosOptions options) {
         return switch (name) {
-            case "lock" -> new LockWorkload(options.clients(), 3, 2_000, 500, options.seed(), options.fullApi());
+            case "lock" -> new LockWorkload(options.clients(), 4, 2_000, 500, options.seed(), options.fullApi());
             case "queue" -> new QueueWorkload(options.clients(), options.seed(), options.fullApi());
             case "cache" -> new CacheWorkload(options.clients(), 5, 2, options.seed(), options.fullApi());
             default -> throw new IllegalArgumentException("no workload " + name);

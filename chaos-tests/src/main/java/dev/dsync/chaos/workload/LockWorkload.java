@@ -88,22 +88,22 @@ public final class LockWorkload implements Workload {
             String key = keys.get(random.nextInt(keys.size()));
             String mode = random.nextBoolean() ? "S" : "X";
             int dice = random.nextInt(100);
-            if (dice < 30) {
+            if (dice < 36) {
                 stats.ran("plain");
                 plain(s, key, mode, random.nextBoolean() ? waitMs : 0, random);
-            } else if (dice < 40) {
+            } else if (dice < 46) {
                 stats.ran("reacquire");
                 reacquire(s, key, mode);
-            } else if (dice < 50) {
+            } else if (dice < 56) {
                 stats.ran("upgrade");
                 upgrade(s, key);
-            } else if (dice < 55) {
+            } else if (dice < 60) { // rare: it holds a key for 1.3 leases
                 stats.ran("renew");
                 renewWhileHolding(s, key, mode);
-            } else if (dice < 65) {
+            } else if (dice < 68) {
                 stats.ran("withdraw");
                 withdraw(s, key, 100 + random.nextInt(200));
-            } else if (dice < 70) {
+            } else if (dice < 72) { // rare: the key stays taken until the lease runs out
                 stats.ran("lapse");
                 lapse(s, key, mode);
             } else if (keys.size() > 1) {
