@@ -132,7 +132,7 @@ public final class CacheWorkload implements Workload {
         for (int op = 0; op < MAX_OPS_PER_CLIENT && !stop.get(); op++) {
             String node = nodes.get(nodeIndex);
             Ctx c = new Ctx(http, cluster.clientUrl(node), recorder, process, node, clientId, lastSeen);
-            Outcome outcome;
+            Outcome outcome = null;
             Pending write = pending;
             pending = null;
             if (write == null) {
@@ -161,13 +161,12 @@ public final class CacheWorkload implements Workload {
                 if (outcome.kind() == Outcome.Kind.INFO && fullApi && write.attempt() < RETRIES) {
                     pending = new Pending(write.f(), write.key(), write.val(), write.expected(), write.requestId(), write.attempt() + 1);
                 }
-            } else {
-                outcome = null;
             }
-            if (outcome != null && outcome.kind() == Outcome.Kind.INFO) {
+            // Every path above ran exactly one operation: a get, or a write (first try or retry).
+            if (outcome.kind() == Outcome.Kind.INFO) {
                 process = nextProcess.getAndIncrement();
             }
-            if (outcome != null && unavailable(outcome)) {
+            if (unavailable(outcome)) {
                 if (!sticky) {
                     nodeIndex = (nodeIndex + 1) % nodes.size();
                 }
