@@ -59,7 +59,7 @@ bench: ## benchmarks (BENCH="lock queue cache"): failover, lock latency and thro
 chaos: ## the chaos matrix (every workload x partition, kill, pause, latency, mixed); one run: make chaos WORKLOAD=lock NEMESIS=partition DURATION=60 SEED=42
 	$(MVN) -pl server,chaos-tests -am package dependency:build-classpath -DskipTests \
 	  -Dmdep.includeScope=runtime -Dmdep.outputFile=target/classpath.txt
-	WORKLOAD=$(WORKLOAD) NEMESIS=$(NEMESIS) DURATION=$(DURATION) SEED=$(SEED) CLIENTS=$(CLIENTS) \
+	WORKLOAD=$(WORKLOAD) NEMESIS=$(NEMESIS) DURATION=$(DURATION) SEED=$(SEED) CLIENTS=$(CLIENTS) FULL_API=$(FULL_API) \
 	  $(JAVA) -cp "chaos-tests/target/classes:$$(cat chaos-tests/target/classpath.txt)" dev.dsync.chaos.run.ChaosMain
 
 check: ## judge a history: make check MODEL=kv HISTORY=h.jsonl [REPORT=out]

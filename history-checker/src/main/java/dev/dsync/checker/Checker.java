@@ -3,6 +3,7 @@ package dev.dsync.checker;
 import dev.dsync.checker.history.History;
 import dev.dsync.checker.history.HistoryFormatException;
 import dev.dsync.checker.history.Operation;
+import dev.dsync.checker.history.RequestRetries;
 import dev.dsync.checker.linear.MemoryBudget;
 import dev.dsync.checker.model.Model;
 import dev.dsync.checker.model.Models;
@@ -87,7 +88,7 @@ public final class Checker {
             Map<String, Future<KeyResult>> futures = new java.util.HashMap<>();
             for (String k : order) {
                 futures.put(k, pool.submit(() -> {
-                    KeyResult r = KeyChecker.check(model, k, groups.get(k), options, deadline, budget);
+                    KeyResult r = KeyChecker.check(model, k, RequestRetries.fold(groups.get(k)), options, deadline, budget);
                     if (options.progress() != null) {
                         options.progress().keyDone();
                     }

@@ -28,6 +28,10 @@ public final class Nemesis {
     private final Set<String> killed = new LinkedHashSet<>();
     private final Set<String> paused = new LinkedHashSet<>();
     private volatile String current = "none";
+    /** Every fault started, as "family/shape target", for the run's summary. */
+    private final List<String> started = java.util.Collections.synchronizedList(new ArrayList<>());
+    /** How long a leader-targeted fault waits for a leader to exist (after a heal one may be electing). */
+    private static final Duration LEADER_WAIT = Duration.ofSeconds(3);
 
     public Nemesis(Cluster cluster, ClusterProbe probe, NemesisLog log) {
         this.cluster = cluster;
@@ -40,12 +44,26 @@ public final class Nemesis {
         return current;
     }
 
+    /** Every fault started so far, e.g. "kill/leader lock-2", in order. */
+    public List<String> started() {
+        return List.copyOf(started);
+    }
+
     public void start(Schedule.Step step) throws IOException, InterruptedException {
         Random pick = new Random(step.pick());
         List<String> ids = new ArrayList<>(cluster.nodeIds());
-        String leader = probe.leader().orElse(ids.get(pick.nextInt(ids.size())));
+        String fallback = ids.get(pick.nextInt(ids.size()));
+        boolean targetsLeader = Schedule.LEADER_SHAPES.contains(step.kind());
+        // The leader is the node whose /health says role 2 (highest term); a fault aimed at it
+        // waits for one, and says so in the history if none could be found.
+        java.util.Optional<String> found = targetsLeader ? probe.awaitLeader(LEADER_WAIT) : probe.leader();
+        String leader = found.orElse(fallback);
         Map<String, Object> value = new LinkedHashMap<>();
         value.put("shape", step.kind().shape);
+        if (targetsLeader) {
+            value.put("leader", found.orElse(null));
+        }
+        value.put("duration_ms", step.durationMs());
         switch (step.kind()) {
             case PARTITION_ISOLATE_LEADER -> value.put("isolated", isolate(leader, ids));
             case PARTITION_RANDOM_HALVES -> value.put("isolated", isolate(ids.get(pick.nextInt(ids.size())), ids));
@@ -73,6 +91,7 @@ public final class Nemesis {
             case ROLLING_RESTART -> value.put("restarted", rollingRestart(ids));
         }
         current = step.kind().family + " " + value;
+        started.add(step.kind().family + "/" + step.kind().shape + (targetsLeader ? " " + found.orElse("(no leader found)") : ""));
         log.record(step.kind().family, value);
     }
 

@@ -9,6 +9,11 @@ import java.util.Random;
  * schedule. Targets that depend on the live cluster ("the leader") are resolved when the fault
  * starts and recorded in the history.
  *
+ * <p>Targeted shapes are not left to the draw: every schedule first runs, in a seeded order, the
+ * shapes {@link #required(String)} names for its nemesis (the leader killed, isolated while the
+ * majority goes on, paused past an election timeout), with durations and gaps short enough that
+ * all of them fit in a 20 s run whatever the seed; random faults fill the rest of the run.
+ *
  * @param steps faults in start order; none overlaps the next
  */
 public record Schedule(String nemesis, long seed, List<Step> steps) {
@@ -17,7 +22,17 @@ public record Schedule(String nemesis, long seed, List<Step> steps) {
      * One fault: starts {@code startMs} after the run began and is healed {@code durationMs} later.
      * {@code pick} is a random number the fault uses to choose among nodes or links.
      */
-    public record Step(long startMs, long durationMs, FaultKind kind, long pick) {}
+    public record Step(long startMs, long durationMs, FaultKind kind, long pick) {
+        /** The fault's family and shape, e.g. "kill/leader", so schedule.json names every shape. */
+        @com.fasterxml.jackson.annotation.JsonProperty("shape")
+        public String shapeName() {
+            return kind.family + "/" + kind.shape;
+        }
+    }
+
+    /** Shapes aimed at the current leader. */
+    public static final java.util.Set<FaultKind> LEADER_SHAPES = java.util.EnumSet.of(
+            FaultKind.KILL_LEADER, FaultKind.PARTITION_ISOLATE_LEADER, FaultKind.PAUSE_LEADER);
 
     public static final List<String> NEMESES = List.of("none", "partition", "kill", "pause", "latency", "mixed");
 
@@ -32,16 +47,37 @@ public record Schedule(String nemesis, long seed, List<Step> steps) {
                 kinds.add(k);
             }
         }
+        List<FaultKind> first = new ArrayList<>(required(nemesis));
+        java.util.Collections.shuffle(first, random);
         List<Step> steps = new ArrayList<>();
         long t = 1_000 + random.nextInt(1_000);
         while (!kinds.isEmpty() && steps.size() < 1_000) {
-            long duration = 2_000 + random.nextInt(3_000);
+            boolean mustRun = steps.size() < first.size();
+            // Required shapes: 2-3.5 s each, 1-2 s apart (3 fit in 2 + 3 * 3.5 + 2 * 2 = 16.5 s).
+            long duration = mustRun ? 2_000 + random.nextInt(1_500) : 2_000 + random.nextInt(3_000);
             if (t + duration > runMs) {
                 break;
             }
-            steps.add(new Step(t, duration, kinds.get(random.nextInt(kinds.size())), random.nextLong()));
-            t += duration + 1_000 + random.nextInt(2_000);
+            FaultKind kind = mustRun ? first.get(steps.size()) : kinds.get(random.nextInt(kinds.size()));
+            steps.add(new Step(t, duration, kind, random.nextLong()));
+            t += duration + (mustRun ? 1_000 + random.nextInt(1_000) : 1_000 + random.nextInt(2_000));
         }
         return new Schedule(nemesis, seed, List.copyOf(steps));
+    }
+
+    /**
+     * The shapes every schedule of {@code nemesis} contains (when the run is long enough: 20 s
+     * always is): kill runs kill the leader, partition runs isolate it while the majority keeps
+     * serving, pause runs pause it past an election timeout and resume it under load, and mixed
+     * runs do all three.
+     */
+    public static List<FaultKind> required(String nemesis) {
+        return switch (nemesis) {
+            case "kill" -> List.of(FaultKind.KILL_LEADER);
+            case "partition" -> List.of(FaultKind.PARTITION_ISOLATE_LEADER);
+            case "pause" -> List.of(FaultKind.PAUSE_LEADER);
+            case "mixed" -> List.of(FaultKind.KILL_LEADER, FaultKind.PARTITION_ISOLATE_LEADER, FaultKind.PAUSE_LEADER);
+            default -> List.of();
+        };
     }
 }

@@ -88,9 +88,9 @@ public final class ChaosMain {
 
     static Workload workload(String name, ChaosOptions options) {
         return switch (name) {
-            case "lock" -> new LockWorkload(options.clients(), 3, 3_000, 500, options.seed());
-            case "queue" -> new QueueWorkload(options.clients(), options.seed());
-            case "cache" -> new CacheWorkload(options.clients(), 5, 2, options.seed());
+            case "lock" -> new LockWorkload(options.clients(), 4, 2_000, 500, options.seed(), options.fullApi());
+            case "queue" -> new QueueWorkload(options.clients(), options.seed(), options.fullApi());
+            case "cache" -> new CacheWorkload(options.clients(), 5, 2, options.seed(), options.fullApi());
             default -> throw new IllegalArgumentException("no workload " + name);
         };
     }

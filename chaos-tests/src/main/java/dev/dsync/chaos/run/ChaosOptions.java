@@ -9,10 +9,15 @@ import java.util.function.Function;
 /**
  * What {@code make chaos} runs, from environment variables (the Makefile passes its variables
  * through): WORKLOAD, NEMESIS, DURATION (seconds), SEED, CLIENTS, CHAOS_RESULTS, CHAOS_BACKEND,
- * TOXIPROXY_URL. Unset WORKLOAD or NEMESIS means the whole default matrix.
+ * TOXIPROXY_URL, FULL_API. Unset WORKLOAD or NEMESIS means the whole default matrix.
+ *
+ * @param fullApi FULL_API=1: the workloads also record what only the timed checker reads (lock
+ *                renew, withdrawals and retries by request id; queue acks, nacks, receipts and the
+ *                DLQ drain; cache write retries). Off by default until that checker is merged.
  */
 public record ChaosOptions(List<String> workloads, List<String> nemeses, int durationSeconds, long seed,
-                           int clients, Path resultsRoot, Path serverJar, String backend, String toxiproxyUrl) {
+                           int clients, Path resultsRoot, Path serverJar, String backend, String toxiproxyUrl,
+                           boolean fullApi) {
 
     public static final List<String> WORKLOADS = List.of("lock", "queue", "cache");
     public static final List<String> DEFAULT_NEMESES = List.of("partition", "kill", "pause", "latency", "mixed");
@@ -31,7 +36,7 @@ public record ChaosOptions(List<String> workloads, List<String> nemeses, int dur
         return new ChaosOptions(workloads, nemeses, duration, seed, clients,
                 Path.of(orDefault(env.apply("CHAOS_RESULTS"), "chaos-results")),
                 Path.of(orDefault(env.apply("SERVER_JAR"), "server/target/server.jar")),
-                backend, blankToNull(env.apply("TOXIPROXY_URL")));
+                backend, blankToNull(env.apply("TOXIPROXY_URL")), flag(env.apply("FULL_API"), "FULL_API"));
     }
 
     private static List<String> pick(String raw, List<String> allowed, List<String> all, String name) {
@@ -60,6 +65,19 @@ public record ChaosOptions(List<String> workloads, List<String> nemeses, int dur
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException(name + " must be a whole number, not '" + raw + "'");
         }
+    }
+
+    private static boolean flag(String raw, String name) {
+        if (raw == null || raw.isBlank()) {
+            return true;
+        }
+        if (raw.equals("0") || raw.equalsIgnoreCase("false") || raw.equalsIgnoreCase("off")) {
+            return false;
+        }
+        if (raw.equals("1") || raw.equalsIgnoreCase("true") || raw.equalsIgnoreCase("on")) {
+            return true;
+        }
+        throw new IllegalArgumentException(name + " must be 1 or 0, not '" + raw + "'");
     }
 
     private static String orDefault(String v, String fallback) {

@@ -39,6 +39,7 @@ final class ChaosRun {
     private final Duration duration;
     private final Path dir;
     private long nextProgressAt;
+    private List<String> faultsStarted = List.of();
 
     ChaosRun(String label, Cluster cluster, Workload workload, Schedule schedule, Duration duration, Path dir) {
         this.label = label;
@@ -78,6 +79,7 @@ final class ChaosRun {
                 followSchedule(nemesis, recorder, start);
             } finally {
                 nemesis.healAll();
+                faultsStarted = nemesis.started();
             }
             long healedAt = System.nanoTime();
             recoveryMs = awaitRecovery(recorder, healedAt);
@@ -175,6 +177,9 @@ final class ChaosRun {
             if ("valid".equals(verdict)) {
                 verdict = convergence.verdict();
             }
+        }
+        if (!faultsStarted.isEmpty()) {
+            notes.add("faults: " + String.join(", ", faultsStarted));
         }
         if (workload.stats() != null) {
             notes.add(workload.stats());

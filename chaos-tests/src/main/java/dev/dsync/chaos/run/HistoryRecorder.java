@@ -36,8 +36,13 @@ final class HistoryRecorder implements Recorder {
 
     @Override
     public Op invoke(int process, String f, String key, JsonNode value, String node) {
+        return invoke(process, f, key, value, node, null);
+    }
+
+    @Override
+    public Op invoke(int process, String f, String key, JsonNode value, String node, Map<String, ?> extra) {
         long started = System.nanoTime();
-        writer.append(process, EventType.INVOKE, f, key, value, node, null);
+        writer.append(process, EventType.INVOKE, f, key, value, node, null, extra);
         return new Op() {
             private boolean done;
 
@@ -69,6 +74,17 @@ final class HistoryRecorder implements Recorder {
                 writer.append(process, EventType.FAIL, f, key, value, node, error);
                 fail.incrementAndGet();
                 if (error != null && error.startsWith("HTTP 4") && !error.startsWith("HTTP 409") && !error.startsWith("HTTP 404")) {
+                    firstUnexpected.compareAndSet(null, f + " " + key + ": " + error);
+                }
+            }
+
+            @Override
+            public void fail(JsonNode error) {
+                finish();
+                writer.append(process, EventType.FAIL, f, key, value, node, error);
+                fail.incrementAndGet();
+                int status = error.path("status").asInt(0);
+                if (status / 100 == 4 && status != 409 && status != 404) {
                     firstUnexpected.compareAndSet(null, f + " " + key + ": " + error);
                 }
             }

@@ -36,6 +36,17 @@ import java.util.concurrent.atomic.AtomicLong;
  * A 503 without {@code "outcome":"unknown"} is {@code fail}; a 504, such a 503, or lost
  * connection after sending is {@code info}, and the client continues as a new process.
  *
+ * <p>Clients 0 to n-1 (n nodes) are readers that never leave their node: they only get, and stay
+ * when the node refuses or times out, so whichever node a fault isolates, one client keeps reading
+ * there. At an old leader cut off from the majority that is where a stale hit would show: its read
+ * lease must run out before any write it missed is acknowledged.
+ *
+ * <p>Writes carry a {@code client_id} and a {@code request_id} (also on the invoke line). With
+ * {@code fullApi}, a write with an unknown outcome is sent again, same request id, from a fresh
+ * process, up to {@value #RETRIES} times, each retry recorded as its own operation; the kv model
+ * of the current checker would read a retry answered from the server's dedup table as a second
+ * write, so retries wait for a checker that knows request ids.
+ *
  * <p>Ok reads carry {@code hit}, {@code state} (the serving node's line: M, E, S, or I when none
  * was installed) and {@code version} as extra fields on their history line; writes carry
  * {@code version} and deletes {@code "op":"del"}. The checker ignores these fields.
@@ -48,6 +59,7 @@ public final class CacheWorkload implements Workload {
     private static final int PUT = 18;
     private static final int CAS = 17;
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+    static final int RETRIES = 2;
 
     private final int clients;
     private final List<String> keys;
@@ -56,13 +68,23 @@ public final class CacheWorkload implements Workload {
     private final AtomicInteger nextProcess;
     /** Source of unique written values. */
     private final AtomicLong nextValue = new AtomicLong(1);
-    private final Stats stats = new Stats();
+    private final CacheStats stats = new CacheStats();
+    private final boolean fullApi;
+
+    /** A write to send again with the same request id after an unknown outcome (fullApi only). */
+    private record Pending(String f, String key, JsonNode val, JsonNode expected, String requestId, int attempt) {}
 
     /**
      * @param maxThinkMs each client pauses up to this long between operations (0: none), which
      *                   keeps a run's history within what the checker searches quickly
      */
     public CacheWorkload(int clients, int keyCount, int maxThinkMs, long seed) {
+        this(clients, keyCount, maxThinkMs, seed, false);
+    }
+
+    /** @param fullApi retry writes with unknown outcomes by request id, recording each retry */
+    public CacheWorkload(int clients, int keyCount, int maxThinkMs, long seed, boolean fullApi) {
+        this.fullApi = fullApi;
         this.clients = clients;
         this.keys = new ArrayList<>();
         for (int k = 0; k < keyCount; k++) {
@@ -82,8 +104,8 @@ public final class CacheWorkload implements Workload {
     public void run(Cluster cluster, Recorder recorder, AtomicBoolean stop) throws InterruptedException {
         List<Thread> threads = new ArrayList<>();
         for (int c = 0; c < clients; c++) {
-            int first = c;
-            threads.add(Thread.ofVirtual().name("cache-client-" + c).start(() -> client(first, cluster, recorder, stop)));
+            int thread = c;
+            threads.add(Thread.ofVirtual().name("cache-client-" + c).start(() -> client(thread, cluster, recorder, stop)));
         }
         for (Thread t : threads) {
             t.join();
@@ -95,37 +117,81 @@ public final class CacheWorkload implements Workload {
         return stats.describe();
     }
 
-    private void client(int process, Cluster cluster, Recorder recorder, AtomicBoolean stop) {
-        Random random = new Random(seed * 31 + process);
+    private void client(int thread, Cluster cluster, Recorder recorder, AtomicBoolean stop) {
+        Random random = new Random(seed * 31 + thread);
         NodeClient http = new NodeClient(CLIENT_TIMEOUT);
         List<String> nodes = cluster.nodeIds();
-        int nodeIndex = process % nodes.size();
+        boolean sticky = thread < nodes.size();
+        int process = thread;
+        int nodeIndex = thread % nodes.size();
+        String clientId = "w" + thread;
+        int nextRequest = 0;
+        Pending pending = null;
         // The value this client last saw for each key (null: absent or never seen): its next cas expects it.
         Map<String, JsonNode> lastSeen = new HashMap<>();
         for (int op = 0; op < MAX_OPS_PER_CLIENT && !stop.get(); op++) {
             String node = nodes.get(nodeIndex);
-            URI url = cluster.clientUrl(node);
-            String key = keys.get(random.nextInt(keys.size()));
-            int dice = random.nextInt(100);
-            Outcome outcome;
-            if (dice < GET) {
-                outcome = get(http, url, recorder, process, key, node, lastSeen);
-            } else if (dice < GET + PUT) {
-                outcome = put(http, url, recorder, process, key, node, lastSeen);
-            } else if (dice < GET + PUT + CAS) {
-                outcome = cas(http, url, recorder, process, key, node, lastSeen);
-            } else {
-                outcome = del(http, url, recorder, process, key, node, lastSeen);
+            Ctx c = new Ctx(http, cluster.clientUrl(node), recorder, process, node, clientId, lastSeen);
+            Outcome outcome = null;
+            Pending write = pending;
+            pending = null;
+            if (write == null) {
+                String key = keys.get(random.nextInt(keys.size()));
+                int dice = sticky ? 0 : random.nextInt(100);
+                String requestId = clientId + "-" + nextRequest++;
+                if (dice < GET) {
+                    outcome = get(c, key, sticky);
+                } else if (dice < GET + PUT) {
+                    write = new Pending("put", key, NODES.numberNode(nextValue.getAndIncrement()), null, requestId, 0);
+                } else if (dice < GET + PUT + CAS) {
+                    write = new Pending("cas", key, NODES.numberNode(nextValue.getAndIncrement()), lastSeen.get(key), requestId, 0);
+                } else {
+                    write = new Pending("del", key, null, null, requestId, 0);
+                }
             }
+            if (write != null) {
+                if (write.attempt() > 0) {
+                    stats.retries.incrementAndGet();
+                }
+                outcome = switch (write.f()) {
+                    case "put" -> put(c, write);
+                    case "cas" -> cas(c, write);
+                    default -> del(c, write);
+                };
+                if (outcome.kind() == Outcome.Kind.INFO && fullApi && write.attempt() < RETRIES) {
+                    pending = new Pending(write.f(), write.key(), write.val(), write.expected(), write.requestId(), write.attempt() + 1);
+                }
+            }
+            // Every path above ran exactly one operation: a get, or a write (first try or retry).
             if (outcome.kind() == Outcome.Kind.INFO) {
                 process = nextProcess.getAndIncrement();
             }
             if (unavailable(outcome)) {
-                nodeIndex = (nodeIndex + 1) % nodes.size();
-                sleepQuietly(QueueWorkload.BACKOFF_MS);
+                if (!sticky) {
+                    nodeIndex = (nodeIndex + 1) % nodes.size();
+                }
+                sleepQuietly(sticky ? 2 * QueueWorkload.BACKOFF_MS : QueueWorkload.BACKOFF_MS);
             } else if (maxThinkMs > 0) {
                 sleepQuietly(random.nextInt(maxThinkMs + 1));
             }
+        }
+    }
+
+    /** One operation's surroundings: where it goes, who sends it, what the client last saw. */
+    private record Ctx(NodeClient http, URI url, Recorder recorder, int process, String node, String clientId,
+                       Map<String, JsonNode> lastSeen) {
+        Map<String, Object> ids(Pending w) {
+            Map<String, Object> extra = new LinkedHashMap<>();
+            extra.put("client_id", clientId);
+            extra.put("request_id", w.requestId());
+            if (w.attempt() > 0) {
+                extra.put("retry", w.attempt());
+            }
+            return extra;
+        }
+
+        ObjectNode request(Pending w) {
+            return NodeClient.JSON.createObjectNode().put("key", w.key()).put("client_id", clientId).put("request_id", w.requestId());
         }
     }
 
@@ -134,10 +200,10 @@ public final class CacheWorkload implements Workload {
         return o.kind() == Outcome.Kind.INFO || o.status() == 503;
     }
 
-    private Outcome get(NodeClient http, URI url, Recorder recorder, int process, String key, String node,
-                        Map<String, JsonNode> lastSeen) {
-        Recorder.Op read = recorder.invoke(process, "read", key, null, node);
-        Outcome o = http.post(url, "/cache/get", NodeClient.JSON.createObjectNode().put("key", key));
+    private Outcome get(Ctx c, String key, boolean sticky) {
+        Map<String, JsonNode> lastSeen = c.lastSeen();
+        Recorder.Op read = c.recorder().invoke(c.process(), "read", key, null, c.node());
+        Outcome o = c.http().post(c.url(), "/cache/get", NodeClient.JSON.createObjectNode().put("key", key));
         if (absent(o)) {
             read.ok(null, Map.of("found", false));
             stats.read(false, "absent");
@@ -161,6 +227,10 @@ public final class CacheWorkload implements Workload {
             extra.put("version", body.path("version").asLong(-1));
             read.ok(val, extra);
             stats.read(hit, state);
+            if (sticky) {
+                stats.stickyReads.incrementAndGet();
+                stats.stickyHits.addAndGet(hit ? 1 : 0);
+            }
             lastSeen.put(key, val);
             return o;
         }
@@ -168,59 +238,55 @@ public final class CacheWorkload implements Workload {
         return o;
     }
 
-    private Outcome put(NodeClient http, URI url, Recorder recorder, int process, String key, String node,
-                        Map<String, JsonNode> lastSeen) {
-        JsonNode val = NODES.numberNode(nextValue.getAndIncrement());
-        Recorder.Op write = recorder.invoke(process, "write", key, val, node);
-        Outcome o = http.post(url, "/cache/put", NodeClient.JSON.createObjectNode().put("key", key).set("val", val));
-        complete(write, o, val);
+    private Outcome put(Ctx c, Pending w) {
+        Recorder.Op write = c.recorder().invoke(c.process(), "write", w.key(), w.val(), c.node(), c.ids(w));
+        Outcome o = c.http().post(c.url(), "/cache/put", c.request(w).set("val", w.val()));
+        complete(write, o, w.val());
         if (o.kind() == Outcome.Kind.OK) {
             stats.writes.incrementAndGet();
-            lastSeen.put(key, val);
+            c.lastSeen().put(w.key(), w.val());
         }
         return o;
     }
 
-    private Outcome cas(NodeClient http, URI url, Recorder recorder, int process, String key, String node,
-                        Map<String, JsonNode> lastSeen) {
-        JsonNode expected = lastSeen.get(key);
-        JsonNode val = NODES.numberNode(nextValue.getAndIncrement());
-        ArrayNode pair = NODES.arrayNode().add(expected == null ? NODES.nullNode() : expected).add(val);
-        Recorder.Op cas = recorder.invoke(process, "cas", key, pair, node);
-        ObjectNode request = NodeClient.JSON.createObjectNode().put("key", key);
+    private Outcome cas(Ctx c, Pending w) {
+        JsonNode expected = w.expected();
+        ArrayNode pair = NODES.arrayNode().add(expected == null ? NODES.nullNode() : expected).add(w.val());
+        Recorder.Op cas = c.recorder().invoke(c.process(), "cas", w.key(), pair, c.node(), c.ids(w));
+        ObjectNode request = c.request(w);
         request.set("expected", expected == null ? NODES.nullNode() : expected);
-        request.set("val", val);
-        Outcome o = http.post(url, "/cache/cas", request);
+        request.set("val", w.val());
+        Outcome o = c.http().post(c.url(), "/cache/cas", request);
         if (o.status() == 409 && o.body() != null && "cas mismatch".equals(o.body().path("error").asText())) {
             cas.fail(o.error());
             stats.casMismatches.incrementAndGet();
             // The current value, as the mismatch reported it, is the next attempt's expectation.
             JsonNode current = o.body().get("current");
-            lastSeen.put(key, current == null || current.isNull() ? null : current);
+            c.lastSeen().put(w.key(), current == null || current.isNull() ? null : current);
             return o;
         }
         complete(cas, o, pair);
         if (o.kind() == Outcome.Kind.OK) {
             stats.casOk.incrementAndGet();
-            lastSeen.put(key, val);
+            c.lastSeen().put(w.key(), w.val());
         }
         return o;
     }
 
-    private Outcome del(NodeClient http, URI url, Recorder recorder, int process, String key, String node,
-                        Map<String, JsonNode> lastSeen) {
-        Recorder.Op write = recorder.invoke(process, "write", key, null, node);
-        Outcome o = http.post(url, "/cache/del", NodeClient.JSON.createObjectNode().put("key", key));
+    private Outcome del(Ctx c, Pending w) {
+        String key = w.key();
+        Recorder.Op write = c.recorder().invoke(c.process(), "write", key, null, c.node(), c.ids(w));
+        Outcome o = c.http().post(c.url(), "/cache/del", c.request(w));
         if (absent(o)) {
             write.ok(null, Map.of("op", "del", "found", false));
             stats.dels.incrementAndGet();
-            lastSeen.put(key, null);
+            c.lastSeen().put(key, null);
             return o;
         }
         if (o.kind() == Outcome.Kind.OK) {
             write.ok(null, Map.of("op", "del", "version", o.body() == null ? -1 : o.body().path("version").asLong(-1)));
             stats.dels.incrementAndGet();
-            lastSeen.put(key, null);
+            c.lastSeen().put(key, null);
             return o;
         }
         complete(write, o, null);
@@ -254,49 +320,6 @@ public final class CacheWorkload implements Workload {
             Thread.sleep(ms);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        }
-    }
-
-    /** Counts for the run's summary: how reads were served, and what the writes did. */
-    static final class Stats {
-        final AtomicLong reads = new AtomicLong();
-        final AtomicLong hits = new AtomicLong();
-        final AtomicLong writes = new AtomicLong();
-        final AtomicLong casOk = new AtomicLong();
-        final AtomicLong casMismatches = new AtomicLong();
-        final AtomicLong dels = new AtomicLong();
-        final AtomicLong unexpectedCount = new AtomicLong();
-        private final Map<String, Long> hitsByState = new LinkedHashMap<>();
-        private final Map<String, Long> missesByState = new LinkedHashMap<>();
-        private volatile String firstUnexpected;
-
-        synchronized void read(boolean hit, String state) {
-            reads.incrementAndGet();
-            if (hit) {
-                hits.incrementAndGet();
-                hitsByState.merge(state, 1L, Long::sum);
-            } else {
-                missesByState.merge(state, 1L, Long::sum);
-            }
-        }
-
-        void unexpected(String what) {
-            if (unexpectedCount.getAndIncrement() == 0) {
-                firstUnexpected = what;
-            }
-        }
-
-        synchronized String describe() {
-            long r = reads.get();
-            StringBuilder s = new StringBuilder();
-            s.append(String.format("cache: %d ok gets, %d hits (%.1f%%) by line state %s, misses by resulting state %s; "
-                            + "%d puts, %d cas ok, %d cas mismatch, %d dels",
-                    r, hits.get(), r == 0 ? 0.0 : 100.0 * hits.get() / r, hitsByState, missesByState,
-                    writes.get(), casOk.get(), casMismatches.get(), dels.get()));
-            if (unexpectedCount.get() > 0) {
-                s.append("; ").append(unexpectedCount.get()).append(" unexpected answer(s), first: ").append(firstUnexpected);
-            }
-            return s.toString();
         }
     }
 }
