@@ -18,7 +18,7 @@ MVN := ./mvnw -q -B
 SERVER_JAR := server/target/server.jar
 CHECKER_JAR := history-checker/target/history-checker.jar
 
-.PHONY: help build test sim up down status demo bench chaos chaos-open check bench-checker clean
+.PHONY: help build test sim up down status demo bench chaos chaos-open check bench-checker mutants clean
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -69,6 +69,9 @@ check: ## judge a history: make check MODEL=kv HISTORY=h.jsonl [REPORT=out]
 bench-checker: ## checker benchmark: 100k-op kv and 1k-op cas-register histories, medians of 7 runs
 	$(MVN) -pl history-checker package -DskipTests
 	$(JAVA) -Xmx1g -jar $(CHECKER_JAR) bench 7 2
+
+mutants: ## the bench's own test: broken servers (scripts/mutants/*.patch) through sim, chaos and tests; ONLY=<id> runs one; not in CI (about an hour)
+	@ONLY=$(ONLY) STAGES=$(STAGES) SIM_SEEDS=$(SIM_SEEDS) SEED=$(SEED) scripts/mutants.sh
 
 chaos-open: ## print the path of the newest chaos results index
 	@if [ -f chaos-results/index.html ]; then echo "$$(pwd)/chaos-results/index.html"; \
