@@ -12,7 +12,7 @@ import java.util.List;
  * corrupt image is refused instead of silently diverging.
  */
 final class LockSnapshots {
-    static final int FORMAT = 1;
+    static final int FORMAT = 2;
     private static final ObjectMapper JSON = CommandCodec.STRICT_JSON;
 
     record Image(int format, long clockMs, long expiredTotal, long deadlocksTotal, long lastIssuedFence,
@@ -24,7 +24,7 @@ final class LockSnapshots {
 
     record WaiterImage(String clientId, LockMode mode) {}
 
-    record LeaseImage(String clientId, long deadlineMs, long ttlMs) {}
+    record LeaseImage(String clientId, long deadlineMs, long ttlMs, long refreshIndex) {}
 
     private LockSnapshots() {}
 
@@ -38,7 +38,7 @@ final class LockSnapshots {
             keys.add(new KeyImage(lock.key, lock.lastFence, holders, queue));
         }
         List<LeaseImage> leases = new ArrayList<>();
-        table.clients.values().forEach(l -> leases.add(new LeaseImage(l.clientId, l.deadlineMs, l.ttlMs)));
+        table.clients.values().forEach(l -> leases.add(new LeaseImage(l.clientId, l.deadlineMs, l.ttlMs, l.refreshIndex)));
         Image image = new Image(FORMAT, table.clockMs, table.expiredTotal, table.deadlocksTotal, table.lastIssuedFence, keys, leases);
         try {
             return JSON.writeValueAsBytes(image);
@@ -55,7 +55,7 @@ final class LockSnapshots {
         } catch (IOException | RuntimeException e) {
             throw new IllegalArgumentException("corrupt lock snapshot", e);
         }
-        if (image.format() != FORMAT) {
+        if (image.format() != FORMAT) { // format 1 had no refresh index
             throw new IllegalArgumentException("unknown lock snapshot format " + image.format());
         }
         LockTable table = new LockTable();
@@ -65,7 +65,7 @@ final class LockSnapshots {
         table.lastIssuedFence = image.lastIssuedFence();
         try {
             for (LeaseImage l : image.leases()) {
-                table.clients.put(l.clientId(), new ClientLease(l.clientId(), l.deadlineMs(), l.ttlMs()));
+                table.clients.put(l.clientId(), new ClientLease(l.clientId(), l.deadlineMs(), l.ttlMs(), l.refreshIndex()));
             }
             for (KeyImage k : image.keys()) {
                 KeyLock lock = table.lockOf(k.key());
