@@ -1,6 +1,8 @@
 package dev.dsync.lock;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.dsync.statemachine.CommandCodec;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -28,6 +30,22 @@ final class LockSnapshots {
 
     private LockSnapshots() {}
 
+    /**
+     * Format 1 images had no refresh index per lease: give them 0. The index only has to change on
+     * each refresh; a leader restoring the image starts every countdown afresh anyway.
+     */
+    private static JsonNode upgradeFormat1(JsonNode tree) {
+        if (tree instanceof ObjectNode image && image.path("format").asInt() == 1) {
+            for (JsonNode lease : image.path("leases")) {
+                if (lease instanceof ObjectNode l) {
+                    l.put("refreshIndex", 0L);
+                }
+            }
+            image.put("format", FORMAT);
+        }
+        return tree;
+    }
+
     static byte[] encode(LockTable table) {
         List<KeyImage> keys = new ArrayList<>();
         for (KeyLock lock : table.keys.values()) {
@@ -51,11 +69,11 @@ final class LockSnapshots {
     static LockTable decode(byte[] bytes) {
         Image image;
         try {
-            image = JSON.readValue(bytes, Image.class);
+            image = JSON.treeToValue(upgradeFormat1(JSON.readTree(bytes)), Image.class);
         } catch (IOException | RuntimeException e) {
             throw new IllegalArgumentException("corrupt lock snapshot", e);
         }
-        if (image.format() != FORMAT) { // format 1 had no refresh index
+        if (image.format() != FORMAT) {
             throw new IllegalArgumentException("unknown lock snapshot format " + image.format());
         }
         LockTable table = new LockTable();

@@ -39,7 +39,9 @@ final class QueueSnapshots {
         if (tree instanceof ObjectNode image && image.path("format").asInt() == 1) {
             long clockMs = image.path("clockMs").asLong();
             for (JsonNode m : image.path("messages")) {
-                ((ObjectNode) m).put("leaseMs", Math.max(1, m.path("leaseDeadlineMs").asLong() - clockMs));
+                if (m instanceof ObjectNode message) {
+                    message.put("leaseMs", Math.max(1, m.path("leaseDeadlineMs").asLong() - clockMs));
+                }
             }
             image.put("format", FORMAT);
         }
