@@ -1,5 +1,6 @@
 package dev.dsync.chaos.nemesis;
 
+import dev.dsync.chaos.clock.ClockFaults;
 import dev.dsync.chaos.cluster.Cluster;
 import dev.dsync.chaos.cluster.ClusterProbe;
 import eu.rekawek.toxiproxy.Proxy;
@@ -71,9 +72,23 @@ public final class Nemesis {
             case PAUSE_ONE -> value.put("paused", pause(ids.get(pick.nextInt(ids.size()))));
             case PAUSE_LEADER -> value.put("paused", pause(leader));
             case ROLLING_RESTART -> value.put("restarted", rollingRestart(ids));
+            case CLOCK_DRIFT -> value.putAll(clockFaults().drift(pick, ids));
+            case CLOCK_SKEW_RESTART -> {
+                value.put("offset_ms", clockFaults().stepForRestart(leader, pick));
+                value.put("killed", kill(leader)); // back at the heal, with the stepped clock
+            }
+        }
+        if (step.kind().family.equals("clock")) {
+            value.put("clocks", clockFaults().describe());
         }
         current = step.kind().family + " " + value;
         log.record(step.kind().family, value);
+    }
+
+    /** Clock faults need nodes launched under libfaketime (see {@link Cluster#clocks()}). */
+    private ClockFaults clockFaults() throws IOException {
+        return new ClockFaults(cluster.clocks().orElseThrow(() -> new IOException(
+                "clock faults need a cluster whose nodes run under libfaketime (the local backend, with libfaketime installed)")));
     }
 
     private List<String> isolate(String node, List<String> ids) throws IOException {
@@ -160,6 +175,9 @@ public final class Nemesis {
             cluster.resume(node);
             paused.remove(node);
             healed.add("resumed " + node);
+        }
+        if (cluster.clocks().isPresent()) {
+            healed.addAll(new ClockFaults(cluster.clocks().get()).heal());
         }
         for (String node : List.copyOf(killed)) {
             cluster.restart(node);
