@@ -1,0 +1,84 @@
+package dev.dsync.chaos.run;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import dev.dsync.chaos.clock.ClockSpec;
+import dev.dsync.chaos.clock.Libfaketime;
+import dev.dsync.chaos.clock.NodeClocks;
+import dev.dsync.chaos.cluster.ProcessCluster;
+import dev.dsync.chaos.nemesis.FaultKind;
+import dev.dsync.chaos.nemesis.Schedule;
+import dev.dsync.chaos.toxiproxy.EmbeddedToxiproxy;
+import dev.dsync.chaos.workload.CacheWorkload;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The clock bounds are what keeps cache hits linearizable, and the bench can tell when they are
+ * broken: real cache nodes under libfaketime, two of them with clocks at a quarter of real speed
+ * (a 75 % rate error against the 5 % allowance). Such a node's 200 ms read lease lasts 800 ms of
+ * real time while the leader, on a real-speed clock, takes it for over after 211 ms. Cut off from
+ * its peers (so it cannot hear of writes) but not from its clients, it keeps serving hits of values
+ * that writes elsewhere have replaced: the checker must judge the run invalid.
+ *
+ * <p>Needs libfaketime and the server jar (built by the server module before this one); skipped
+ * without them. Starts real node processes: run it under the cluster lock like any cluster test.
+ */
+class ClockBoundSelfTest {
+    private static final Path SERVER_JAR = Path.of("..", "server", "target", "server.jar");
+    private static final List<String> SLOW = List.of("cache-2", "cache-3");
+
+    @Test
+    void cacheNodesWhoseClocksBreakTheDriftBoundServeStaleHitsAndTheRunIsInvalid(@TempDir Path tmp) throws Exception {
+        Assumptions.assumeTrue(Libfaketime.find().isPresent(), "libfaketime is not installed");
+        Assumptions.assumeTrue(Files.isRegularFile(SERVER_JAR), "no server jar at " + SERVER_JAR.toAbsolutePath());
+        Path dir = tmp.resolve("self-test-clock-beyond-bound");
+        Duration duration = Duration.ofSeconds(16);
+        try (EmbeddedToxiproxy toxiproxy = EmbeddedToxiproxy.start(0)) {
+            NodeClocks clocks = new NodeClocks(Libfaketime.require(), dir.resolve("clocks"));
+            // The slow nodes' election timers run 4x slower too, so cache-1 (real speed) leads.
+            for (String id : SLOW) {
+                clocks.set(id, new ClockSpec(0, 0.25));
+            }
+            ProcessCluster cluster = new ProcessCluster("cache", toxiproxy.client(), toxiproxy.host(),
+                    SERVER_JAR.toAbsolutePath(), dir, ChaosMain.nodeEnvironment(), clocks);
+            RunSummary summary = new ChaosRun("self-test", cluster, new CacheWorkload(10, 3, 2, 11),
+                    isolateSlowNodes(cluster.nodeIds(), duration), duration, dir).execute("cache");
+
+            assertEquals("invalid", summary.verdict(), summary.toString());
+            assertFalse(summary.passed());
+        }
+    }
+
+    /** Every few seconds a slow node is cut off from its peers (clients still reach it) for 2.5 s. */
+    private static Schedule isolateSlowNodes(List<String> ids, Duration duration) {
+        List<Schedule.Step> steps = new ArrayList<>();
+        int n = 0;
+        for (long at = 2_000; at + 2_500 < duration.toMillis(); at += 3_500, n++) {
+            steps.add(new Schedule.Step(at, 2_500, FaultKind.PARTITION_RANDOM_HALVES, pickIsolating(ids, SLOW.get(n % 2))));
+        }
+        return new Schedule("clock-beyond-bound", 11, steps);
+    }
+
+    /**
+     * A pick with which the nemesis's random-halves partition isolates {@code node}: its random
+     * numbers are drawn from the pick (the first for the leader fallback, the second for the node).
+     */
+    private static long pickIsolating(List<String> ids, String node) {
+        for (long pick = 0; ; pick++) {
+            Random r = new Random(pick);
+            r.nextInt(ids.size());
+            if (ids.get(r.nextInt(ids.size())).equals(node)) {
+                return pick;
+            }
+        }
+    }
+}
