@@ -44,9 +44,9 @@ class LeaderCountdownsTest {
     }
 
     /**
-     * The bound: a leader whose monotonic clock runs 5 % fast (the most the bounds allow) still lets
-     * at least the ttl of real time pass between the refresh and the expiry; 6 % fast would not
-     * (for this ttl) — the allowance is what makes it safe, nothing else.
+     * The allowance: a leader whose monotonic clock runs 5 % fast (twice the documented 2.5 % bound)
+     * still lets at least the ttl of real time pass between the refresh and the expiry; 7 % fast
+     * would not — the allowance is what makes it safe, nothing else.
      */
     @Test
     void aLeaderClockFastByTheAllowanceNeverExpiresEarlyInRealTime() {

@@ -9,7 +9,7 @@ import java.util.Random;
 /**
  * The {@code clock} nemesis: skew and drift within the bounds the server documents
  * (docs/architecture.md, "Clocks"): wall clocks may be offset by any amount, monotonic clocks run
- * within 5 % of real time and never step.
+ * within 2.5 % of real time and never step.
  *
  * <ul>
  *   <li>At launch every node gets its own offset, up to {@link #LAUNCH_SKEW_MS} either way.
@@ -23,12 +23,13 @@ import java.util.Random;
  *       one of the others, with a different clock, take the leases over.
  * </ul>
  *
- * <p>{@link #MAX_RATE_ERROR} is 4 %, not the server's 5 %: the rest is margin for libfaketime,
- * whose rate changes take effect up to a second late and whose rates {@code LibfaketimeJvmTest}
- * measured to within a fraction of a percent.
+ * <p>{@link #MAX_RATE_ERROR} is 2 %, not the server's 2.5 %: the rest is margin for libfaketime,
+ * whose rates {@code LibfaketimeJvmTest} checks to within 0.3 %. The tightest lease is the cache's
+ * (200 ms against the leader's 211 ms): a node 2 % slow holds it 204.1 ms of real time, a leader
+ * 2 % fast waits 206.9 ms.
  */
 public final class ClockFaults {
-    public static final double MAX_RATE_ERROR = 0.04;
+    public static final double MAX_RATE_ERROR = 0.02;
     public static final long LAUNCH_SKEW_MS = 30_000;
     public static final long MIN_STEP_MS = 5_000;
     public static final long MAX_STEP_MS = 120_000;

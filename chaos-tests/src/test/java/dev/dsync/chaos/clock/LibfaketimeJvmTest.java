@@ -122,19 +122,21 @@ class LibfaketimeJvmTest {
         double[] fast = rates(2_000);
         assertEquals(1.5, fast[0], 0.03, "wall rate after x1.5");
         assertEquals(1.5, fast[1], 0.03, "nanoTime rate after x1.5");
-        assertTrue(step < 50, "with FAKETIME_XRESET a rate change does not step the clocks: " + step + " ms");
+        assertTrue(step < 20, "with FAKETIME_XRESET a rate change does not step the clocks: " + step + " ms");
 
-        clocks.set("probe", new ClockSpec(30_000, 0.96)); // the nemesis's slowest rate
+        clocks.set("probe", new ClockSpec(30_000, 0.98)); // the nemesis's slowest rate
         Thread.sleep(1_500);
-        double[] slow = rates(3_000);
-        assertEquals(0.96, slow[0], 0.01, "wall rate at x0.96");
-        assertEquals(0.96, slow[1], 0.01, "nanoTime rate at x0.96");
+        double[] slow = rates(4_000);
+        System.out.printf("libfaketime: x1 measured %.4f/%.4f, x1.5 %.4f/%.4f, x0.98 %.4f/%.4f (wall/nanoTime); "
+                + "largest step at the x1.5 change %d ms%n", real[0], real[1], fast[0], fast[1], slow[0], slow[1], step);
+        assertEquals(0.98, slow[0], 0.003, "wall rate at x0.98");
+        assertEquals(0.98, slow[1], 0.003, "nanoTime rate at x0.98");
         long offsetNow = wallOffsetMs();
         assertTrue(offsetNow > 30_000, "x1.5 for a while put the clock further ahead: " + offsetNow);
 
         // With FAKETIME_XRESET a running process keeps the offset it started with: the nemesis
         // steps offsets only across a restart (ClockFaults).
-        clocks.set("probe", new ClockSpec(90_000, 0.96));
+        clocks.set("probe", new ClockSpec(90_000, 0.98));
         Thread.sleep(1_500);
         assertTrue(Math.abs(wallOffsetMs() - offsetNow) < 1_000, "offset change ignored while running");
     }
