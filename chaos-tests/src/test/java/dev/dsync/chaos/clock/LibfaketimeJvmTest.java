@@ -143,11 +143,10 @@ class LibfaketimeJvmTest {
 
     /**
      * Without FAKETIME_XRESET libfaketime does take offset changes at run time, and steps both
-     * clocks, CLOCK_MONOTONIC included; and a rate change applies to the whole time since the
-     * process started, so it steps the clocks too. That is why {@link Libfaketime} sets XRESET.
+     * clocks, CLOCK_MONOTONIC included: why the nemesis never steps a running node's clock.
      */
     @Test
-    void withoutXresetOffsetAndRateChangesStepBothClocks(@TempDir Path tmp) throws Exception {
+    void withoutXresetAnOffsetChangeStepsBothClocks(@TempDir Path tmp) throws Exception {
         NodeClocks clocks = new NodeClocks(library, tmp);
         Map<String, String> env = new java.util.HashMap<>(clocks.launchEnvironment("probe"));
         env.remove("FAKETIME_XRESET");
@@ -161,15 +160,5 @@ class LibfaketimeJvmTest {
         long realMs = (after.realNanos() - before.realNanos()) / 1_000_000;
         assertEquals(20_000 + realMs, after.wallMs() - before.wallMs(), 300, "wall stepped 20 s");
         assertEquals(20_000 + realMs, (after.monoNanos() - before.monoNanos()) / 1_000_000, 300, "nanoTime stepped 20 s too");
-
-        long age = (after.realNanos() - before.realNanos()) / 1_000_000 + 2_000;
-        Reading beforeRate = read();
-        clocks.set("probe", new ClockSpec(20_000, 2.0));
-        Thread.sleep(1_500);
-        Reading afterRate = read();
-        long moved = afterRate.wallMs() - beforeRate.wallMs();
-        long realRate = (afterRate.realNanos() - beforeRate.realNanos()) / 1_000_000;
-        assertTrue(moved > 2 * realRate + age / 2, "x2 applied to the process's whole age: moved " + moved
-                + " ms in " + realRate + " ms (age about " + age + " ms)");
     }
 }
