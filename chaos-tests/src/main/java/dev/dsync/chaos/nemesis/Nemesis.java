@@ -72,23 +72,32 @@ public final class Nemesis {
             case PAUSE_ONE -> value.put("paused", pause(ids.get(pick.nextInt(ids.size()))));
             case PAUSE_LEADER -> value.put("paused", pause(leader));
             case ROLLING_RESTART -> value.put("restarted", rollingRestart(ids));
-            case CLOCK_DRIFT -> value.putAll(clockFaults().drift(pick, ids));
-            case CLOCK_SKEW_RESTART -> {
-                value.put("offset_ms", clockFaults().stepForRestart(leader, pick));
-                value.put("killed", kill(leader)); // back at the heal, with the stepped clock
-            }
-        }
-        if (step.kind().family.equals("clock")) {
-            value.put("clocks", clockFaults().describe());
+            case CLOCK_DRIFT, CLOCK_SKEW_RESTART -> value.putAll(clockFault(step.kind(), pick, ids, leader));
         }
         current = step.kind().family + " " + value;
         log.record(step.kind().family, value);
     }
 
-    /** Clock faults need nodes launched under libfaketime (see {@link Cluster#clocks()}). */
-    private ClockFaults clockFaults() throws IOException {
-        return new ClockFaults(cluster.clocks().orElseThrow(() -> new IOException(
-                "clock faults need a cluster whose nodes run under libfaketime (the local backend, with libfaketime installed)")));
+    /**
+     * Clock faults need nodes launched under libfaketime ({@link Cluster#clocks()}); on a backend
+     * without (Docker) the step is recorded as skipped, so a {@code mixed} schedule still runs.
+     */
+    private Map<String, Object> clockFault(FaultKind kind, Random pick, List<String> ids, String leader)
+            throws IOException, InterruptedException {
+        Map<String, Object> value = new LinkedHashMap<>();
+        if (cluster.clocks().isEmpty()) {
+            value.put("skipped", "this backend has no fake clocks");
+            return value;
+        }
+        ClockFaults clocks = new ClockFaults(cluster.clocks().get());
+        if (kind == FaultKind.CLOCK_DRIFT) {
+            value.putAll(clocks.drift(pick, ids));
+        } else {
+            value.put("offset_ms", clocks.stepForRestart(leader, pick));
+            value.put("killed", kill(leader)); // back at the heal, with the stepped clock
+        }
+        value.put("clocks", clocks.describe());
+        return value;
     }
 
     private List<String> isolate(String node, List<String> ids) throws IOException {
