@@ -23,11 +23,12 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The clock bounds are what keeps cache hits linearizable, and the bench can tell when they are
- * broken: real cache nodes under libfaketime, two of them with clocks at a quarter of real speed
- * (a 75 % rate error against the 5 % allowance). Such a node's 200 ms read lease lasts 800 ms of
- * real time while the leader, on a real-speed clock, takes it for over after 211 ms. Cut off from
- * its peers (so it cannot hear of writes) but not from its clients, it keeps serving hits of values
- * that writes elsewhere have replaced: the checker must judge the run invalid.
+ * broken: real cache nodes under libfaketime, two of them with clocks at a tenth of real speed
+ * (a 90 % rate error against the 2.5 % bound). Such a node's 200 ms read lease lasts 2 s of real
+ * time (renewed every second) while the leader, on a real-speed clock, takes it for over 211 ms
+ * after granting it. Cut off from its peers (so it cannot hear of writes) but not from its clients,
+ * it keeps serving hits of a value that writes elsewhere have replaced: the checker must judge the
+ * run invalid. One key, so every write elsewhere makes the slow node's copy stale.
  *
  * <p>Needs libfaketime and the server jar (built by the server module before this one); skipped
  * without them. Starts real node processes: run it under the cluster lock like any cluster test.
@@ -44,13 +45,13 @@ class ClockBoundSelfTest {
         Duration duration = Duration.ofSeconds(16);
         try (EmbeddedToxiproxy toxiproxy = EmbeddedToxiproxy.start(0)) {
             NodeClocks clocks = new NodeClocks(Libfaketime.require(), dir.resolve("clocks"));
-            // The slow nodes' election timers run 4x slower too, so cache-1 (real speed) leads.
+            // The slow nodes' election timers run 10x slower too, so cache-1 (real speed) leads.
             for (String id : SLOW) {
-                clocks.set(id, new ClockSpec(0, 0.25));
+                clocks.set(id, new ClockSpec(0, 0.1));
             }
             ProcessCluster cluster = new ProcessCluster("cache", toxiproxy.client(), toxiproxy.host(),
                     SERVER_JAR.toAbsolutePath(), dir, ChaosMain.nodeEnvironment(), clocks);
-            RunSummary summary = new ChaosRun("self-test", cluster, new CacheWorkload(10, 3, 2, 11),
+            RunSummary summary = new ChaosRun("self-test", cluster, new CacheWorkload(10, 1, 2, 11),
                     isolateSlowNodes(cluster.nodeIds(), duration), duration, dir).execute("cache");
 
             assertEquals("invalid", summary.verdict(), summary.toString());
@@ -58,12 +59,12 @@ class ClockBoundSelfTest {
         }
     }
 
-    /** Every few seconds a slow node is cut off from its peers (clients still reach it) for 2.5 s. */
+    /** Every 2.5 s a slow node is cut off from its peers (clients still reach it) for 1.5 s. */
     private static Schedule isolateSlowNodes(List<String> ids, Duration duration) {
         List<Schedule.Step> steps = new ArrayList<>();
         int n = 0;
-        for (long at = 2_000; at + 2_500 < duration.toMillis(); at += 3_500, n++) {
-            steps.add(new Schedule.Step(at, 2_500, FaultKind.PARTITION_RANDOM_HALVES, pickIsolating(ids, SLOW.get(n % 2))));
+        for (long at = 2_000; at + 1_500 < duration.toMillis(); at += 2_500, n++) {
+            steps.add(new Schedule.Step(at, 1_500, FaultKind.PARTITION_RANDOM_HALVES, pickIsolating(ids, SLOW.get(n % 2))));
         }
         return new Schedule("clock-beyond-bound", 11, steps);
     }
