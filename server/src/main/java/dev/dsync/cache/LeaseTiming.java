@@ -18,7 +18,7 @@ public record LeaseTiming(long leaseMs, long renewEveryMs, int driftPermille) {
      * lapse), 5% drift allowance: bound 211 ms < 300 ms. Each renewal costs a ReadIndex round, so
      * the period is what an idle cache cluster spends its CPU on (about 5% of a core per node here).
      */
-    public static final LeaseTiming DEFAULT = new LeaseTiming(200, 100, 50);
+    public static final LeaseTiming DEFAULT = new LeaseTiming(200, 100, dev.dsync.lease.LeaseClockBounds.DRIFT_PERMILLE);
 
     public LeaseTiming {
         if (leaseMs < 1 || renewEveryMs < 1 || renewEveryMs >= leaseMs || driftPermille < 0) {

@@ -17,6 +17,7 @@ import java.util.Objects;
     @JsonSubTypes.Type(value = LockCommand.Renew.class, name = "renew"),
     @JsonSubTypes.Type(value = LockCommand.CancelWait.class, name = "cancel_wait"),
     @JsonSubTypes.Type(value = LockCommand.Expire.class, name = "expire"),
+    @JsonSubTypes.Type(value = LockCommand.ExpireUnrenewed.class, name = "expire_unrenewed"),
 })
 public sealed interface LockCommand {
 
@@ -69,10 +70,31 @@ public sealed interface LockCommand {
         }
     }
 
-    /** Leader duty: drop the listed clients whose lease deadline has passed at this command's time. */
+    /**
+     * Leader duty of earlier versions, still applied when replaying their logs: drop the listed
+     * clients whose wall-clock deadline has passed at this command's time. Unsafe when leaders'
+     * clocks disagree (a leader whose clock is ahead expires leases early); see {@link ExpireUnrenewed}.
+     */
     record Expire(List<String> clientIds) implements LockCommand {
         public Expire {
             clientIds = List.copyOf(Objects.requireNonNull(clientIds, "clientIds"));
+        }
+    }
+
+    /**
+     * Leader duty: drop each listed client unless its lease was refreshed since the leader counted
+     * it out, i.e. unless its refresh index is no longer {@code refreshIndexes[i]}. When it is time
+     * is decided by the leader alone, on its own monotonic clock ({@code LeaderCountdowns}).
+     */
+    record ExpireUnrenewed(List<String> clientIds, List<Long> refreshIndexes) implements LockCommand {
+        public ExpireUnrenewed {
+            clientIds = List.copyOf(Objects.requireNonNull(clientIds, "clientIds"));
+            refreshIndexes = List.copyOf(Objects.requireNonNull(refreshIndexes, "refreshIndexes"));
+            if (clientIds.size() != refreshIndexes.size()) {
+                throw new IllegalArgumentException("one refresh index per client: " + clientIds.size() + " ids, "
+                        + refreshIndexes.size() + " indexes");
+            }
+            clientIds.forEach(id -> requireName(id, "clientId"));
         }
     }
 

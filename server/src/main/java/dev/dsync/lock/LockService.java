@@ -6,6 +6,8 @@ import dev.dsync.http.ApiRequest;
 import dev.dsync.http.ApiResponse;
 import dev.dsync.http.Route;
 import dev.dsync.http.Router;
+import dev.dsync.lease.LeaderCountdowns;
+import dev.dsync.lease.LeaseClockBounds;
 import dev.dsync.node.Replica;
 import dev.dsync.node.RequestWaiter;
 import dev.dsync.node.ServiceContext;
@@ -16,7 +18,10 @@ import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.Optional;
 
 /**
@@ -29,6 +34,8 @@ public final class LockService implements ServiceModule {
     static final long MAX_WAIT_MS = 300_000;
 
     private final LockStateMachine locks = new LockStateMachine();
+    /** Leader-only, on the Raft loop thread: each lease's countdown on this node's monotonic clock. */
+    private final LeaderCountdowns<String> countdowns = new LeaderCountdowns<>(LeaseClockBounds.DRIFT_PERMILLE);
     private Counter acquires;
     private Counter releases;
     // Written on the Raft loop after each apply, read by metric scrapes.
@@ -136,10 +143,25 @@ public final class LockService implements ServiceModule {
         return response;
     }
 
+    /**
+     * Expires the clients whose lease has run out by this leader's own monotonic clock
+     * ({@code nowMs}), counting from when this leader first saw each refresh. Wall clocks play no
+     * part, so leaders whose clocks disagree by any amount never cut a lease short.
+     */
     @Override
     public List<byte[]> leaderDuties(long nowMs) {
-        List<String> expiredClients = locks.expiredClients(nowMs);
-        return expiredClients.isEmpty() ? List.of() : List.of(new LockCommand.Expire(expiredClients).encode());
+        List<String> ids = new ArrayList<>();
+        List<Long> refreshes = new ArrayList<>();
+        Set<String> live = new HashSet<>();
+        for (LockStateMachine.LeaseView lease : locks.leases()) {
+            live.add(lease.clientId());
+            if (countdowns.runOut(lease.clientId(), lease.refreshIndex(), lease.ttlMs(), nowMs)) {
+                ids.add(lease.clientId());
+                refreshes.add(lease.refreshIndex());
+            }
+        }
+        countdowns.retainOnly(live);
+        return ids.isEmpty() ? List.of() : List.of(new LockCommand.ExpireUnrenewed(ids, refreshes).encode());
     }
 
     @Override

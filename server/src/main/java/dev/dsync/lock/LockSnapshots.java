@@ -1,6 +1,8 @@
 package dev.dsync.lock;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.dsync.statemachine.CommandCodec;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -12,7 +14,7 @@ import java.util.List;
  * corrupt image is refused instead of silently diverging.
  */
 final class LockSnapshots {
-    static final int FORMAT = 1;
+    static final int FORMAT = 2;
     private static final ObjectMapper JSON = CommandCodec.STRICT_JSON;
 
     record Image(int format, long clockMs, long expiredTotal, long deadlocksTotal, long lastIssuedFence,
@@ -24,9 +26,25 @@ final class LockSnapshots {
 
     record WaiterImage(String clientId, LockMode mode) {}
 
-    record LeaseImage(String clientId, long deadlineMs, long ttlMs) {}
+    record LeaseImage(String clientId, long deadlineMs, long ttlMs, long refreshIndex) {}
 
     private LockSnapshots() {}
+
+    /**
+     * Format 1 images had no refresh index per lease: give them 0. The index only has to change on
+     * each refresh; a leader restoring the image starts every countdown afresh anyway.
+     */
+    private static JsonNode upgradeFormat1(JsonNode tree) {
+        if (tree instanceof ObjectNode image && image.path("format").asInt() == 1) {
+            for (JsonNode lease : image.path("leases")) {
+                if (lease instanceof ObjectNode l) {
+                    l.put("refreshIndex", 0L);
+                }
+            }
+            image.put("format", FORMAT);
+        }
+        return tree;
+    }
 
     static byte[] encode(LockTable table) {
         List<KeyImage> keys = new ArrayList<>();
@@ -38,7 +56,7 @@ final class LockSnapshots {
             keys.add(new KeyImage(lock.key, lock.lastFence, holders, queue));
         }
         List<LeaseImage> leases = new ArrayList<>();
-        table.clients.values().forEach(l -> leases.add(new LeaseImage(l.clientId, l.deadlineMs, l.ttlMs)));
+        table.clients.values().forEach(l -> leases.add(new LeaseImage(l.clientId, l.deadlineMs, l.ttlMs, l.refreshIndex)));
         Image image = new Image(FORMAT, table.clockMs, table.expiredTotal, table.deadlocksTotal, table.lastIssuedFence, keys, leases);
         try {
             return JSON.writeValueAsBytes(image);
@@ -51,7 +69,7 @@ final class LockSnapshots {
     static LockTable decode(byte[] bytes) {
         Image image;
         try {
-            image = JSON.readValue(bytes, Image.class);
+            image = JSON.treeToValue(upgradeFormat1(JSON.readTree(bytes)), Image.class);
         } catch (IOException | RuntimeException e) {
             throw new IllegalArgumentException("corrupt lock snapshot", e);
         }
@@ -65,7 +83,7 @@ final class LockSnapshots {
         table.lastIssuedFence = image.lastIssuedFence();
         try {
             for (LeaseImage l : image.leases()) {
-                table.clients.put(l.clientId(), new ClientLease(l.clientId(), l.deadlineMs(), l.ttlMs()));
+                table.clients.put(l.clientId(), new ClientLease(l.clientId(), l.deadlineMs(), l.ttlMs(), l.refreshIndex()));
             }
             for (KeyImage k : image.keys()) {
                 KeyLock lock = table.lockOf(k.key());

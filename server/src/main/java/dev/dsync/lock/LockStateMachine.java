@@ -6,15 +6,19 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.dsync.lock.LockCommand.Acquire;
 import dev.dsync.lock.LockCommand.CancelWait;
 import dev.dsync.lock.LockCommand.Expire;
+import dev.dsync.lock.LockCommand.ExpireUnrenewed;
 import dev.dsync.lock.LockCommand.Release;
 import dev.dsync.lock.LockCommand.Renew;
 import dev.dsync.statemachine.ApplyResult;
 import dev.dsync.statemachine.StateMachine;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
+import java.util.function.Predicate;
 
 /**
  * The distributed lock manager's replicated state machine: shared/exclusive locks with FIFO wait
@@ -32,6 +36,7 @@ public final class LockStateMachine implements StateMachine {
     @Override
     public ApplyResult apply(long index, long nowMs, byte[] command) {
         table.clockMs = Math.max(table.clockMs, nowMs);
+        table.applyingIndex = index;
         LockCommand decoded;
         try {
             decoded = LockCommand.decode(command);
@@ -44,7 +49,8 @@ public final class LockStateMachine implements StateMachine {
             case Release r -> release(index, r);
             case Renew r -> renew(r);
             case CancelWait c -> cancelWait(index, c);
-            case Expire e -> expire(index, e);
+            case Expire e -> expire(index, e.clientIds(), clientId -> table.clients.get(clientId).deadlineMs < table.clockMs);
+            case ExpireUnrenewed e -> expireUnrenewed(index, e);
         };
     }
 
@@ -155,13 +161,22 @@ public final class LockStateMachine implements StateMachine {
         return ApplyResult.error(404, LockResponses.NOT_WAITING);
     }
 
-    /** Drops listed clients whose deadline is before the command's time, then promotes waiters. */
-    private ApplyResult expire(long index, Expire e) {
+    /** Drops each listed client whose lease was not refreshed since the leader counted it out. */
+    private ApplyResult expireUnrenewed(long index, ExpireUnrenewed e) {
+        Map<String, Long> counted = new HashMap<>();
+        for (int i = 0; i < e.clientIds().size(); i++) {
+            counted.putIfAbsent(e.clientIds().get(i), e.refreshIndexes().get(i));
+        }
+        return expire(index, e.clientIds(), clientId -> table.clients.get(clientId).refreshIndex == counted.get(clientId));
+    }
+
+    /** Drops listed clients that have a lease and for which {@code due} holds, then promotes waiters. */
+    private ApplyResult expire(long index, List<String> clientIds, Predicate<String> due) {
         List<String> expired = new ArrayList<>();
         TreeSet<String> touched = new TreeSet<>();
-        for (String clientId : new LinkedHashSet<>(e.clientIds())) {
+        for (String clientId : new LinkedHashSet<>(clientIds)) {
             ClientLease lease = table.clients.get(clientId);
-            if (lease == null || lease.deadlineMs >= table.clockMs) {
+            if (lease == null || !due.test(clientId)) {
                 continue; // unknown, or renewed since the leader saw it expire
             }
             expired.add(clientId);
@@ -207,7 +222,10 @@ public final class LockStateMachine implements StateMachine {
 
     // ---- pure queries for the shell ----
 
-    /** Clients (sorted) whose lease deadline is before {@code nowMs}: candidates for an Expire command. */
+    /**
+     * Clients (sorted) whose wall-clock deadline is before {@code nowMs}: candidates for the legacy
+     * {@link Expire} command. Nodes count leases down with {@link #leases()} instead.
+     */
     public List<String> expiredClients(long nowMs) {
         List<String> ids = new ArrayList<>();
         table.clients.forEach((id, lease) -> {
@@ -216,6 +234,16 @@ public final class LockStateMachine implements StateMachine {
             }
         });
         return ids;
+    }
+
+    /** One client's lease as the leader's countdown sees it. */
+    public record LeaseView(String clientId, long refreshIndex, long ttlMs) {}
+
+    /** Every live lease (sorted by client): what the leader counts down. */
+    public List<LeaseView> leases() {
+        List<LeaseView> views = new ArrayList<>(table.clients.size());
+        table.clients.forEach((id, lease) -> views.add(new LeaseView(id, lease.refreshIndex, lease.ttlMs)));
+        return views;
     }
 
     /** Grants made since the last call, in the order made, including promoted waiters. */

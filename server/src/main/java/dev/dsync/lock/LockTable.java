@@ -20,6 +20,8 @@ final class LockTable {
     final TreeMap<String, ClientLease> clients = new TreeMap<>();
     /** The highest command time seen; the state machine's clock, never going backwards. */
     long clockMs;
+    /** The log index of the command being applied; not replicated state (set by every apply). */
+    long applyingIndex;
     long expiredTotal;
     long deadlocksTotal;
     /** The highest fence ever granted, on any key. */
@@ -40,12 +42,13 @@ final class LockTable {
 
     /** The client's lease, created with a fresh deadline if it had none. */
     ClientLease leaseOf(String clientId, long ttlMs) {
-        return clients.computeIfAbsent(clientId, id -> new ClientLease(id, clockMs + ttlMs, ttlMs));
+        return clients.computeIfAbsent(clientId, id -> new ClientLease(id, clockMs + ttlMs, ttlMs, applyingIndex));
     }
 
     void refresh(ClientLease lease, long ttlMs) {
         lease.ttlMs = ttlMs;
         lease.deadlineMs = clockMs + ttlMs;
+        lease.refreshIndex = applyingIndex;
     }
 
     /** Makes the client (which must have a lease) a holder; replaces an S hold on upgrade. */

@@ -58,7 +58,7 @@ public final class RaftLoop implements Replica, AutoCloseable {
     private final DurabilityPolicy durability;
     private long lastSnapshotIndex;
     private long dutyInFlightIndex = -1;
-    private long nextDutyAtMs;
+    private long nextDutyAtMs = Long.MIN_VALUE;
     private volatile boolean running = true;
     private volatile NodeStatus status;
 
@@ -336,18 +336,22 @@ public final class RaftLoop implements Replica, AutoCloseable {
         }
     }
 
+    /**
+     * Services decide lease expiry on this node's monotonic clock (see {@code LeaderCountdowns});
+     * the wall clock only stamps the entry, as every proposal's is.
+     */
     private void runLeaderDuties() {
-        long nowMs = System.currentTimeMillis();
-        if (core.role() != Role.LEADER || nowMs < nextDutyAtMs) {
+        long monotonicMs = System.nanoTime() / 1_000_000;
+        if (core.role() != Role.LEADER || monotonicMs < nextDutyAtMs) {
             return;
         }
-        nextDutyAtMs = nowMs + DUTY_INTERVAL_MS;
+        nextDutyAtMs = monotonicMs + DUTY_INTERVAL_MS;
         if (dutyInFlightIndex > machine.lastApplied()) {
             return;
         }
-        for (byte[] command : service.leaderDuties(nowMs)) {
+        for (byte[] command : service.leaderDuties(monotonicMs)) {
             try {
-                dutyInFlightIndex = core.propose(new Envelope(nowMs, null, null, command).encode());
+                dutyInFlightIndex = core.propose(new Envelope(System.currentTimeMillis(), null, null, command).encode());
             } catch (RaftCore.NotLeaderException e) {
                 return;
             }

@@ -20,6 +20,8 @@ public interface ServiceModule {
     /**
      * Commands the leader proposes on its own, such as lease expiry. Called on the Raft loop thread
      * about every 100 ms while this node leads and no earlier duty command is still uncommitted.
+     * {@code nowMs} is this node's monotonic clock in milliseconds (comparable only within this
+     * process), not wall-clock time: see {@code dev.dsync.lease.LeaseClockBounds}.
      */
     default List<byte[]> leaderDuties(long nowMs) {
         return List.of();

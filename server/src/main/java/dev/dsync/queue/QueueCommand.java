@@ -20,6 +20,7 @@ import java.util.Objects;
     @JsonSubTypes.Type(value = QueueCommand.Ack.class, name = "ack"),
     @JsonSubTypes.Type(value = QueueCommand.Nack.class, name = "nack"),
     @JsonSubTypes.Type(value = QueueCommand.ExpireLeases.class, name = "expire_leases"),
+    @JsonSubTypes.Type(value = QueueCommand.ExpireDeliveries.class, name = "expire_deliveries"),
 })
 public sealed interface QueueCommand {
     int MAX_DELIVERIES_LIMIT = 1_000;
@@ -87,10 +88,29 @@ public sealed interface QueueCommand {
         }
     }
 
-    /** Leader duty: end the listed deliveries whose visibility deadline has passed at this command's time. */
-    record ExpireLeases(List<Long> msgIds) implements QueueCommand {
+    /**
+     * Leader duty of earlier versions, still applied when replaying their logs: end the listed
+     * deliveries whose wall-clock deadline is before this command's time. Unsafe when leaders' clocks
+     * disagree; see {@link ExpireDeliveries}.
+     */
+        record ExpireLeases(List<Long> msgIds) implements QueueCommand {
         public ExpireLeases {
             msgIds = List.copyOf(Objects.requireNonNull(msgIds, "msgIds"));
+        }
+    }
+
+    /**
+     * Leader duty: end delivery number {@code deliveries[i]} of message {@code msgIds[i]}, if it is
+     * still the live one. When is decided by the leader alone, on its own monotonic clock.
+     */
+    record ExpireDeliveries(List<Long> msgIds, List<Integer> deliveries) implements QueueCommand {
+        public ExpireDeliveries {
+            msgIds = List.copyOf(Objects.requireNonNull(msgIds, "msgIds"));
+            deliveries = List.copyOf(Objects.requireNonNull(deliveries, "deliveries"));
+            if (msgIds.size() != deliveries.size()) {
+                throw new IllegalArgumentException("one delivery number per message: " + msgIds.size() + " ids, "
+                        + deliveries.size() + " numbers");
+            }
         }
     }
 

@@ -24,7 +24,10 @@ final class QueueMessage {
     /** The live delivery, if any: at most one per message by construction. */
     boolean inFlight;
     String consumerId;
+    /** Informational (visible_at_ms): command time + visibility, on the clock of whichever leader stamped it. */
     long leaseDeadlineMs;
+    /** The live delivery's visibility timeout: what the leader counts down on its own clock. */
+    long leaseMs;
 
     QueueMessage(long id, String queue, String key, JsonNode value, int partition, int maxDeliveries, long readyAtMs) {
         this.id = id;

@@ -5,6 +5,8 @@ import dev.dsync.http.ApiException;
 import dev.dsync.http.ApiRequest;
 import dev.dsync.http.ApiResponse;
 import dev.dsync.http.Route;
+import dev.dsync.lease.LeaderCountdowns;
+import dev.dsync.lease.LeaseClockBounds;
 import dev.dsync.node.Replica;
 import dev.dsync.node.RequestWaiter;
 import dev.dsync.node.ServiceContext;
@@ -14,8 +16,11 @@ import dev.dsync.statemachine.StateMachine;
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The queue service as a node hosts it: HTTP endpoints that turn requests into queue commands,
@@ -33,6 +38,8 @@ public final class QueueService implements ServiceModule {
     static final int EXPIRE_BATCH = 500;
 
     private final QueueStateMachine queues = new QueueStateMachine();
+    /** Leader-only, on the Raft loop thread: each delivery's countdown on this node's monotonic clock. */
+    private final LeaderCountdowns<Long> countdowns = new LeaderCountdowns<>(LeaseClockBounds.DRIFT_PERMILLE);
     // Written on the Raft loop after each apply, read by metric scrapes.
     private volatile Map<String, long[]> depths = Map.of();
     private volatile long[] totals = new long[5];
@@ -127,10 +134,24 @@ public final class QueueService implements ServiceModule {
         return Long.parseLong(raw);
     }
 
+    /**
+     * Ends the deliveries whose visibility timeout has run out by this leader's own monotonic clock
+     * ({@code nowMs}), counting from when this leader first saw each delivery; wall clocks play no part.
+     */
     @Override
     public List<byte[]> leaderDuties(long nowMs) {
-        List<Long> expired = queues.expiredLeases(nowMs, EXPIRE_BATCH);
-        return expired.isEmpty() ? List.of() : List.of(new QueueCommand.ExpireLeases(expired).encode());
+        List<Long> ids = new ArrayList<>();
+        List<Integer> deliveries = new ArrayList<>();
+        Set<Long> live = new HashSet<>();
+        for (QueueStateMachine.DeliveryView d : queues.liveDeliveries()) {
+            live.add(d.msgId());
+            if (countdowns.runOut(d.msgId(), d.delivery(), d.visibilityMs(), nowMs) && ids.size() < EXPIRE_BATCH) {
+                ids.add(d.msgId());
+                deliveries.add(d.delivery());
+            }
+        }
+        countdowns.retainOnly(live);
+        return ids.isEmpty() ? List.of() : List.of(new QueueCommand.ExpireDeliveries(ids, deliveries).encode());
     }
 
     @Override

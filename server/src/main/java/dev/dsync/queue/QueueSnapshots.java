@@ -3,6 +3,7 @@ package dev.dsync.queue;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,7 +15,7 @@ import java.util.List;
  * table snapshots to the same bytes) and is checked with {@link QueueInvariants} before use.
  */
 final class QueueSnapshots {
-    static final int FORMAT = 1;
+    static final int FORMAT = 2;
     private static final ObjectMapper JSON = new ObjectMapper()
             .enable(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES)
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
@@ -26,9 +27,26 @@ final class QueueSnapshots {
 
     /** {@code consumerId} and {@code leaseDeadlineMs} matter only when {@code inFlight}. */
     record MessageImage(long id, String queue, String key, JsonNode value, int maxDeliveries, int deliveries,
-                        long readyAtMs, boolean inFlight, String consumerId, long leaseDeadlineMs) {}
+                        long readyAtMs, boolean inFlight, String consumerId, long leaseDeadlineMs, long leaseMs) {}
 
     private QueueSnapshots() {}
+
+    /**
+     * Format 1 images had no visibility timeout per delivery: take the time the delivery had left at
+     * the snapshot's clock (at least 1 ms). The leader counts that down from when it restores.
+     */
+    private static JsonNode upgradeFormat1(JsonNode tree) {
+        if (tree instanceof ObjectNode image && image.path("format").asInt() == 1) {
+            long clockMs = image.path("clockMs").asLong();
+            for (JsonNode m : image.path("messages")) {
+                if (m instanceof ObjectNode message) {
+                    message.put("leaseMs", Math.max(1, m.path("leaseDeadlineMs").asLong() - clockMs));
+                }
+            }
+            image.put("format", FORMAT);
+        }
+        return tree;
+    }
 
     static byte[] encode(QueueTable table) {
         List<QueueImage> queues = new ArrayList<>();
@@ -36,7 +54,7 @@ final class QueueSnapshots {
         List<MessageImage> messages = new ArrayList<>();
         for (QueueMessage m : table.messages.values()) {
             messages.add(new MessageImage(m.id, m.queue, m.key, m.value, m.maxDeliveries, m.deliveries,
-                    m.readyAtMs, m.inFlight, m.consumerId, m.leaseDeadlineMs));
+                    m.readyAtMs, m.inFlight, m.consumerId, m.leaseDeadlineMs, m.leaseMs));
         }
         Image image = new Image(FORMAT, table.clockMs, table.enqueuedTotal, table.deliveredTotal,
                 table.redeliveredTotal, table.ackedTotal, table.deadLetteredTotal, queues, messages);
@@ -51,7 +69,7 @@ final class QueueSnapshots {
     static QueueTable decode(byte[] bytes) {
         Image image;
         try {
-            image = JSON.readValue(bytes, Image.class);
+            image = JSON.treeToValue(upgradeFormat1(JSON.readTree(bytes)), Image.class);
         } catch (IOException | RuntimeException e) {
             throw new IllegalArgumentException("corrupt queue snapshot", e);
         }
@@ -84,6 +102,7 @@ final class QueueSnapshots {
                 m.inFlight = mi.inFlight();
                 m.consumerId = mi.inFlight() ? mi.consumerId() : null;
                 m.leaseDeadlineMs = mi.inFlight() ? mi.leaseDeadlineMs() : 0;
+                m.leaseMs = mi.inFlight() ? mi.leaseMs() : 0;
                 table.insert(m);
             }
             QueueInvariants.check(table);

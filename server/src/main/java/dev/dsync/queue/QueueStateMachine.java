@@ -6,15 +6,18 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.dsync.queue.QueueCommand.Ack;
 import dev.dsync.queue.QueueCommand.Dequeue;
 import dev.dsync.queue.QueueCommand.Enqueue;
+import dev.dsync.queue.QueueCommand.ExpireDeliveries;
 import dev.dsync.queue.QueueCommand.ExpireLeases;
 import dev.dsync.queue.QueueCommand.Nack;
 import dev.dsync.statemachine.ApplyResult;
 import dev.dsync.statemachine.StateMachine;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 
 /**
  * The message queue's replicated state machine: at-least-once delivery with leases, acks, nacks,
@@ -44,7 +47,8 @@ public final class QueueStateMachine implements StateMachine {
             case Dequeue d -> dequeue(d);
             case Ack a -> ack(a);
             case Nack n -> nack(n);
-            case ExpireLeases x -> expire(x);
+            case ExpireLeases x -> expire(x.msgIds(), m -> m.leaseDeadlineMs < table.clockMs);
+            case ExpireDeliveries x -> expireDeliveries(x);
         };
     }
 
@@ -77,7 +81,7 @@ public final class QueueStateMachine implements StateMachine {
             return QueueResponses.empty();
         }
         QueueMessage m = table.messages.get(from.ready.first());
-        table.lease(m, d.consumerId(), table.clockMs + d.visibilityMs());
+        table.lease(m, d.consumerId(), table.clockMs + d.visibilityMs(), d.visibilityMs());
         table.deliveredTotal++;
         if (m.deliveries > 1) {
             table.redeliveredTotal++;
@@ -135,13 +139,22 @@ public final class QueueStateMachine implements StateMachine {
         return null;
     }
 
-    /** Ends listed deliveries whose deadline is before this command's time; an earlier ack or nack wins. */
-    private ApplyResult expire(ExpireLeases x) {
+    /** Ends each listed delivery unless it already ended (an earlier ack or nack wins) or it is a newer delivery. */
+    private ApplyResult expireDeliveries(ExpireDeliveries x) {
+        Map<Long, Integer> counted = new HashMap<>();
+        for (int i = 0; i < x.msgIds().size(); i++) {
+            counted.putIfAbsent(x.msgIds().get(i), x.deliveries().get(i));
+        }
+        return expire(x.msgIds(), m -> m.deliveries == counted.get(m.id));
+    }
+
+    /** Ends listed live deliveries for which {@code due} holds, requeueing or dead-lettering them. */
+    private ApplyResult expire(List<Long> msgIds, Predicate<QueueMessage> due) {
         List<Long> redeliverable = new ArrayList<>();
         List<Long> deadLettered = new ArrayList<>();
-        for (long id : new LinkedHashSet<>(x.msgIds())) {
+        for (long id : new LinkedHashSet<>(msgIds)) {
             QueueMessage m = table.messages.get(id);
-            if (m == null || !m.inFlight || m.leaseDeadlineMs >= table.clockMs) {
+            if (m == null || !m.inFlight || !due.test(m)) {
                 continue;
             }
             table.endLease(m);
@@ -186,7 +199,10 @@ public final class QueueStateMachine implements StateMachine {
         return new Peek(next <= nowMs, next);
     }
 
-    /** Ids (by deadline) of up to {@code max} live deliveries whose deadline is before {@code nowMs}. */
+    /**
+     * Ids (by deadline) of up to {@code max} live deliveries whose wall-clock deadline is before
+     * {@code nowMs}: for the legacy {@link ExpireLeases}. Nodes count down {@link #liveDeliveries()}.
+     */
     public List<Long> expiredLeases(long nowMs, int max) {
         List<Long> ids = new ArrayList<>();
         for (QueueTable.Lease lease : table.leases) {
@@ -196,6 +212,19 @@ public final class QueueStateMachine implements StateMachine {
             ids.add(lease.msgId());
         }
         return ids;
+    }
+
+    /** One live delivery as the leader's countdown sees it: {@code delivery} is the message's delivery count. */
+    public record DeliveryView(long msgId, int delivery, long visibilityMs) {}
+
+    /** Every live delivery, by deadline: what the leader counts down. */
+    public List<DeliveryView> liveDeliveries() {
+        List<DeliveryView> views = new ArrayList<>(table.leases.size());
+        for (QueueTable.Lease lease : table.leases) {
+            QueueMessage m = table.messages.get(lease.msgId());
+            views.add(new DeliveryView(m.id, m.deliveries, m.leaseMs));
+        }
+        return views;
     }
 
     /** Depth (waiting, not in flight), in flight and dead-lettered counts, in total and per partition. */

@@ -95,7 +95,7 @@ final class QueueTable {
     }
 
     /** Starts a delivery of an idle head. */
-    void lease(QueueMessage m, String consumerId, long deadlineMs) {
+    void lease(QueueMessage m, String consumerId, long deadlineMs, long leaseMs) {
         Partition partition = partitionOf(m);
         assert !m.inFlight && partition.isHead(m) : "cannot deliver " + m.id;
         boolean wasParked = partition.unpark(m);
@@ -103,6 +103,7 @@ final class QueueTable {
         m.inFlight = true;
         m.consumerId = consumerId;
         m.leaseDeadlineMs = deadlineMs;
+        m.leaseMs = leaseMs;
         m.deliveries++;
         partition.inFlight++;
         leases.add(new Lease(deadlineMs, m.id));
@@ -116,6 +117,7 @@ final class QueueTable {
         m.inFlight = false;
         m.consumerId = null;
         m.leaseDeadlineMs = 0;
+        m.leaseMs = 0;
         partitionOf(m).inFlight--;
     }
 

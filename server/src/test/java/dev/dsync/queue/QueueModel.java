@@ -75,6 +75,15 @@ final class QueueModel {
                 }
                 yield new Expected(200, null, 0);
             }
+            case QueueCommand.ExpireDeliveries x -> {
+                for (int i = 0; i < x.msgIds().size(); i++) {
+                    Msg m = live.get(x.msgIds().get(i));
+                    if (m != null && m.inFlight && m.deliveries == x.deliveries().get(i)) {
+                        release(m, clockMs);
+                    }
+                }
+                yield new Expected(200, null, 0);
+            }
         };
     }
 

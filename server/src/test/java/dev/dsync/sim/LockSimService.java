@@ -1,5 +1,7 @@
 package dev.dsync.sim;
 
+import dev.dsync.lease.LeaderCountdowns;
+import dev.dsync.lease.LeaseClockBounds;
 import dev.dsync.lock.LockCommand;
 import dev.dsync.lock.LockGrant;
 import dev.dsync.lock.LockInvariants;
@@ -33,6 +35,7 @@ final class LockSimService implements SimService {
     private final Map<String, Map<String, LastFence>> fencesPerNode = new HashMap<>();
     private final Map<String, LockMode> grantByKeyFenceClient = new HashMap<>();
     private long requestSeq;
+    private final Map<String, LeaderCountdowns<String>> countdowns = new HashMap<>();
 
     LockSimService(Simulation sim) {
         this.sim = sim;
@@ -81,16 +84,32 @@ final class LockSimService implements SimService {
     @Override
     public void onGaveUp(int client) {}
 
+    /**
+     * As the node does ({@code LockService.leaderDuties}): each lease counted down on the leader's
+     * own clock from when it first saw the refresh; countdowns are node memory, lost on a restart.
+     */
     @Override
     public byte[] leaderDuty(SimNode leader, long nowMs) {
-        List<String> expired = locks(leader).expiredClients(nowMs);
-        return expired.isEmpty() ? null : new LockCommand.Expire(expired).encode();
+        LeaderCountdowns<String> mine = countdowns.computeIfAbsent(leader.id, id -> new LeaderCountdowns<>(LeaseClockBounds.DRIFT_PERMILLE));
+        List<String> ids = new ArrayList<>();
+        List<Long> refreshes = new ArrayList<>();
+        java.util.Set<String> live = new java.util.HashSet<>();
+        for (LockStateMachine.LeaseView lease : locks(leader).leases()) {
+            live.add(lease.clientId());
+            if (mine.runOut(lease.clientId(), lease.refreshIndex(), lease.ttlMs(), nowMs)) {
+                ids.add(lease.clientId());
+                refreshes.add(lease.refreshIndex());
+            }
+        }
+        mine.retainOnly(live);
+        return ids.isEmpty() ? null : new LockCommand.ExpireUnrenewed(ids, refreshes).encode();
     }
 
     @Override
     public void onRestored(SimNode n, boolean restarted) {
         if (restarted) {
             fencesPerNode.put(n.id, new HashMap<>()); // fences are compared within one lifetime of a node
+            countdowns.remove(n.id);
         }
         check(n);
     }

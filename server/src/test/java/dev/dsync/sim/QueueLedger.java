@@ -111,7 +111,14 @@ final class QueueLedger {
             }
             case QueueCommand.Ack a -> acked(index, a, result);
             case QueueCommand.Nack n -> nacked(index, n, result);
-            case QueueCommand.ExpireLeases x -> expired(index, x, body);
+            case QueueCommand.ExpireLeases x -> expired(index, x.msgIds(), m -> m.deadlineMs < clockMs, body);
+            case QueueCommand.ExpireDeliveries x -> {
+                java.util.Map<Long, Integer> counted = new java.util.HashMap<>();
+                for (int i = 0; i < x.msgIds().size(); i++) {
+                    counted.putIfAbsent(x.msgIds().get(i), x.deliveries().get(i));
+                }
+                expired(index, x.msgIds(), m -> m.deliveries == counted.get(m.id), body);
+            }
         }
     }
 
@@ -193,12 +200,12 @@ final class QueueLedger {
     }
 
     /** Exactly the listed deliveries that were live and due end; nothing else changes. */
-    private void expired(long index, QueueCommand.ExpireLeases x, JsonNode body) {
+    private void expired(long index, java.util.List<Long> msgIds, java.util.function.Predicate<Msg> lapsed, JsonNode body) {
         Set<Long> redeliverable = ids(body.path("redeliverable"));
         Set<Long> deadLettered = ids(body.path("dead_lettered"));
-        for (long id : new TreeSet<>(x.msgIds())) {
+        for (long id : new TreeSet<>(msgIds)) {
             Msg m = live.get(id);
-            boolean due = m != null && m.inFlight && m.deadlineMs < clockMs;
+            boolean due = m != null && m.inFlight && lapsed.test(m);
             boolean ended = redeliverable.remove(id) | deadLettered.contains(id);
             require(due == ended, index, "expiry " + (due ? "kept the due lease of " : "ended the lease of ") + id
                     + (m == null ? " (gone)" : m.inFlight ? " (deadline " + m.deadlineMs + ", clock " + clockMs + ")" : " (not in flight)"));

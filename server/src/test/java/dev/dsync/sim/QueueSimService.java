@@ -3,6 +3,8 @@ package dev.dsync.sim;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import dev.dsync.queue.PartitionRing;
+import dev.dsync.lease.LeaderCountdowns;
+import dev.dsync.lease.LeaseClockBounds;
 import dev.dsync.queue.QueueCommand;
 import dev.dsync.queue.QueueStateMachine;
 import dev.dsync.raft.Entry;
@@ -53,6 +55,8 @@ final class QueueSimService implements SimService {
     private long consumerCrashes;
     private long staleAcks;
     private final Map<String, Long> finalTotals = new LinkedHashMap<>();
+    /** Each node's lease countdowns: node memory, lost on a restart. */
+    private final Map<String, LeaderCountdowns<Long>> countdowns = new java.util.HashMap<>();
 
     QueueSimService(Simulation sim) {
         this.sim = sim;
@@ -177,14 +181,29 @@ final class QueueSimService implements SimService {
         }
     }
 
+    /** As the node does ({@code QueueService.leaderDuties}): deliveries counted down on the leader's own clock. */
     @Override
     public byte[] leaderDuty(SimNode leader, long nowMs) {
-        List<Long> expired = QueueChecks.queue(leader).expiredLeases(nowMs, EXPIRE_BATCH);
-        return expired.isEmpty() ? null : new QueueCommand.ExpireLeases(expired).encode();
+        LeaderCountdowns<Long> mine = countdowns.computeIfAbsent(leader.id, id -> new LeaderCountdowns<>(LeaseClockBounds.DRIFT_PERMILLE));
+        List<Long> ids = new ArrayList<>();
+        List<Integer> deliveries = new ArrayList<>();
+        java.util.Set<Long> live = new java.util.HashSet<>();
+        for (QueueStateMachine.DeliveryView d : QueueChecks.queue(leader).liveDeliveries()) {
+            live.add(d.msgId());
+            if (mine.runOut(d.msgId(), d.delivery(), d.visibilityMs(), nowMs) && ids.size() < EXPIRE_BATCH) {
+                ids.add(d.msgId());
+                deliveries.add(d.delivery());
+            }
+        }
+        mine.retainOnly(live);
+        return ids.isEmpty() ? null : new QueueCommand.ExpireDeliveries(ids, deliveries).encode();
     }
 
     @Override
     public void onRestored(SimNode n, boolean restarted) {
+        if (restarted) {
+            countdowns.remove(n.id);
+        }
         checks.onRestored(n);
     }
 

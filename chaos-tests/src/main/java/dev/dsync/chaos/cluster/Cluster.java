@@ -1,10 +1,12 @@
 package dev.dsync.chaos.cluster;
 
+import dev.dsync.chaos.clock.NodeClocks;
 import eu.rekawek.toxiproxy.Proxy;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * A three-node cluster of one service whose every link runs through its own Toxiproxy proxy:
@@ -50,6 +52,11 @@ public interface Cluster extends AutoCloseable {
      */
     default boolean reportsStateDigests() {
         return true;
+    }
+
+    /** The nodes' fake clocks, when they run under libfaketime; empty otherwise. */
+    default Optional<NodeClocks> clocks() {
+        return Optional.empty();
     }
 
     /** Copies each node's log into {@code dir} as {@code <id>.log}. */

@@ -1,5 +1,6 @@
 package dev.dsync.chaos.cluster;
 
+import dev.dsync.chaos.clock.NodeClocks;
 import eu.rekawek.toxiproxy.ToxiproxyClient;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -10,13 +11,15 @@ import java.nio.file.StandardCopyOption;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.StringJoiner;
 import java.util.concurrent.TimeUnit;
 
 /**
  * Nodes as separate JVM processes on loopback, each with its own data dir and log, wired through a
  * Toxiproxy server (the embedded one or {@code TOXIPROXY_URL}). Kill is SIGKILL and restart reuses
- * the data dir; pause is SIGSTOP and resume SIGCONT.
+ * the data dir; pause is SIGSTOP and resume SIGCONT. Given {@link NodeClocks}, nodes run under
+ * libfaketime, each with its own clock.
  */
 public final class ProcessCluster extends ProxiedCluster {
     private final ToxiproxyClient toxiproxy;
@@ -26,10 +29,19 @@ public final class ProcessCluster extends ProxiedCluster {
     private final Map<String, String> nodeEnv;
     private final Map<String, Integer> ports = new LinkedHashMap<>();
     private final Map<String, Process> processes = new LinkedHashMap<>();
+    /** Null unless the nodes run under libfaketime. */
+    private final NodeClocks clocks;
 
     public ProcessCluster(String service, ToxiproxyClient toxiproxy, String toxiproxyHost, Path serverJar,
                           Path runDir, Map<String, String> nodeEnv) {
+        this(service, toxiproxy, toxiproxyHost, serverJar, runDir, nodeEnv, null);
+    }
+
+    /** With {@code clocks}, every node (and every restart of one) runs under libfaketime with its clock. */
+    public ProcessCluster(String service, ToxiproxyClient toxiproxy, String toxiproxyHost, Path serverJar,
+                          Path runDir, Map<String, String> nodeEnv, NodeClocks clocks) {
         super(service);
+        this.clocks = clocks;
         this.toxiproxy = toxiproxy;
         this.toxiproxyHost = toxiproxyHost;
         this.serverJar = serverJar;
@@ -70,6 +82,9 @@ public final class ProcessCluster extends ProxiedCluster {
                 "--port", Integer.toString(ports.get(id)), "--peers", peers.toString(),
                 "--data-dir", runDir.resolve("data").resolve(id).toString());
         pb.environment().putAll(nodeEnv);
+        if (clocks != null) {
+            pb.environment().putAll(clocks.launchEnvironment(id));
+        }
         pb.redirectErrorStream(true);
         pb.redirectOutput(ProcessBuilder.Redirect.appendTo(logFile(id).toFile()));
         processes.put(id, pb.start());
@@ -114,6 +129,11 @@ public final class ProcessCluster extends ProxiedCluster {
         if (kill.waitFor() != 0) {
             throw new IOException("kill " + signal + " " + p.pid() + " failed");
         }
+    }
+
+    @Override
+    public Optional<NodeClocks> clocks() {
+        return Optional.ofNullable(clocks);
     }
 
     @Override

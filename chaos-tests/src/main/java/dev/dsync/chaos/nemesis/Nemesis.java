@@ -1,5 +1,6 @@
 package dev.dsync.chaos.nemesis;
 
+import dev.dsync.chaos.clock.ClockFaults;
 import dev.dsync.chaos.cluster.Cluster;
 import dev.dsync.chaos.cluster.ClusterProbe;
 import eu.rekawek.toxiproxy.Proxy;
@@ -89,10 +90,33 @@ public final class Nemesis {
             case PAUSE_ONE -> value.put("paused", pause(ids.get(pick.nextInt(ids.size()))));
             case PAUSE_LEADER -> value.put("paused", pause(leader));
             case ROLLING_RESTART -> value.put("restarted", rollingRestart(ids));
+            case CLOCK_DRIFT, CLOCK_SKEW_RESTART -> value.putAll(clockFault(step.kind(), pick, ids, leader));
         }
         current = step.kind().family + " " + value;
         started.add(step.kind().family + "/" + step.kind().shape + (targetsLeader ? " " + found.orElse("(no leader found)") : ""));
         log.record(step.kind().family, value);
+    }
+
+    /**
+     * Clock faults need nodes launched under libfaketime ({@link Cluster#clocks()}); on a backend
+     * without (Docker) the step is recorded as skipped, so a {@code mixed} schedule still runs.
+     */
+    private Map<String, Object> clockFault(FaultKind kind, Random pick, List<String> ids, String leader)
+            throws IOException, InterruptedException {
+        Map<String, Object> value = new LinkedHashMap<>();
+        if (cluster.clocks().isEmpty()) {
+            value.put("skipped", "this backend has no fake clocks");
+            return value;
+        }
+        ClockFaults clocks = new ClockFaults(cluster.clocks().get());
+        if (kind == FaultKind.CLOCK_DRIFT) {
+            value.putAll(clocks.drift(pick, ids));
+        } else {
+            value.put("offset_ms", clocks.stepForRestart(leader, pick));
+            value.put("killed", kill(leader)); // back at the heal, with the stepped clock
+        }
+        value.put("clocks", clocks.describe());
+        return value;
     }
 
     private List<String> isolate(String node, List<String> ids) throws IOException {
@@ -179,6 +203,9 @@ public final class Nemesis {
             cluster.resume(node);
             paused.remove(node);
             healed.add("resumed " + node);
+        }
+        if (cluster.clocks().isPresent()) {
+            healed.addAll(new ClockFaults(cluster.clocks().get()).heal());
         }
         for (String node : List.copyOf(killed)) {
             cluster.restart(node);

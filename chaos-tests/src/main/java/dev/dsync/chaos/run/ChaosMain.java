@@ -56,8 +56,9 @@ public final class ChaosMain {
         Schedule schedule = Schedule.generate(nemesisName, options.seed(), duration.toMillis());
         String label = workloadName + "/" + nemesisName + " seed " + options.seed();
         System.out.printf("== %s: %d faults over %d s -> %s%n", label, schedule.steps().size(), duration.toSeconds(), dir);
-        Cluster cluster = faults.cluster(workloadName, dir, nodeEnvironment());
+        boolean fakeClocks = schedule.steps().stream().anyMatch(step -> step.kind().family.equals("clock"));
         try {
+            Cluster cluster = faults.cluster(workloadName, dir, nodeEnvironment(), fakeClocks);
             Workload workload = workload(workloadName, options);
             RunSummary summary = new ChaosRun(label, cluster, workload, schedule, duration, dir).execute(workloadName);
             System.out.printf("== %s: %s, ok %d fail %d info %d, availability %.1f%%, recovery %s%n", label,

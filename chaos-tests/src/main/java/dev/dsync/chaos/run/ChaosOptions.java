@@ -20,7 +20,7 @@ public record ChaosOptions(List<String> workloads, List<String> nemeses, int dur
                            boolean fullApi) {
 
     public static final List<String> WORKLOADS = List.of("lock", "queue", "cache");
-    public static final List<String> DEFAULT_NEMESES = List.of("partition", "kill", "pause", "latency", "mixed");
+    public static final List<String> DEFAULT_NEMESES = List.of("partition", "kill", "pause", "latency", "clock", "mixed");
 
     public static ChaosOptions from(Function<String, String> env) {
         List<String> workloads = pick(env.apply("WORKLOAD"), WORKLOADS, WORKLOADS, "WORKLOAD");
@@ -32,6 +32,10 @@ public record ChaosOptions(List<String> workloads, List<String> nemeses, int dur
         String backend = orDefault(env.apply("CHAOS_BACKEND"), "local").toLowerCase(Locale.ROOT);
         if (!List.of("local", "docker").contains(backend)) {
             throw new IllegalArgumentException("CHAOS_BACKEND must be local or docker, not '" + backend + "'");
+        }
+        if (backend.equals("docker") && (env.apply("NEMESIS") == null || env.apply("NEMESIS").isBlank())) {
+            // Fake clocks (libfaketime) exist for local node processes only.
+            nemeses = nemeses.stream().filter(n -> !n.equals("clock")).toList();
         }
         return new ChaosOptions(workloads, nemeses, duration, seed, clients,
                 Path.of(orDefault(env.apply("CHAOS_RESULTS"), "chaos-results")),

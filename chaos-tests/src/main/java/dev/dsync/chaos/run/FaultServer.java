@@ -1,5 +1,8 @@
 package dev.dsync.chaos.run;
 
+import dev.dsync.chaos.clock.ClockFaults;
+import dev.dsync.chaos.clock.Libfaketime;
+import dev.dsync.chaos.clock.NodeClocks;
 import dev.dsync.chaos.cluster.Cluster;
 import dev.dsync.chaos.cluster.DockerCluster;
 import dev.dsync.chaos.cluster.ProcessCluster;
@@ -55,11 +58,24 @@ final class FaultServer implements AutoCloseable {
         return new FaultServer(options, embedded.client(), embedded.host(), embedded, null, null);
     }
 
-    Cluster cluster(String service, Path runDir, Map<String, String> nodeEnv) {
+    Cluster cluster(String service, Path runDir, Map<String, String> nodeEnv) throws IOException {
+        return cluster(service, runDir, nodeEnv, false);
+    }
+
+    /**
+     * With {@code fakeClocks} (the schedule has clock faults), local nodes run under libfaketime,
+     * each starting with its own clock offset; the Docker backend has no fake clocks.
+     */
+    Cluster cluster(String service, Path runDir, Map<String, String> nodeEnv, boolean fakeClocks) throws IOException {
         if (container != null) {
             return new DockerCluster(service, Path.of("").toAbsolutePath(), network, container, nodeEnv);
         }
-        return new ProcessCluster(service, client, host, options.serverJar().toAbsolutePath(), runDir, nodeEnv);
+        NodeClocks clocks = fakeClocks ? new NodeClocks(Libfaketime.require(), runDir.toAbsolutePath().resolve("clocks")) : null;
+        ProcessCluster cluster = new ProcessCluster(service, client, host, options.serverJar().toAbsolutePath(), runDir, nodeEnv, clocks);
+        if (clocks != null) {
+            ClockFaults.skewAtLaunch(clocks, cluster.nodeIds(), options.seed());
+        }
+        return cluster;
     }
 
     @Override

@@ -1,0 +1,65 @@
+package dev.dsync.chaos.clock;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Each node's fake clock, one libfaketime control file per node under {@code dir}. A cluster
+ * backend launches every node with {@link #launchEnvironment}; the nemesis changes rates with
+ * {@link #set} while nodes run, and offsets by setting them before a node is (re)started (see
+ * {@link Libfaketime}: a running process keeps the offset it started with).
+ */
+public final class NodeClocks {
+    private final Path library;
+    private final Path dir;
+    private final Map<String, ClockSpec> specs = new LinkedHashMap<>();
+
+    public NodeClocks(Path library, Path dir) {
+        this.library = library;
+        this.dir = dir;
+    }
+
+    /** The environment for launching {@code nodeId}: its control file, written with its current spec. */
+    public synchronized Map<String, String> launchEnvironment(String nodeId) {
+        Path file = controlFile(nodeId);
+        write(file, spec(nodeId));
+        return Libfaketime.environment(library, file);
+    }
+
+    public synchronized ClockSpec spec(String nodeId) {
+        return specs.getOrDefault(nodeId, ClockSpec.REAL);
+    }
+
+    /** Sets the node's clock; a running node takes a new rate within about a second, a new offset at its next start. */
+    public synchronized void set(String nodeId, ClockSpec spec) {
+        specs.put(nodeId, spec);
+        if (Files.exists(controlFile(nodeId))) {
+            write(controlFile(nodeId), spec);
+        }
+    }
+
+    public synchronized Map<String, ClockSpec> all() {
+        return Map.copyOf(specs);
+    }
+
+    public Path controlFile(String nodeId) {
+        return dir.resolve(nodeId + ".faketime");
+    }
+
+    /** Written beside and renamed into place, so libfaketime never reads a half-written line. */
+    private void write(Path file, ClockSpec spec) {
+        try {
+            Files.createDirectories(dir);
+            Path tmp = Files.createTempFile(dir, file.getFileName().toString(), ".tmp");
+            Files.writeString(tmp, spec.render() + "\n");
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the fake clock of " + file, e);
+        }
+    }
+}
