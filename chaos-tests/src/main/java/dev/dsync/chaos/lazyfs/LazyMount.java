@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
@@ -65,22 +66,33 @@ public final class LazyMount implements AutoCloseable {
         Files.createDirectories(mp);
         LazyTree tree = new BackingDir(backing).load(System::currentTimeMillis);
         LazyFuse fuse = new LazyFuse(tree);
-        fuse.mount(mp, false, false, new String[] {"-o", String.join(",",
+        String[] options = {"-o", String.join(",",
                 "fsname=" + FS_NAME, "subtype=lazyfs",
                 "direct_io",                                         // no page cache: every read and write reaches the tree
                 "attr_timeout=0", "entry_timeout=0", "negative_timeout=0", // a power loss changes names and sizes under the kernel
                 "hard_remove",                                       // unlink really unlinks, open handles keep working
                 "big_writes", "max_write=131072",                    // one write(2) stays one tree write where it can
-                "auto_unmount")});
+                "auto_unmount")};
+        // Blocking mount on a thread of our own: jnr-fuse's non-blocking mount always waits 2 s.
+        CompletableFuture<Void> ended = new CompletableFuture<>();
+        Thread.ofPlatform().daemon().name("lazyfs " + mp.getFileName()).start(() -> {
+            try {
+                fuse.mount(mp, true, false, options);
+                ended.complete(null);
+            } catch (Throwable e) {
+                ended.completeExceptionally(e);
+            }
+        });
         LazyMount m = new LazyMount(mp, tree, fuse);
         LIVE.add(m);
         long deadline = System.currentTimeMillis() + MOUNT_WAIT_MS;
         while (!MountTable.isMounted(mp)) {
-            if (System.currentTimeMillis() > deadline) {
+            if (ended.isDone() || System.currentTimeMillis() > deadline) {
                 m.close();
-                throw new IOException("the lazy file system did not appear at " + mp + " within " + MOUNT_WAIT_MS + " ms");
+                String cause = ended.isCompletedExceptionally() ? ": " + ended.exceptionNow() : "";
+                throw new IOException("the lazy file system did not appear at " + mp + cause);
             }
-            sleep(20);
+            sleep(5);
         }
         return m;
     }
