@@ -1,5 +1,8 @@
 package dev.dsync.chaos.cluster;
 
+import dev.dsync.chaos.lazyfs.LazyMount;
+import dev.dsync.chaos.lazyfs.PowerLoss;
+import dev.dsync.chaos.lazyfs.TornWrite;
 import eu.rekawek.toxiproxy.ToxiproxyClient;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -10,6 +13,7 @@ import java.nio.file.StandardCopyOption;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.StringJoiner;
 import java.util.concurrent.TimeUnit;
 
@@ -17,6 +21,10 @@ import java.util.concurrent.TimeUnit;
  * Nodes as separate JVM processes on loopback, each with its own data dir and log, wired through a
  * Toxiproxy server (the embedded one or {@code TOXIPROXY_URL}). Kill is SIGKILL and restart reuses
  * the data dir; pause is SIGSTOP and resume SIGCONT.
+ *
+ * <p>With {@code powerLossDataDirs}, each node's data dir is a lazy file system mount (see
+ * {@link LazyMount}) whose durable state is kept in {@code <runDir>/durable/<id>}, so a power loss
+ * can drop what a node did not fsync. The mounts live as long as the cluster.
  */
 public final class ProcessCluster extends ProxiedCluster {
     private final ToxiproxyClient toxiproxy;
@@ -26,10 +34,18 @@ public final class ProcessCluster extends ProxiedCluster {
     private final Map<String, String> nodeEnv;
     private final Map<String, Integer> ports = new LinkedHashMap<>();
     private final Map<String, Process> processes = new LinkedHashMap<>();
+    private final boolean powerLossDataDirs;
+    private final Map<String, LazyMount> mounts = new LinkedHashMap<>();
 
     public ProcessCluster(String service, ToxiproxyClient toxiproxy, String toxiproxyHost, Path serverJar,
                           Path runDir, Map<String, String> nodeEnv) {
+        this(service, toxiproxy, toxiproxyHost, serverJar, runDir, nodeEnv, false);
+    }
+
+    public ProcessCluster(String service, ToxiproxyClient toxiproxy, String toxiproxyHost, Path serverJar,
+                          Path runDir, Map<String, String> nodeEnv, boolean powerLossDataDirs) {
         super(service);
+        this.powerLossDataDirs = powerLossDataDirs;
         this.toxiproxy = toxiproxy;
         this.toxiproxyHost = toxiproxyHost;
         this.serverJar = serverJar;
@@ -52,6 +68,11 @@ public final class ProcessCluster extends ProxiedCluster {
         }
         links.create(toxiproxy, ids, id -> "127.0.0.1:" + ports.get(id), name -> toxiproxyHost + ":0");
         Files.createDirectories(runDir.resolve("logs"));
+        if (powerLossDataDirs) {
+            for (String id : ids) {
+                mounts.put(id, LazyMount.mount(dataDir(id), runDir.resolve("durable").resolve(id)));
+            }
+        }
         for (String id : ids) {
             launch(id);
         }
@@ -68,11 +89,15 @@ public final class ProcessCluster extends ProxiedCluster {
         ProcessBuilder pb = new ProcessBuilder(java, "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
                 "-jar", serverJar.toString(), "--service", service, "--id", id,
                 "--port", Integer.toString(ports.get(id)), "--peers", peers.toString(),
-                "--data-dir", runDir.resolve("data").resolve(id).toString());
+                "--data-dir", dataDir(id).toString());
         pb.environment().putAll(nodeEnv);
         pb.redirectErrorStream(true);
         pb.redirectOutput(ProcessBuilder.Redirect.appendTo(logFile(id).toFile()));
         processes.put(id, pb.start());
+    }
+
+    private Path dataDir(String id) {
+        return runDir.resolve("data").resolve(id);
     }
 
     private Path logFile(String id) {
@@ -93,6 +118,18 @@ public final class ProcessCluster extends ProxiedCluster {
         if (!processes.containsKey(nodeId)) {
             launch(nodeId);
         }
+    }
+
+    @Override
+    public PowerLoss powerLoss(String nodeId, TornWrite tear, Random random) {
+        LazyMount mount = mounts.get(nodeId);
+        if (mount == null) {
+            throw new IllegalStateException("the cluster was started without power-loss data dirs");
+        }
+        if (processes.containsKey(nodeId)) {
+            throw new IllegalStateException(nodeId + " must be killed before its power loss");
+        }
+        return mount.powerLoss(tear, random);
     }
 
     @Override
@@ -141,7 +178,12 @@ public final class ProcessCluster extends ProxiedCluster {
                 Thread.currentThread().interrupt();
             }
         }
-        links.deleteAll();
+        try {
+            links.deleteAll();
+        } finally {
+            mounts.values().forEach(LazyMount::close); // the nodes are dead: nothing holds the mounts
+            mounts.clear();
+        }
     }
 
     private static int freePort() throws IOException {

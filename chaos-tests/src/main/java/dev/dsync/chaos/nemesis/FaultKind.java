@@ -14,7 +14,9 @@ public enum FaultKind {
     KILL_MINORITY("kill", "minority"),
     PAUSE_ONE("pause", "one"),
     PAUSE_LEADER("pause", "leader"),
-    ROLLING_RESTART("kill", "rolling-restart");
+    ROLLING_RESTART("kill", "rolling-restart"),
+    POWER_ONE("power", "one"),
+    POWER_LEADER("power", "leader");
 
     /** The nemesis family (the NEMESIS= name that selects it) and the shape within it. */
     public final String family;

@@ -2,6 +2,8 @@ package dev.dsync.chaos.nemesis;
 
 import dev.dsync.chaos.cluster.Cluster;
 import dev.dsync.chaos.cluster.ClusterProbe;
+import dev.dsync.chaos.lazyfs.PowerLoss;
+import dev.dsync.chaos.lazyfs.TornWrite;
 import eu.rekawek.toxiproxy.Proxy;
 import eu.rekawek.toxiproxy.model.Toxic;
 import eu.rekawek.toxiproxy.model.ToxicDirection;
@@ -19,6 +21,11 @@ import java.util.Set;
  * Carries out faults on a cluster and undoes them. Partitions blackhole links (Toxiproxy's timeout
  * toxic with timeout 0: data silently dropped, as a DROP firewall rule would); healing removes the
  * toxics and cycles the affected proxies so no connection that lost bytes mid-stream is reused.
+ *
+ * <p>A power loss kills a node and drops what its data dir held unsynced (maybe tearing the last
+ * write); healing starts it, waits until it serves, then kills and starts it once more: a bad
+ * repair of a torn log (say, appending after garbage) only shows at the start after the repair.
+ * A node that does not come back from either start fails the run.
  */
 public final class Nemesis {
     private final Cluster cluster;
@@ -27,7 +34,10 @@ public final class Nemesis {
     private final Set<Proxy> cut = new LinkedHashSet<>();
     private final Set<String> killed = new LinkedHashSet<>();
     private final Set<String> paused = new LinkedHashSet<>();
+    private final Set<String> powerLost = new LinkedHashSet<>();
     private volatile String current = "none";
+    /** How long a node restarted after a power loss may take to serve: JVM start plus log recovery, on a loaded machine. */
+    private static final Duration NODE_START_LIMIT = Duration.ofSeconds(20);
 
     public Nemesis(Cluster cluster, ClusterProbe probe, NemesisLog log) {
         this.cluster = cluster;
@@ -71,6 +81,8 @@ public final class Nemesis {
             case PAUSE_ONE -> value.put("paused", pause(ids.get(pick.nextInt(ids.size()))));
             case PAUSE_LEADER -> value.put("paused", pause(leader));
             case ROLLING_RESTART -> value.put("restarted", rollingRestart(ids));
+            case POWER_ONE -> value.putAll(powerLoss(ids.get(pick.nextInt(ids.size())), pick));
+            case POWER_LEADER -> value.putAll(powerLoss(leader, pick));
         }
         current = step.kind().family + " " + value;
         log.record(step.kind().family, value);
@@ -124,6 +136,46 @@ public final class Nemesis {
         return node;
     }
 
+    private Map<String, Object> powerLoss(String node, Random pick) throws IOException, InterruptedException {
+        TornWrite tear = TornWrite.values()[pick.nextInt(TornWrite.values().length)];
+        cluster.kill(node);
+        powerLost.add(node);
+        PowerLoss loss = cluster.powerLoss(node, tear, pick);
+        Map<String, Object> value = new LinkedHashMap<>();
+        value.put("node", node);
+        value.put("tear", tear.name().toLowerCase());
+        value.put("files_lost_writes", loss.filesWithUnsyncedData());
+        value.put("dirs_lost_entries", loss.directoriesWithUnsyncedEntries());
+        if (loss.tornFile() != null) {
+            value.put("torn_file", loss.tornFile());
+            value.put("torn_kept_bytes", loss.tornKeptBytes() + " of " + loss.tornWriteBytes());
+        }
+        return value;
+    }
+
+    /** Starts a power-lost node, then kills and starts it again; throws if it does not serve after either. */
+    private void restartTwice(String node) throws IOException, InterruptedException {
+        cluster.restart(node);
+        awaitServing(node, "first");
+        Thread.sleep(300); // let it write after its recovery, so the second start reads what the first left
+        cluster.kill(node);
+        cluster.restart(node);
+        awaitServing(node, "second");
+    }
+
+    private void awaitServing(String node, String which) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + NODE_START_LIMIT.toNanos();
+        while (probe.health(node).isEmpty()) {
+            if (!cluster.isRunning(node) || System.nanoTime() > deadline) {
+                String why = cluster.isRunning(node) ? "does not answer /health" : "exited";
+                log.record("power-restart-failed", Map.of("node", node, "start", which, "problem", why));
+                throw new IOException(node + " " + why + " after the " + which + " start since its power loss;"
+                        + " see its log in the run's logs/ and its data in durable/" + node);
+            }
+            Thread.sleep(50);
+        }
+    }
+
     private String pause(String node) throws IOException, InterruptedException {
         cluster.pause(node);
         paused.add(node);
@@ -165,6 +217,11 @@ public final class Nemesis {
             cluster.restart(node);
             killed.remove(node);
             healed.add("restarted " + node);
+        }
+        for (String node : List.copyOf(powerLost)) {
+            powerLost.remove(node); // first: a failed restart must not be retried by the next healAll
+            restartTwice(node);
+            healed.add("restarted " + node + " twice after its power loss");
         }
         if (!current.equals("none") || !healed.isEmpty()) {
             log.record("heal", Map.of("healed", healed));

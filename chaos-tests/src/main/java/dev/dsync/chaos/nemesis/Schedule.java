@@ -19,7 +19,7 @@ public record Schedule(String nemesis, long seed, List<Step> steps) {
      */
     public record Step(long startMs, long durationMs, FaultKind kind, long pick) {}
 
-    public static final List<String> NEMESES = List.of("none", "partition", "kill", "pause", "latency", "mixed");
+    public static final List<String> NEMESES = List.of("none", "partition", "kill", "pause", "latency", "power", "mixed");
 
     public static Schedule generate(String nemesis, long seed, long runMs) {
         if (!NEMESES.contains(nemesis)) {

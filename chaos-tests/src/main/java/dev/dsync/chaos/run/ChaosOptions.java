@@ -15,7 +15,7 @@ public record ChaosOptions(List<String> workloads, List<String> nemeses, int dur
                            int clients, Path resultsRoot, Path serverJar, String backend, String toxiproxyUrl) {
 
     public static final List<String> WORKLOADS = List.of("lock", "queue", "cache");
-    public static final List<String> DEFAULT_NEMESES = List.of("partition", "kill", "pause", "latency", "mixed");
+    public static final List<String> DEFAULT_NEMESES = List.of("partition", "kill", "pause", "latency", "power", "mixed");
 
     public static ChaosOptions from(Function<String, String> env) {
         List<String> workloads = pick(env.apply("WORKLOAD"), WORKLOADS, WORKLOADS, "WORKLOAD");

@@ -55,11 +55,16 @@ final class FaultServer implements AutoCloseable {
         return new FaultServer(options, embedded.client(), embedded.host(), embedded, null, null);
     }
 
-    Cluster cluster(String service, Path runDir, Map<String, String> nodeEnv) {
+    /** {@code powerLoss}: the schedule has power faults, so data dirs must be lazy file system mounts. */
+    Cluster cluster(String service, Path runDir, Map<String, String> nodeEnv, boolean powerLoss) {
         if (container != null) {
+            if (powerLoss) {
+                throw new IllegalArgumentException("power faults need the local backend (FUSE mounts in this JVM), not Docker");
+            }
             return new DockerCluster(service, Path.of("").toAbsolutePath(), network, container, nodeEnv);
         }
-        return new ProcessCluster(service, client, host, options.serverJar().toAbsolutePath(), runDir, nodeEnv);
+        return new ProcessCluster(service, client, host, options.serverJar().toAbsolutePath(), runDir, nodeEnv,
+                powerLoss);
     }
 
     @Override
