@@ -1,5 +1,7 @@
 package dev.dsync.chaos.lazyfs;
 
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import jnr.ffi.Pointer;
 import jnr.ffi.types.mode_t;
@@ -20,9 +22,21 @@ import ru.serce.jnrfuse.struct.Timespec;
 final class LazyFuse extends FuseStubFS {
     private static final int PERMISSION_BITS = 07777;
     private final LazyTree tree;
+    private final CountDownLatch serving = new CountDownLatch(1);
 
     LazyFuse(LazyTree tree) {
         this.tree = tree;
+    }
+
+    /** libfuse calls init once its loop runs, which is after it installed its signal handlers. */
+    @Override
+    public Pointer init(Pointer conn) {
+        serving.countDown();
+        return null;
+    }
+
+    boolean awaitServing(long millis) throws InterruptedException {
+        return serving.await(millis, TimeUnit.MILLISECONDS);
     }
 
     /** Marks the mount as gone so jnr-fuse's own shutdown hook does not try a second, lazy unmount. */

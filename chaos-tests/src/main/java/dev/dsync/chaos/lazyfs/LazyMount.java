@@ -10,6 +10,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import sun.misc.Signal;
 
 /**
  * One mounted lazy file system: a FUSE mount at {@code mountPoint}, served from this JVM, whose
@@ -86,14 +87,14 @@ public final class LazyMount implements AutoCloseable {
         LazyMount m = new LazyMount(mp, tree, fuse);
         LIVE.add(m);
         long deadline = System.currentTimeMillis() + MOUNT_WAIT_MS;
-        while (!MountTable.isMounted(mp)) {
+        while (!awaitServing(fuse, 5) || !MountTable.isMounted(mp)) {
             if (ended.isDone() || System.currentTimeMillis() > deadline) {
                 m.close();
                 String cause = ended.isCompletedExceptionally() ? ": " + ended.exceptionNow() : "";
                 throw new IOException("the lazy file system did not appear at " + mp + cause);
             }
-            sleep(5);
         }
+        reclaimSignals();
         return m;
     }
 
@@ -138,6 +139,23 @@ public final class LazyMount implements AutoCloseable {
         return removed;
     }
 
+    /**
+     * libfuse 2's fuse_main installs its own SIGINT/SIGTERM/SIGHUP handlers, which would make Ctrl-C
+     * end one mount's loop instead of running the JVM's shutdown (and with it every unmount). Put
+     * back what the JVM does by default for them: exit with 128 + the signal number, running the
+     * shutdown hooks. (The JVM's own handler cannot be re-registered: asking for the current handler
+     * returns libfuse's.) libfuse only removes handlers that are its own, so these stay.
+     */
+    private static void reclaimSignals() {
+        for (String name : List.of("INT", "TERM", "HUP")) {
+            try {
+                Signal.handle(new Signal(name), signal -> System.exit(128 + signal.getNumber()));
+            } catch (IllegalArgumentException e) {
+                // The JVM does not handle this signal here (e.g. -Xrs): nothing to restore.
+            }
+        }
+    }
+
     private static int run(String... command) {
         try {
             Process p = new ProcessBuilder(command).redirectErrorStream(true)
@@ -152,6 +170,15 @@ public final class LazyMount implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return -1;
+        }
+    }
+
+    private static boolean awaitServing(LazyFuse fuse, long ms) {
+        try {
+            return fuse.awaitServing(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
         }
     }
 
