@@ -113,8 +113,8 @@ public final class LazyMount implements AutoCloseable {
         if (!LIVE.remove(this)) {
             return;
         }
-        if (run("fusermount", "-u", mountPoint.toString()) != 0) {
-            run("umount", "-l", mountPoint.toString());
+        if (run("fusermount3", "-u", mountPoint.toString()) != 0 && run("fusermount", "-u", mountPoint.toString()) != 0) {
+            run("umount", "-l", mountPoint.toString()); // busy (a process still has a file open): detach now, free later
         }
         fuse.forgetMounted();
         long deadline = System.currentTimeMillis() + MOUNT_WAIT_MS;

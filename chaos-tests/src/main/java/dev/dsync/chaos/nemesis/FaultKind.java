@@ -16,7 +16,9 @@ public enum FaultKind {
     PAUSE_LEADER("pause", "leader"),
     ROLLING_RESTART("kill", "rolling-restart"),
     POWER_ONE("power", "one"),
-    POWER_LEADER("power", "leader");
+    POWER_LEADER("power", "leader"),
+    POWER_MAJORITY("power", "majority"),
+    POWER_ALL("power", "all");
 
     /** The nemesis family (the NEMESIS= name that selects it) and the shape within it. */
     public final String family;

@@ -22,9 +22,10 @@ import java.util.Set;
  * toxic with timeout 0: data silently dropped, as a DROP firewall rule would); healing removes the
  * toxics and cycles the affected proxies so no connection that lost bytes mid-stream is reused.
  *
- * <p>A power loss kills a node and drops what its data dir held unsynced (maybe tearing the last
- * write); healing starts it, waits until it serves, then kills and starts it once more: a bad
- * repair of a torn log (say, appending after garbage) only shows at the start after the repair.
+ * <p>A power loss kills one node, a majority or all of them and drops what their data dirs held
+ * unsynced (maybe tearing the last write); healing starts them, waits until they serve, then kills
+ * and starts them once more: a bad repair of a torn log (say, appending after garbage) only shows
+ * at the start after the repair.
  * A node that does not come back from either start fails the run.
  */
 public final class Nemesis {
@@ -83,8 +84,13 @@ public final class Nemesis {
             case PAUSE_ONE -> value.put("paused", pause(ids.get(pick.nextInt(ids.size()))));
             case PAUSE_LEADER -> value.put("paused", pause(leader));
             case ROLLING_RESTART -> value.put("restarted", rollingRestart(ids));
-            case POWER_ONE -> value.putAll(powerLoss(ids.get(pick.nextInt(ids.size())), pick));
-            case POWER_LEADER -> value.putAll(powerLoss(leader, pick));
+            case POWER_ONE -> value.putAll(powerLoss(List.of(ids.get(pick.nextInt(ids.size()))), pick));
+            case POWER_LEADER -> value.putAll(powerLoss(List.of(leader), pick));
+            case POWER_MAJORITY -> {
+                ids.remove(leader);
+                value.putAll(powerLoss(List.of(leader, ids.get(pick.nextInt(ids.size()))), pick));
+            }
+            case POWER_ALL -> value.putAll(powerLoss(ids, pick));
         }
         current = step.kind().family + " " + value;
         log.record(step.kind().family, value);
@@ -138,34 +144,53 @@ public final class Nemesis {
         return node;
     }
 
-    private Map<String, Object> powerLoss(String node, Random pick) throws IOException, InterruptedException {
+    /**
+     * Kills {@code nodes}, then drops what each one's data dir held unsynced. With several nodes this
+     * is a shared power failure: Raft keeps acknowledged data through it only if every node fsyncs
+     * before it answers.
+     */
+    private Map<String, Object> powerLoss(List<String> nodes, Random pick) throws IOException, InterruptedException {
         TornWrite tear = TornWrite.values()[pick.nextInt(TornWrite.values().length)];
-        cluster.kill(node);
-        powerLost.add(node);
-        PowerLoss loss = cluster.powerLoss(node, tear, pick);
-        Map<String, Object> value = new LinkedHashMap<>();
-        value.put("node", node);
-        value.put("tear", tear.name().toLowerCase());
-        value.put("files_lost_writes", loss.filesWithUnsyncedData());
-        value.put("dirs_lost_entries", loss.directoriesWithUnsyncedEntries());
-        if (loss.tornFile() != null) {
-            value.put("torn_file", loss.tornFile());
-            value.put("torn_kept_bytes", loss.tornKeptBytes() + " of " + loss.tornWriteBytes());
+        for (String node : nodes) {
+            cluster.kill(node);
+            powerLost.add(node);
         }
+        Map<String, Object> lost = new LinkedHashMap<>();
+        for (String node : nodes) {
+            PowerLoss loss = cluster.powerLoss(node, tear, pick);
+            Map<String, Object> what = new LinkedHashMap<>();
+            what.put("files_lost_writes", loss.filesWithUnsyncedData());
+            what.put("dirs_lost_entries", loss.directoriesWithUnsyncedEntries());
+            if (loss.tornFile() != null) {
+                what.put("torn_file", loss.tornFile());
+                what.put("torn_kept_bytes", loss.tornKeptBytes() + " of " + loss.tornWriteBytes());
+            }
+            lost.put(node, what);
+        }
+        Map<String, Object> value = new LinkedHashMap<>();
+        value.put("nodes", nodes);
+        value.put("tear", tear.name().toLowerCase());
+        value.put("lost", lost);
         return value;
     }
 
     /**
-     * Starts a power-lost node and waits until it serves, then kills it and starts it again; whether
-     * that second start serves is checked later ({@link #checkSecondStarts}), so the heal does not
-     * wait for two JVM starts.
+     * Starts power-lost nodes and waits until they serve, then kills them and starts them again;
+     * whether that second start serves is checked later ({@link #checkSecondStarts}), so the heal
+     * does not wait for two JVM starts.
      */
-    private void restartTwice(String node) throws IOException, InterruptedException {
-        cluster.restart(node);
-        awaitServing(node, "first");
-        cluster.kill(node);
-        cluster.restart(node);
-        secondStarts.add(node);
+    private void restartTwice(List<String> nodes) throws IOException, InterruptedException {
+        for (String node : nodes) {
+            cluster.restart(node);
+        }
+        for (String node : nodes) {
+            awaitServing(node, "first");
+        }
+        for (String node : nodes) {
+            cluster.kill(node);
+            cluster.restart(node);
+            secondStarts.add(node);
+        }
     }
 
     /** Fails the run if a node's second start after a power loss does not serve. */
@@ -232,10 +257,11 @@ public final class Nemesis {
             healed.add("restarted " + node);
         }
         checkSecondStarts();
-        for (String node : List.copyOf(powerLost)) {
-            powerLost.remove(node); // first: a failed restart must not be retried by the next healAll
-            restartTwice(node);
-            healed.add("restarted " + node + " twice after its power loss");
+        if (!powerLost.isEmpty()) {
+            List<String> nodes = List.copyOf(powerLost);
+            powerLost.clear(); // first: a failed restart must not be retried by the next healAll
+            restartTwice(nodes);
+            healed.add("restarted " + nodes + " twice after their power loss");
         }
         if (!current.equals("none") || !healed.isEmpty()) {
             log.record("heal", Map.of("healed", healed));
