@@ -56,11 +56,11 @@ bench: ## benchmarks (BENCH="lock queue cache"): failover, lock latency and thro
 	    -Dserver.jar=$(SERVER_JAR) dev.dsync.bench.$$(echo $$b | sed 's/.*/\u&/')Bench || exit 1; \
 	done
 
-chaos: ## the chaos matrix (every workload x partition, kill, pause, latency, mixed); one run: make chaos WORKLOAD=lock NEMESIS=partition DURATION=60 SEED=42
+chaos: ## the chaos matrix (every workload x partition, kill, pause, latency, power, mixed); one run: make chaos WORKLOAD=lock NEMESIS=partition DURATION=60 SEED=42
 	$(MVN) -pl server,chaos-tests -am package dependency:build-classpath -DskipTests \
 	  -Dmdep.includeScope=runtime -Dmdep.outputFile=target/classpath.txt
 	WORKLOAD=$(WORKLOAD) NEMESIS=$(NEMESIS) DURATION=$(DURATION) SEED=$(SEED) CLIENTS=$(CLIENTS) FULL_API=$(FULL_API) \
-	  $(JAVA) -cp "chaos-tests/target/classes:$$(cat chaos-tests/target/classpath.txt)" dev.dsync.chaos.run.ChaosMain
+	  $(JAVA) --enable-native-access=ALL-UNNAMED -cp "chaos-tests/target/classes:$$(cat chaos-tests/target/classpath.txt)" dev.dsync.chaos.run.ChaosMain
 
 check: ## judge a history: make check MODEL=kv HISTORY=h.jsonl [REPORT=out]
 	@[ -f $(CHECKER_JAR) ] || $(MVN) -pl history-checker package -DskipTests

@@ -1,12 +1,15 @@
 package dev.dsync.chaos.cluster;
 
 import dev.dsync.chaos.clock.NodeClocks;
+import dev.dsync.chaos.lazyfs.PowerLoss;
+import dev.dsync.chaos.lazyfs.TornWrite;
 import eu.rekawek.toxiproxy.Proxy;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.Random;
 
 /**
  * A three-node cluster of one service whose every link runs through its own Toxiproxy proxy:
@@ -57,6 +60,15 @@ public interface Cluster extends AutoCloseable {
     /** The nodes' fake clocks, when they run under libfaketime; empty otherwise. */
     default Optional<NodeClocks> clocks() {
         return Optional.empty();
+    }
+
+    /**
+     * Power loss of a killed node's disk: its data dir loses whatever the node wrote but did not
+     * fsync ({@code tear} says what happens to its last write). Only backends that serve data dirs
+     * from the lazy file system support it.
+     */
+    default PowerLoss powerLoss(String nodeId, TornWrite tear, Random random) throws IOException {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot simulate a power loss");
     }
 
     /** Copies each node's log into {@code dir} as {@code <id>.log}. */

@@ -1,6 +1,9 @@
 package dev.dsync.chaos.cluster;
 
 import dev.dsync.chaos.clock.NodeClocks;
+import dev.dsync.chaos.lazyfs.LazyMount;
+import dev.dsync.chaos.lazyfs.PowerLoss;
+import dev.dsync.chaos.lazyfs.TornWrite;
 import eu.rekawek.toxiproxy.ToxiproxyClient;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -12,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Random;
 import java.util.StringJoiner;
 import java.util.concurrent.TimeUnit;
 
@@ -20,6 +24,10 @@ import java.util.concurrent.TimeUnit;
  * Toxiproxy server (the embedded one or {@code TOXIPROXY_URL}). Kill is SIGKILL and restart reuses
  * the data dir; pause is SIGSTOP and resume SIGCONT. Given {@link NodeClocks}, nodes run under
  * libfaketime, each with its own clock.
+ *
+ * <p>With {@code powerLossDataDirs}, each node's data dir is a lazy file system mount (see
+ * {@link LazyMount}) whose durable state is kept in {@code <runDir>/durable/<id>}, so a power loss
+ * can drop what a node did not fsync. The mounts live as long as the cluster.
  */
 public final class ProcessCluster extends ProxiedCluster {
     private final ToxiproxyClient toxiproxy;
@@ -31,17 +39,23 @@ public final class ProcessCluster extends ProxiedCluster {
     private final Map<String, Process> processes = new LinkedHashMap<>();
     /** Null unless the nodes run under libfaketime. */
     private final NodeClocks clocks;
+    private final boolean powerLossDataDirs;
+    private final Map<String, LazyMount> mounts = new LinkedHashMap<>();
 
     public ProcessCluster(String service, ToxiproxyClient toxiproxy, String toxiproxyHost, Path serverJar,
                           Path runDir, Map<String, String> nodeEnv) {
-        this(service, toxiproxy, toxiproxyHost, serverJar, runDir, nodeEnv, null);
+        this(service, toxiproxy, toxiproxyHost, serverJar, runDir, nodeEnv, null, false);
     }
 
-    /** With {@code clocks}, every node (and every restart of one) runs under libfaketime with its clock. */
+    /**
+     * With {@code clocks}, every node (and every restart of one) runs under libfaketime with its clock;
+     * with {@code powerLossDataDirs}, every data dir is a lazy file system mount.
+     */
     public ProcessCluster(String service, ToxiproxyClient toxiproxy, String toxiproxyHost, Path serverJar,
-                          Path runDir, Map<String, String> nodeEnv, NodeClocks clocks) {
+                          Path runDir, Map<String, String> nodeEnv, NodeClocks clocks, boolean powerLossDataDirs) {
         super(service);
         this.clocks = clocks;
+        this.powerLossDataDirs = powerLossDataDirs;
         this.toxiproxy = toxiproxy;
         this.toxiproxyHost = toxiproxyHost;
         this.serverJar = serverJar;
@@ -64,6 +78,11 @@ public final class ProcessCluster extends ProxiedCluster {
         }
         links.create(toxiproxy, ids, id -> "127.0.0.1:" + ports.get(id), name -> toxiproxyHost + ":0");
         Files.createDirectories(runDir.resolve("logs"));
+        if (powerLossDataDirs) {
+            for (String id : ids) {
+                mounts.put(id, LazyMount.mount(dataDir(id), runDir.resolve("durable").resolve(id)));
+            }
+        }
         for (String id : ids) {
             launch(id);
         }
@@ -80,7 +99,7 @@ public final class ProcessCluster extends ProxiedCluster {
         ProcessBuilder pb = new ProcessBuilder(java, "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
                 "-jar", serverJar.toString(), "--service", service, "--id", id,
                 "--port", Integer.toString(ports.get(id)), "--peers", peers.toString(),
-                "--data-dir", runDir.resolve("data").resolve(id).toString());
+                "--data-dir", dataDir(id).toString());
         pb.environment().putAll(nodeEnv);
         if (clocks != null) {
             pb.environment().putAll(clocks.launchEnvironment(id));
@@ -88,6 +107,10 @@ public final class ProcessCluster extends ProxiedCluster {
         pb.redirectErrorStream(true);
         pb.redirectOutput(ProcessBuilder.Redirect.appendTo(logFile(id).toFile()));
         processes.put(id, pb.start());
+    }
+
+    private Path dataDir(String id) {
+        return runDir.resolve("data").resolve(id);
     }
 
     private Path logFile(String id) {
@@ -108,6 +131,18 @@ public final class ProcessCluster extends ProxiedCluster {
         if (!processes.containsKey(nodeId)) {
             launch(nodeId);
         }
+    }
+
+    @Override
+    public PowerLoss powerLoss(String nodeId, TornWrite tear, Random random) {
+        LazyMount mount = mounts.get(nodeId);
+        if (mount == null) {
+            throw new IllegalStateException("the cluster was started without power-loss data dirs");
+        }
+        if (processes.containsKey(nodeId)) {
+            throw new IllegalStateException(nodeId + " must be killed before its power loss");
+        }
+        return mount.powerLoss(tear, random);
     }
 
     @Override
@@ -161,7 +196,12 @@ public final class ProcessCluster extends ProxiedCluster {
                 Thread.currentThread().interrupt();
             }
         }
-        links.deleteAll();
+        try {
+            links.deleteAll();
+        } finally {
+            mounts.values().forEach(LazyMount::close); // the nodes are dead: nothing holds the mounts
+            mounts.clear();
+        }
     }
 
     private static int freePort() throws IOException {

@@ -16,7 +16,11 @@ public enum FaultKind {
     PAUSE_LEADER("pause", "leader"),
     ROLLING_RESTART("kill", "rolling-restart"),
     CLOCK_DRIFT("clock", "drift"),
-    CLOCK_SKEW_RESTART("clock", "skew-restart");
+    CLOCK_SKEW_RESTART("clock", "skew-restart"),
+    POWER_ONE("power", "one"),
+    POWER_LEADER("power", "leader"),
+    POWER_MAJORITY("power", "majority"),
+    POWER_ALL("power", "all");
 
     /** The nemesis family (the NEMESIS= name that selects it) and the shape within it. */
     public final String family;

@@ -3,6 +3,8 @@ package dev.dsync.chaos.nemesis;
 import dev.dsync.chaos.clock.ClockFaults;
 import dev.dsync.chaos.cluster.Cluster;
 import dev.dsync.chaos.cluster.ClusterProbe;
+import dev.dsync.chaos.lazyfs.PowerLoss;
+import dev.dsync.chaos.lazyfs.TornWrite;
 import eu.rekawek.toxiproxy.Proxy;
 import eu.rekawek.toxiproxy.model.Toxic;
 import eu.rekawek.toxiproxy.model.ToxicDirection;
@@ -20,6 +22,12 @@ import java.util.Set;
  * Carries out faults on a cluster and undoes them. Partitions blackhole links (Toxiproxy's timeout
  * toxic with timeout 0: data silently dropped, as a DROP firewall rule would); healing removes the
  * toxics and cycles the affected proxies so no connection that lost bytes mid-stream is reused.
+ *
+ * <p>A power loss kills one node, a majority or all of them and drops what their data dirs held
+ * unsynced (maybe tearing the last write); healing starts them, waits until they serve, then kills
+ * and starts them once more: a bad repair of a torn log (say, appending after garbage) only shows
+ * at the start after the repair.
+ * A node that does not come back from either start fails the run.
  */
 public final class Nemesis {
     private final Cluster cluster;
@@ -28,11 +36,15 @@ public final class Nemesis {
     private final Set<Proxy> cut = new LinkedHashSet<>();
     private final Set<String> killed = new LinkedHashSet<>();
     private final Set<String> paused = new LinkedHashSet<>();
+    private final Set<String> powerLost = new LinkedHashSet<>();
+    private final Set<String> secondStarts = new LinkedHashSet<>();
     private volatile String current = "none";
     /** Every fault started, as "family/shape target", for the run's summary. */
     private final List<String> started = java.util.Collections.synchronizedList(new ArrayList<>());
     /** How long a leader-targeted fault waits for a leader to exist (after a heal one may be electing). */
     private static final Duration LEADER_WAIT = Duration.ofSeconds(3);
+    /** How long a node restarted after a power loss may take to serve: JVM start plus log recovery, on a loaded machine. */
+    private static final Duration NODE_START_LIMIT = Duration.ofSeconds(20);
 
     public Nemesis(Cluster cluster, ClusterProbe probe, NemesisLog log) {
         this.cluster = cluster;
@@ -51,6 +63,7 @@ public final class Nemesis {
     }
 
     public void start(Schedule.Step step) throws IOException, InterruptedException {
+        checkSecondStarts();
         Random pick = new Random(step.pick());
         List<String> ids = new ArrayList<>(cluster.nodeIds());
         String fallback = ids.get(pick.nextInt(ids.size()));
@@ -91,6 +104,13 @@ public final class Nemesis {
             case PAUSE_LEADER -> value.put("paused", pause(leader));
             case ROLLING_RESTART -> value.put("restarted", rollingRestart(ids));
             case CLOCK_DRIFT, CLOCK_SKEW_RESTART -> value.putAll(clockFault(step.kind(), pick, ids, leader));
+            case POWER_ONE -> value.putAll(powerLoss(List.of(ids.get(pick.nextInt(ids.size()))), pick));
+            case POWER_LEADER -> value.putAll(powerLoss(List.of(leader), pick));
+            case POWER_MAJORITY -> {
+                ids.remove(leader);
+                value.putAll(powerLoss(List.of(leader, ids.get(pick.nextInt(ids.size()))), pick));
+            }
+            case POWER_ALL -> value.putAll(powerLoss(ids, pick));
         }
         current = step.kind().family + " " + value;
         started.add(step.kind().family + "/" + step.kind().shape + (targetsLeader ? " " + found.orElse("(no leader found)") : ""));
@@ -167,6 +187,76 @@ public final class Nemesis {
         return node;
     }
 
+    /**
+     * Kills {@code nodes}, then drops what each one's data dir held unsynced. With several nodes this
+     * is a shared power failure: Raft keeps acknowledged data through it only if every node fsyncs
+     * before it answers.
+     */
+    private Map<String, Object> powerLoss(List<String> nodes, Random pick) throws IOException, InterruptedException {
+        TornWrite tear = TornWrite.values()[pick.nextInt(TornWrite.values().length)];
+        for (String node : nodes) {
+            cluster.kill(node);
+            powerLost.add(node);
+        }
+        Map<String, Object> lost = new LinkedHashMap<>();
+        for (String node : nodes) {
+            PowerLoss loss = cluster.powerLoss(node, tear, pick);
+            Map<String, Object> what = new LinkedHashMap<>();
+            what.put("files_lost_writes", loss.filesWithUnsyncedData());
+            what.put("dirs_lost_entries", loss.directoriesWithUnsyncedEntries());
+            if (loss.tornFile() != null) {
+                what.put("torn_file", loss.tornFile());
+                what.put("torn_kept_bytes", loss.tornKeptBytes() + " of " + loss.tornWriteBytes());
+            }
+            lost.put(node, what);
+        }
+        Map<String, Object> value = new LinkedHashMap<>();
+        value.put("nodes", nodes);
+        value.put("tear", tear.name().toLowerCase());
+        value.put("lost", lost);
+        return value;
+    }
+
+    /**
+     * Starts power-lost nodes and waits until they serve, then kills them and starts them again;
+     * whether that second start serves is checked later ({@link #checkSecondStarts}), so the heal
+     * does not wait for two JVM starts.
+     */
+    private void restartTwice(List<String> nodes) throws IOException, InterruptedException {
+        for (String node : nodes) {
+            cluster.restart(node);
+        }
+        for (String node : nodes) {
+            awaitServing(node, "first");
+        }
+        for (String node : nodes) {
+            cluster.kill(node);
+            cluster.restart(node);
+            secondStarts.add(node);
+        }
+    }
+
+    /** Fails the run if a node's second start after a power loss does not serve. */
+    private void checkSecondStarts() throws IOException, InterruptedException {
+        for (String node : List.copyOf(secondStarts)) {
+            secondStarts.remove(node);
+            awaitServing(node, "second");
+        }
+    }
+
+    private void awaitServing(String node, String which) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + NODE_START_LIMIT.toNanos();
+        while (probe.health(node).isEmpty()) {
+            if (!cluster.isRunning(node) || System.nanoTime() > deadline) {
+                String why = cluster.isRunning(node) ? "does not answer /health" : "exited";
+                log.record("power-restart-failed", Map.of("node", node, "start", which, "problem", why));
+                throw new IOException(node + " " + why + " after the " + which + " start since its power loss;"
+                        + " see its log in the run's logs/ and its data in durable/" + node);
+            }
+            Thread.sleep(50);
+        }
+    }
+
     private String pause(String node) throws IOException, InterruptedException {
         cluster.pause(node);
         paused.add(node);
@@ -211,6 +301,13 @@ public final class Nemesis {
             cluster.restart(node);
             killed.remove(node);
             healed.add("restarted " + node);
+        }
+        checkSecondStarts();
+        if (!powerLost.isEmpty()) {
+            List<String> nodes = List.copyOf(powerLost);
+            powerLost.clear(); // first: a failed restart must not be retried by the next healAll
+            restartTwice(nodes);
+            healed.add("restarted " + nodes + " twice after their power loss");
         }
         if (!current.equals("none") || !healed.isEmpty()) {
             log.record("heal", Map.of("healed", healed));

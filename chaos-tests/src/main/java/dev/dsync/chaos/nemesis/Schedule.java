@@ -34,7 +34,7 @@ public record Schedule(String nemesis, long seed, List<Step> steps) {
     public static final java.util.Set<FaultKind> LEADER_SHAPES = java.util.EnumSet.of(
             FaultKind.KILL_LEADER, FaultKind.PARTITION_ISOLATE_LEADER, FaultKind.PAUSE_LEADER);
 
-    public static final List<String> NEMESES = List.of("none", "partition", "kill", "pause", "latency", "clock", "mixed");
+    public static final List<String> NEMESES = List.of("none", "partition", "kill", "pause", "latency", "clock", "power", "mixed");
 
     public static Schedule generate(String nemesis, long seed, long runMs) {
         if (!NEMESES.contains(nemesis)) {

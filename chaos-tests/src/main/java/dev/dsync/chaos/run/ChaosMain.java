@@ -58,7 +58,7 @@ public final class ChaosMain {
         System.out.printf("== %s: %d faults over %d s -> %s%n", label, schedule.steps().size(), duration.toSeconds(), dir);
         boolean fakeClocks = schedule.steps().stream().anyMatch(step -> step.kind().family.equals("clock"));
         try {
-            Cluster cluster = faults.cluster(workloadName, dir, nodeEnvironment(), fakeClocks);
+            Cluster cluster = faults.cluster(workloadName, dir, nodeEnvironment(), fakeClocks, hasPowerLoss(schedule));
             Workload workload = workload(workloadName, options);
             RunSummary summary = new ChaosRun(label, cluster, workload, schedule, duration, dir).execute(workloadName);
             System.out.printf("== %s: %s, ok %d fail %d info %d, availability %.1f%%, recovery %s%n", label,
@@ -80,6 +80,11 @@ public final class ChaosMain {
             ChaosRun.JSON.writeValue(dir.resolve("summary.json").toFile(), failed);
             return failed;
         }
+    }
+
+    /** Whether some step is a power loss, which needs data dirs that can lose unsynced writes. */
+    static boolean hasPowerLoss(Schedule schedule) {
+        return schedule.steps().stream().anyMatch(s -> s.kind().family.equals("power"));
     }
 
     /** Node settings for chaos runs: answer 504 before the bench's client gives up; snapshot often. */

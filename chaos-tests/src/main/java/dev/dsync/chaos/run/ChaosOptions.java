@@ -20,7 +20,7 @@ public record ChaosOptions(List<String> workloads, List<String> nemeses, int dur
                            boolean fullApi) {
 
     public static final List<String> WORKLOADS = List.of("lock", "queue", "cache");
-    public static final List<String> DEFAULT_NEMESES = List.of("partition", "kill", "pause", "latency", "clock", "mixed");
+    public static final List<String> DEFAULT_NEMESES = List.of("partition", "kill", "pause", "latency", "clock", "power", "mixed");
 
     public static ChaosOptions from(Function<String, String> env) {
         List<String> workloads = pick(env.apply("WORKLOAD"), WORKLOADS, WORKLOADS, "WORKLOAD");

@@ -59,19 +59,25 @@ final class FaultServer implements AutoCloseable {
     }
 
     Cluster cluster(String service, Path runDir, Map<String, String> nodeEnv) throws IOException {
-        return cluster(service, runDir, nodeEnv, false);
+        return cluster(service, runDir, nodeEnv, false, false);
     }
 
     /**
      * With {@code fakeClocks} (the schedule has clock faults), local nodes run under libfaketime,
-     * each starting with its own clock offset; the Docker backend has no fake clocks.
+     * each starting with its own clock offset; the Docker backend has no fake clocks. With
+     * {@code powerLoss} (the schedule has power faults), data dirs are lazy file system mounts.
      */
-    Cluster cluster(String service, Path runDir, Map<String, String> nodeEnv, boolean fakeClocks) throws IOException {
+    Cluster cluster(String service, Path runDir, Map<String, String> nodeEnv, boolean fakeClocks, boolean powerLoss)
+            throws IOException {
         if (container != null) {
+            if (powerLoss) {
+                throw new IllegalArgumentException("power faults need the local backend (FUSE mounts in this JVM), not Docker");
+            }
             return new DockerCluster(service, Path.of("").toAbsolutePath(), network, container, nodeEnv);
         }
         NodeClocks clocks = fakeClocks ? new NodeClocks(Libfaketime.require(), runDir.toAbsolutePath().resolve("clocks")) : null;
-        ProcessCluster cluster = new ProcessCluster(service, client, host, options.serverJar().toAbsolutePath(), runDir, nodeEnv, clocks);
+        ProcessCluster cluster = new ProcessCluster(service, client, host, options.serverJar().toAbsolutePath(), runDir, nodeEnv, clocks,
+                powerLoss);
         if (clocks != null) {
             ClockFaults.skewAtLaunch(clocks, cluster.nodeIds(), options.seed());
         }

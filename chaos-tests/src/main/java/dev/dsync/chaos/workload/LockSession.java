@@ -151,6 +151,17 @@ final class LockSession {
                     if (o.status() == 503 || o.status() >= 500) {
                         moveOn();
                     }
+                    if (attempt > 0) {
+                        // A refused retry leaves the request unknown: the first attempt may have been
+                        // granted. Keeping the identity would make a later answer of that grant look
+                        // like a new grant to the checker, so the identity is given up as after any
+                        // unknown outcome.
+                        stats.unknown.incrementAndGet();
+                        if (own) {
+                            abandonIdentity();
+                        }
+                        return new Answer(Outcome.Kind.INFO, o.status(), o.body());
+                    }
                     return new Answer(o.kind(), o.status(), o.body());
                 }
                 case INFO -> {

@@ -56,8 +56,8 @@ class ClockBoundSelfTest {
                 clocks.set(id, new ClockSpec(0, 0.1));
             }
             ProcessCluster cluster = new ProcessCluster("cache", toxiproxy.client(), toxiproxy.host(),
-                    SERVER_JAR.toAbsolutePath(), dir, ChaosMain.nodeEnvironment(), clocks);
-            RunSummary summary = new ChaosRun("self-test", cluster, new CacheWorkload(10, 1, 2, 11),
+                    SERVER_JAR.toAbsolutePath(), dir, ChaosMain.nodeEnvironment(), clocks, false);
+            RunSummary summary = new ChaosRun("self-test", cluster, new CacheWorkload(10, 1, 2, 11, true),
                     isolateSlowNodes(cluster.nodeIds(), duration), duration, dir).execute("cache");
 
             assertEquals("invalid", summary.verdict(), summary.toString());

@@ -29,7 +29,14 @@ public final class LockReacquires {
     /** The invoke indexes of the re-acquires among {@code ops}. */
     public static Set<Long> find(List<Operation> ops, Function<Operation, String> clientOf) {
         Map<String, List<Operation>> byClient = new LinkedHashMap<>();
+        String key = ops.stream().filter(op -> op.key() != null && !op.f().equals("renew")).map(Operation::key).findFirst().orElse(null);
         for (Operation op : ops) {
+            // Renewals, another key's operations (they refresh leases, the timed model lists them) and
+            // withdrawals of a queued request (sent from a helper process while the client waits)
+            // change no grant of this key, so they neither make nor break a re-acquire.
+            if (op.f().equals("renew") || !java.util.Objects.equals(op.key(), key) || LockLeaseOps.withdrew(op)) {
+                continue;
+            }
             byClient.computeIfAbsent(clientOf.apply(op), c -> new ArrayList<>()).add(op);
         }
         Set<Long> found = new HashSet<>();
