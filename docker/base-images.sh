@@ -55,6 +55,10 @@ java_image() { # image, jlink --add-modules value or "all" for the whole JDK
     log "jlink $modules from $JAVA_HOME -> $image"
     "$JAVA_HOME/bin/jlink" --add-modules "$modules" --output "$ctx/java" --strip-debug --no-man-pages --no-header-files
   fi
+  # Debian's JDK packages link cacerts to /etc/ssl/certs/java, absent in the image: copy the file itself,
+  # which holds the CAs the build stage needs to reach Maven Central.
+  rm -f "$ctx/java/lib/security/cacerts"
+  cp -L "$JAVA_HOME/lib/security/cacerts" "$ctx/java/lib/security/cacerts"
   cat >"$ctx/Dockerfile" <<DOCKERFILE
 FROM $DEBIAN_IMAGE
 COPY java /opt/java
