@@ -23,9 +23,17 @@ call() {
   else
     echo "\$ curl -X $method http://$HOST:$port$path"
   fi
-  STATUS=$(curl "${args[@]}" "http://$HOST:$port$path" || echo 000)
-  BODY=$(cat /tmp/seed-demo.$$ 2>/dev/null || true)
-  rm -f /tmp/seed-demo.$$
+  # 503 means "certainly did not happen, retry" (no leader at this moment): retry for up to 20 s, as
+  # any client of the service does; the seed's clusters were just as able to be mid-election.
+  local deadline=$((SECONDS + 20))
+  while true; do
+    STATUS=$(curl "${args[@]}" "http://$HOST:$port$path" || echo 000)
+    BODY=$(cat /tmp/seed-demo.$$ 2>/dev/null || true)
+    rm -f /tmp/seed-demo.$$
+    [ "$STATUS" = 503 ] && [ $SECONDS -lt $deadline ] || break
+    echo "  503 ${BODY:0:120} (retrying)"
+    sleep 0.5
+  done
   echo "  $STATUS ${BODY:0:300}"
 }
 
