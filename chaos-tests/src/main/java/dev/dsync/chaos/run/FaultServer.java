@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import org.testcontainers.containers.Network;
 import org.testcontainers.containers.ToxiproxyContainer;
+import org.testcontainers.utility.DockerImageName;
 
 /**
  * The Toxiproxy server every fault goes through, chosen as the issue orders: Docker
@@ -38,10 +39,12 @@ final class FaultServer implements AutoCloseable {
     static FaultServer start(ChaosOptions options) throws IOException {
         if (options.backend().equals("docker")) {
             Network network = Network.newNetwork();
-            ToxiproxyContainer container = new ToxiproxyContainer("ghcr.io/shopify/toxiproxy:2.5.0")
-                    .withNetwork(network).withNetworkAliases("toxiproxy");
+            DockerImageName toxiproxyImage = DockerImages.toxiproxy();
+            ToxiproxyContainer container = new ToxiproxyContainer(toxiproxyImage)
+                    .withNetwork(network).withNetworkAliases("toxiproxy").withLabels(Map.of(DockerCluster.LABEL, "toxiproxy"));
             container.start();
-            System.out.println("chaos: Docker backend, Toxiproxy container at " + container.getHost() + ":" + container.getControlPort());
+            System.out.println("chaos: Docker backend: nodes from " + DockerImages.node() + ", Toxiproxy " + toxiproxyImage
+                    + " at " + container.getHost() + ":" + container.getControlPort());
             return new FaultServer(options, null, container.getHost(), container, network, container);
         }
         if (options.toxiproxyUrl() != null) {
@@ -57,7 +60,7 @@ final class FaultServer implements AutoCloseable {
 
     Cluster cluster(String service, Path runDir, Map<String, String> nodeEnv) {
         if (container != null) {
-            return new DockerCluster(service, Path.of("").toAbsolutePath(), network, container, nodeEnv);
+            return new DockerCluster(service, DockerImages.node(), network, container, nodeEnv);
         }
         return new ProcessCluster(service, client, host, options.serverJar().toAbsolutePath(), runDir, nodeEnv);
     }
