@@ -12,7 +12,7 @@ loud() { printf '\n%s\n%s\n%s\n\n' "############################################
 need=()
 command -v dockerd >/dev/null 2>&1 || need+=(docker.io)
 command -v docker-compose >/dev/null 2>&1 || need+=(docker-compose)
-command -v debootstrap >/dev/null 2>&1 || need+=(debootstrap)
+command -v mmdebstrap >/dev/null 2>&1 || need+=(mmdebstrap)
 if [ ${#need[@]} -gt 0 ]; then
   say "installing ${need[*]}"
   export DEBIAN_FRONTEND=noninteractive

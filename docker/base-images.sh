@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds, with no image registry, the two base images docker/Dockerfile needs (`make docker-images`):
-#   dsync-base-jdk:local   Debian bookworm (debootstrap, minbase) + a copy of the host JDK (>= 21) to build with
-#   dsync-base-jre:local   Debian bookworm (debootstrap, minbase) + a jlink runtime of the modules dsync uses
+#   dsync-base-jdk:local   Debian bookworm (mmdebstrap or debootstrap, minbase) + a copy of the host JDK (>= 21) to build with
+#   dsync-base-jre:local   Debian bookworm (mmdebstrap or debootstrap, minbase) + a jlink runtime of the modules dsync uses
 # Point BUILD_IMAGE / RUNTIME_IMAGE (docker/.env or the environment) at them. Debian's packages come
 # from the apt mirror this machine already uses; the root filesystem is cached in $DSYNC_DOCKER_CACHE.
 # Images that exist are kept; FORCE=1 rebuilds them.
@@ -28,15 +28,23 @@ JAVA_HOME=${JAVA_HOME:-$(.ci/find-jdk)}
 if [ -n "${FORCE:-}" ] || ! have "$DEBIAN_IMAGE"; then
   rootfs_tar="$CACHE/bookworm-minbase.tar"
   if [ ! -s "$rootfs_tar" ]; then
-    command -v debootstrap >/dev/null || { echo "docker-images: needs debootstrap (apt-get install debootstrap)" >&2; exit 1; }
-    work=$(mktemp -d /var/tmp/dsync-rootfs.XXXXXX)
-    log "debootstrap bookworm from $MIRROR (a few minutes, once; cached in $rootfs_tar)"
-    debootstrap --variant=minbase bookworm "$work" "$MIRROR" >"$work.log" 2>&1 \
-      || { tail -20 "$work.log" >&2; exit 1; }
-    rm -rf "$work"/var/lib/apt/lists/* "$work"/var/cache/apt/archives/*.deb
     mkdir -p "$CACHE"
-    tar -C "$work" -cf "$rootfs_tar.part" . && mv "$rootfs_tar.part" "$rootfs_tar"
-    rm -rf "$work" "$work.log"
+    if command -v mmdebstrap >/dev/null; then
+      # mmdebstrap downloads with apt (in parallel) and writes the tarball itself: ~3x faster than debootstrap.
+      log "mmdebstrap bookworm from $MIRROR (a minute or two, once; cached in $rootfs_tar)"
+      mmdebstrap --variant=minbase --quiet bookworm "$rootfs_tar.part" "$MIRROR" \
+        && mv "$rootfs_tar.part" "$rootfs_tar" || { echo "docker-images: mmdebstrap failed" >&2; exit 1; }
+    else
+      command -v debootstrap >/dev/null \
+        || { echo "docker-images: needs mmdebstrap or debootstrap (apt-get install mmdebstrap)" >&2; exit 1; }
+      work=$(mktemp -d /var/tmp/dsync-rootfs.XXXXXX)
+      log "debootstrap bookworm from $MIRROR (a few minutes, once; cached in $rootfs_tar)"
+      debootstrap --variant=minbase bookworm "$work" "$MIRROR" >"$work.log" 2>&1 \
+        || { tail -20 "$work.log" >&2; exit 1; }
+      rm -rf "$work"/var/lib/apt/lists/* "$work"/var/cache/apt/archives/*.deb
+      tar -C "$work" -cf "$rootfs_tar.part" . && mv "$rootfs_tar.part" "$rootfs_tar"
+      rm -rf "$work" "$work.log"
+    fi
   fi
   log "importing $DEBIAN_IMAGE"
   docker import --change 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
