@@ -81,7 +81,7 @@ chaos-open: ## print the path of the newest chaos results index
 DOCKER_COMPOSE := $(shell docker compose version >/dev/null 2>&1 && echo "docker compose" || echo docker-compose)
 DOCKER_BASES := BUILD_IMAGE=$${BUILD_IMAGE:-dsync-base-jdk:local} RUNTIME_IMAGE=$${RUNTIME_IMAGE:-dsync-base-jre:local}
 
-docker-images: ## without a registry: Debian + JDK base images (debootstrap), then the node and Toxiproxy images
+docker-images: ## without a registry: Debian + JDK base images (mmdebstrap), then the node and Toxiproxy images
 	docker/base-images.sh
 	$(DOCKER_BASES) && docker build -q -f docker/Dockerfile --build-arg BUILD_IMAGE=$$BUILD_IMAGE \
 	  --build-arg RUNTIME_IMAGE=$$RUNTIME_IMAGE --target toxiproxy -t dsync-toxiproxy:latest .
