@@ -47,11 +47,12 @@ expect() {
   passed=$((passed + 1))
 }
 
-# A fresh cluster may still be electing: wait up to 30 s for each service to have a leader.
+# A fresh cluster may still be electing (nine JVMs starting on two cores take a while): wait up to
+# LEADER_WAIT_S (120) seconds for each service to have a leader.
 await_leader() {
-  local port=$1 deadline=$((SECONDS + 30))
+  local port=$1 deadline=$((SECONDS + ${LEADER_WAIT_S:-120}))
   until curl -s --max-time 1 "http://$HOST:$port/health" | grep -q '"leader":"'; do
-    [ $SECONDS -lt $deadline ] || { echo "FAILED: no leader seen at :$port within 30 s" >&2; exit 1; }
+    [ $SECONDS -lt $deadline ] || { echo "FAILED: no leader seen at :$port within ${LEADER_WAIT_S:-120} s" >&2; exit 1; }
     sleep 0.5
   done
 }
