@@ -62,6 +62,7 @@ chaos: ## the chaos matrix (every workload x partition, kill, pause, latency, mi
 	  -Dmdep.includeScope=runtime -Dmdep.outputFile=target/classpath.txt
 	WORKLOAD=$(WORKLOAD) NEMESIS=$(NEMESIS) DURATION=$(DURATION) SEED=$(SEED) CLIENTS=$(CLIENTS) \
 	  TESTCONTAINERS_RYUK_DISABLED=$${TESTCONTAINERS_RYUK_DISABLED:-true} TESTCONTAINERS_CHECKS_DISABLE=$${TESTCONTAINERS_CHECKS_DISABLE:-true} \
+	  TESTCONTAINERS_HOST_OVERRIDE=$${TESTCONTAINERS_HOST_OVERRIDE:-localhost} \
 	  $(JAVA) -cp "chaos-tests/target/classes:$$(cat chaos-tests/target/classpath.txt)" dev.dsync.chaos.run.ChaosMain
 
 check: ## judge a history: make check MODEL=kv HISTORY=h.jsonl [REPORT=out]
