@@ -45,6 +45,15 @@ final class OpenApiSpec {
         return ops;
     }
 
+    /** The one operation documented for a path, as "METHOD /path". */
+    String operationAt(String path) {
+        JsonNode item = root.path("paths").path(path);
+        if (item.size() != 1) {
+            throw new AssertionError("docs/openapi.yaml should have exactly one operation at " + path);
+        }
+        return item.fieldNames().next().toUpperCase() + " " + path;
+    }
+
     /** The statuses documented for an operation. */
     List<String> statuses(String operation) {
         List<String> out = new ArrayList<>();
