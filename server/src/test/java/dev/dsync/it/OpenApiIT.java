@@ -124,7 +124,7 @@ class OpenApiIT {
         call("POST", a, "/lock/acquire", "{\"key\":\"k2\",\"mode\":\"X\",\"client_id\":\"bob\"}", 200);
         CompletableFuture<TestClient.Response> bobWaits = CompletableFuture.supplyAsync(() -> {
             try {
-                return client.post(a, "/lock/acquire", "{\"key\":\"k1\",\"mode\":\"X\",\"client_id\":\"bob\",\"wait_ms\":4000}");
+                return client.post(a, "/lock/acquire", "{\"key\":\"k1\",\"mode\":\"X\",\"client_id\":\"bob\",\"wait_ms\":15000}");
             } catch (Exception e) {
                 throw new IllegalStateException(e);
             }
@@ -142,7 +142,7 @@ class OpenApiIT {
     }
 
     private void awaitWaiter(int port, String key, String clientId) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(3).toNanos();
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         while (System.nanoTime() < deadline) {
             TestClient.Response status = client.get(port, "/lock/status?key=" + key);
             if (status.status() == 200 && status.raw().contains("\"client_id\":\"" + clientId + "\"")
