@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.StringJoiner;
@@ -14,34 +15,34 @@ import org.testcontainers.DockerClientFactory;
 import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.containers.Network;
 import org.testcontainers.containers.ToxiproxyContainer;
-import org.testcontainers.images.builder.ImageFromDockerfile;
+import org.testcontainers.containers.wait.strategy.Wait;
+import org.testcontainers.utility.DockerImageName;
 
 /**
- * {@code CHAOS_BACKEND=docker}: nodes as containers built from {@code docker/Dockerfile} on a
- * Testcontainers network, every link through a ToxiproxyContainer. Kill is {@code docker kill}
- * (SIGKILL) and restart starts the same container on its own /data; pause is {@code docker pause}.
+ * {@code CHAOS_BACKEND=docker}: every node a container of the node image ({@code docker/Dockerfile},
+ * target node; built by {@code make docker-images}) on a Testcontainers network, every link through
+ * the ToxiproxyContainer. Through the Docker API: kill is {@code docker kill} (SIGKILL), restart
+ * starts the same container again on its own /data volume, pause and resume are the cgroup freezer.
  */
 public final class DockerCluster extends ProxiedCluster {
-    /** ToxiproxyContainer exposes these 32 ports for proxies. */
+    /** ToxiproxyContainer exposes these 32 ports for proxies; a cluster of three uses nine. */
     private static final int FIRST_PROXY_PORT = 8666;
     private static final int NODE_PORT = 8000;
+    /** Marks the bench's containers, so leftovers of a killed bench can be found and removed. */
+    public static final String LABEL = "dev.dsync.chaos";
 
     private final Network network;
     private final ToxiproxyContainer toxiproxyContainer;
-    private final ImageFromDockerfile image;
+    private final DockerImageName image;
     private final Map<String, GenericContainer<?>> nodes = new LinkedHashMap<>();
     private final Map<String, String> nodeEnv;
-    private ToxiproxyClient toxiproxy;
 
-    public DockerCluster(String service, Path repoRoot, Network network, ToxiproxyContainer toxiproxyContainer,
+    public DockerCluster(String service, DockerImageName image, Network network, ToxiproxyContainer toxiproxyContainer,
                          Map<String, String> nodeEnv) {
         super(service);
+        this.image = image;
         this.network = network;
         this.toxiproxyContainer = toxiproxyContainer;
-        this.image = new ImageFromDockerfile("dsync-node", false)
-                .withFileFromPath("server/target/server.jar", repoRoot.resolve("server/target/server.jar"))
-                .withFileFromPath("docker/Dockerfile", repoRoot.resolve("docker/Dockerfile"))
-                .withDockerfilePath("docker/Dockerfile");
         this.nodeEnv = Map.copyOf(nodeEnv);
     }
 
@@ -53,30 +54,40 @@ public final class DockerCluster extends ProxiedCluster {
 
     @Override
     public void start() throws IOException {
-        toxiproxy = new ToxiproxyClient(toxiproxyContainer.getHost(), toxiproxyContainer.getControlPort());
+        ToxiproxyClient toxiproxy = new ToxiproxyClient(toxiproxyContainer.getHost(), toxiproxyContainer.getControlPort());
         AtomicInteger nextPort = new AtomicInteger(FIRST_PROXY_PORT);
         links.create(toxiproxy, ids, id -> id + ":" + NODE_PORT, name -> "0.0.0.0:" + nextPort.getAndIncrement());
         for (String id : ids) {
-            StringJoiner peers = new StringJoiner(",");
-            for (String peer : ids) {
-                peers.add(peer + "=" + (peer.equals(id)
-                        ? "http://" + id + ":" + NODE_PORT
-                        : "http://toxiproxy:" + LinkWiring.port(links.get(id, peer))));
-            }
             GenericContainer<?> node = new GenericContainer<>(image)
                     .withNetwork(network)
                     .withNetworkAliases(id)
+                    .withLabel(LABEL, service)
                     .withEnv("SERVICE", service)
                     .withEnv("NODE_ID", id)
                     .withEnv("PORT", Integer.toString(NODE_PORT))
-                    .withEnv("PEERS", peers.toString())
-                    .withEnv(nodeEnv);
+                    .withEnv("PEERS", peersOf(id))
+                    // C1 only, like the process backend: nine JVMs warming up on two cores otherwise
+                    // spend the first seconds compiling instead of electing.
+                    .withEnv("JAVA_OPTS", "-Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1")
+                    .withEnv(nodeEnv)
+                    .waitingFor(Wait.forLogMessage(".*listening on.*", 1).withStartupTimeout(Duration.ofSeconds(120)));
             node.start();
             nodes.put(id, node);
         }
     }
 
-    private DockerClient docker() {
+    /** Itself directly, every other node through the proxy of the link id -> peer. */
+    private String peersOf(String id) {
+        StringJoiner peers = new StringJoiner(",");
+        for (String peer : ids) {
+            peers.add(peer + "=" + (peer.equals(id)
+                    ? "http://" + id + ":" + NODE_PORT
+                    : "http://toxiproxy:" + LinkWiring.port(links.get(id, peer))));
+        }
+        return peers.toString();
+    }
+
+    private static DockerClient docker() {
         return DockerClientFactory.instance().client();
     }
 
@@ -86,7 +97,9 @@ public final class DockerCluster extends ProxiedCluster {
 
     @Override
     public void kill(String nodeId) {
-        docker().killContainerCmd(containerId(nodeId)).withSignal("KILL").exec();
+        if (isRunning(nodeId)) {
+            docker().killContainerCmd(containerId(nodeId)).withSignal("KILL").exec();
+        }
     }
 
     @Override
@@ -98,18 +111,25 @@ public final class DockerCluster extends ProxiedCluster {
 
     @Override
     public void pause(String nodeId) {
-        docker().pauseContainerCmd(containerId(nodeId)).exec();
+        if (isRunning(nodeId) && !isPaused(nodeId)) {
+            docker().pauseContainerCmd(containerId(nodeId)).exec();
+        }
     }
 
     @Override
     public void resume(String nodeId) {
-        docker().unpauseContainerCmd(containerId(nodeId)).exec();
+        if (isPaused(nodeId)) {
+            docker().unpauseContainerCmd(containerId(nodeId)).exec();
+        }
+    }
+
+    private boolean isPaused(String nodeId) {
+        return Boolean.TRUE.equals(docker().inspectContainerCmd(containerId(nodeId)).exec().getState().getPaused());
     }
 
     @Override
     public boolean isRunning(String nodeId) {
-        Boolean running = docker().inspectContainerCmd(containerId(nodeId)).exec().getState().getRunning();
-        return Boolean.TRUE.equals(running);
+        return Boolean.TRUE.equals(docker().inspectContainerCmd(containerId(nodeId)).exec().getState().getRunning());
     }
 
     @Override
@@ -120,8 +140,12 @@ public final class DockerCluster extends ProxiedCluster {
         }
     }
 
+    /** Removes the containers with their volumes, and the proxies. */
     @Override
     public void close() {
+        for (String id : nodes.keySet()) {
+            resume(id); // a paused container cannot be removed cleanly
+        }
         nodes.values().forEach(GenericContainer::stop);
         nodes.clear();
         links.deleteAll();

@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import org.testcontainers.containers.Network;
 import org.testcontainers.containers.ToxiproxyContainer;
+import org.testcontainers.utility.DockerImageName;
 
 /**
  * The Toxiproxy server every fault goes through, chosen as the issue orders: Docker
@@ -41,10 +42,12 @@ final class FaultServer implements AutoCloseable {
     static FaultServer start(ChaosOptions options) throws IOException {
         if (options.backend().equals("docker")) {
             Network network = Network.newNetwork();
-            ToxiproxyContainer container = new ToxiproxyContainer("ghcr.io/shopify/toxiproxy:2.5.0")
-                    .withNetwork(network).withNetworkAliases("toxiproxy");
+            DockerImageName toxiproxyImage = DockerImages.toxiproxy();
+            ToxiproxyContainer container = new ToxiproxyContainer(toxiproxyImage)
+                    .withNetwork(network).withNetworkAliases("toxiproxy").withLabels(Map.of(DockerCluster.LABEL, "toxiproxy"));
             container.start();
-            System.out.println("chaos: Docker backend, Toxiproxy container at " + container.getHost() + ":" + container.getControlPort());
+            System.out.println("chaos: Docker backend: nodes from " + DockerImages.node() + ", Toxiproxy " + toxiproxyImage
+                    + " at " + container.getHost() + ":" + container.getControlPort());
             return new FaultServer(options, null, container.getHost(), container, network, container);
         }
         if (options.toxiproxyUrl() != null) {
@@ -73,7 +76,7 @@ final class FaultServer implements AutoCloseable {
             if (powerLoss) {
                 throw new IllegalArgumentException("power faults need the local backend (FUSE mounts in this JVM), not Docker");
             }
-            return new DockerCluster(service, Path.of("").toAbsolutePath(), network, container, nodeEnv);
+            return new DockerCluster(service, DockerImages.node(), network, container, nodeEnv);
         }
         NodeClocks clocks = fakeClocks ? new NodeClocks(Libfaketime.require(), runDir.toAbsolutePath().resolve("clocks")) : null;
         ProcessCluster cluster = new ProcessCluster(service, client, host, options.serverJar().toAbsolutePath(), runDir, nodeEnv, clocks,
