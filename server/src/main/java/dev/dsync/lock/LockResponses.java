@@ -31,6 +31,18 @@ final class LockResponses {
         return new ApplyResult(409, body);
     }
 
+    /**
+     * The answer to a request for {@code asked} whose wait was withdrawn: the withdrawal answers with
+     * the client's hold when it holds the key, but an S hold is no answer to a request for X (an
+     * upgrade withdrawn after another attempt of the same request already withdrew it): that request
+     * was refused, and the client keeps its S.
+     */
+    static ApplyResult afterWithdrawal(ApplyResult withdrawn, LockMode asked) {
+        boolean weaker = withdrawn.status() == 200 && asked == LockMode.X
+                && !LockMode.X.name().equals(withdrawn.body().path("mode").asText());
+        return weaker ? busy(List.of()) : withdrawn;
+    }
+
     /** 202: the request waits at 1-based {@code position}. */
     static ApplyResult queued(List<String> holders, int position) {
         ObjectNode body = ApplyResult.object();

@@ -109,7 +109,7 @@ public final class LockService implements ServiceModule {
         // Withdrawing goes through the log: if the grant committed meanwhile, this returns it.
         LockCommand cancel = new LockCommand.CancelWait(key, clientId);
         try {
-            return waiter.await(replica.submit(null, null, cancel.encode()), waiter.timeoutMs());
+            return LockResponses.afterWithdrawal(waiter.await(replica.submit(null, null, cancel.encode()), waiter.timeoutMs()), mode);
         } catch (ApiException e) {
             // The request is queued in the replicated state and could not be withdrawn (leadership
             // moved, or the withdrawal did not commit in time): it may still be granted later.

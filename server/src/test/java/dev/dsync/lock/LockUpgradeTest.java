@@ -112,4 +112,22 @@ class LockUpgradeTest {
         assertEquals(List.of("b"), h.holders("k"));
         assertEquals(List.of("c"), h.waiters("k"));
     }
+
+    /**
+     * Two attempts of one upgrade request (a retry by request id) both time out and withdraw it. The
+     * second withdrawal finds nothing queued and answers with the client's S hold; that must not be
+     * reported as the X the request asked for (found by the chaos lock workload under power loss).
+     */
+    @Test
+    void aSecondWithdrawalOfAnUpgradeIsARefusalNotAnXGrant() {
+        h.tryLock("k", S, "a");
+        h.tryLock("k", S, "b");
+        assertQueued(h.lock("k", X, "a"), 1);
+        assertBusy(LockResponses.afterWithdrawal(h.cancel("k", "a"), X), List.of("b"));
+        var second = h.cancel("k", "a");
+        assertGranted(second, S, 1); // the hold the client still has
+        assertBusy(LockResponses.afterWithdrawal(second, X), List.of());
+        assertGranted(LockResponses.afterWithdrawal(second, S), S, 1);
+        assertEquals(List.of("a", "b"), h.holders("k"));
+    }
 }

@@ -17,9 +17,10 @@ import java.util.function.Function;
  * fence is greater than all before it".
  *
  * <p>Definition: an ok acquire by client c is a re-acquire when it reports the same fence as c's
- * previous ok acquire on the key, c has no ok release between the two, and every operation of c
- * up to it is sequential (each invoked after the previous completed) and none has an unknown
- * outcome (which could have replaced the grant). A re-acquire is valid iff c holds the lock, in
+ * previous ok acquire on the key, c has no ok release between the two, the two and everything of c
+ * between them are sequential (each invoked after everything before it completed; an overlap
+ * starts the search afresh), and no operation of c up to it has an unknown outcome (which could
+ * take effect at any later time). A re-acquire is valid iff c holds the lock, in
  * X or asking only S, and it changes nothing. Shared with the brute-force reference model, so both
  * judge re-acquires by the same definition.
  */
@@ -27,9 +28,8 @@ public final class LockReacquires {
     private LockReacquires() {}
 
     /** The invoke indexes of the re-acquires among {@code ops}. */
-    public static Set<Long> find(List<Operation> ops, Function<Operation, String> clientOf) {
+    public static Set<Long> find(List<Operation> ops, Function<Operation, String> clientOf, String key) {
         Map<String, List<Operation>> byClient = new LinkedHashMap<>();
-        String key = ops.stream().filter(op -> op.key() != null && !op.f().equals("renew")).map(Operation::key).findFirst().orElse(null);
         for (Operation op : ops) {
             // Renewals, another key's operations (they refresh leases, the timed model lists them) and
             // withdrawals of a queued request (sent from a helper process while the client waits)
@@ -46,10 +46,15 @@ public final class LockReacquires {
             Long lastFence = null;
             long previousComplete = Long.MIN_VALUE;
             for (Operation op : sorted) {
-                if (op.invokeIndex() <= previousComplete || op.outcome() == Outcome.INFO) {
-                    break; // overlapping or unknown from here on: no more re-acquires for this client
+                if (op.outcome() == Outcome.INFO) {
+                    break; // may take effect at any later time: no more re-acquires for this client
                 }
-                previousComplete = op.completeIndex();
+                boolean overlaps = op.invokeIndex() <= previousComplete;
+                previousComplete = Math.max(previousComplete, op.completeIndex());
+                if (overlaps) {
+                    lastFence = null; // the order of overlapping operations is unknown: start afresh
+                    continue;
+                }
                 if (op.outcome() != Outcome.OK) {
                     continue;
                 }

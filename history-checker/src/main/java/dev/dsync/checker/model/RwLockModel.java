@@ -82,7 +82,7 @@ public final class RwLockModel implements Model {
             throw new HistoryFormatException(slots.ops.get(0).invokeLine(), "rw-lock supports at most " + MAX_CLIENTS
                     + " clients per key whose operations overlap in time; key " + key + " has " + slots.slots());
         }
-        java.util.Set<Long> reacquires = LockReacquires.find(candidates, op -> clientOf(op, op.invokeValue()));
+        java.util.Set<Long> reacquires = LockReacquires.find(candidates, op -> clientOf(op, op.invokeValue()), key);
         List<String> clientNames = new ArrayList<>();
         slots.slotClients.forEach(names -> clientNames.add(String.join("/", names)));
         TreeSet<Long> fences = new TreeSet<>();

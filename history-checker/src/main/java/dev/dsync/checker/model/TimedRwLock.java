@@ -64,7 +64,7 @@ final class TimedRwLock {
         List<Operation> kept = withoutTrailingInfoAcquires(key, candidates);
         Map<String, Integer> clientIndex = new java.util.LinkedHashMap<>();
         kept.forEach(op -> clientIndex.putIfAbsent(LockLeaseOps.clientOf(op), clientIndex.size()));
-        Set<Long> reacquires = LockReacquires.find(own, LockLeaseOps::clientOf);
+        Set<Long> reacquires = LockReacquires.find(own, LockLeaseOps::clientOf, key);
         TreeSet<Long> fences = new TreeSet<>();
         for (Operation op : kept) {
             if (op.f().equals("acquire") && !LockLeaseOps.isRefresh(op, key) && op.outcome() == Outcome.OK

@@ -87,7 +87,7 @@ public final class RefModels {
             @Override
             public void prepare(List<Operation> ops) {
                 List<Operation> live = ops.stream().filter(o -> o.outcome() != dev.dsync.checker.history.Outcome.FAIL).toList();
-                reacquires = dev.dsync.checker.model.LockReacquires.find(live, RefModels::lockClient);
+                reacquires = dev.dsync.checker.model.LockReacquires.find(live, RefModels::lockClient, live.isEmpty() ? null : live.get(0).key());
             }
 
             @Override

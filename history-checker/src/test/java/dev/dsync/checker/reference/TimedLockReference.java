@@ -75,7 +75,7 @@ public final class TimedLockReference {
                 ops.add(op);
             }
         }
-        Set<Long> reacquires = LockReacquires.find(own, RefModels::lockClient);
+        Set<Long> reacquires = LockReacquires.find(own, RefModels::lockClient, key);
         return new Search(key, rho, reacquires).run(ops, new State(Map.of(), null, Long.MIN_VALUE));
     }
 
