@@ -10,7 +10,6 @@ import dev.dsync.checker.linear.KeyProblem;
 import dev.dsync.checker.linear.ProblemBuilder;
 import dev.dsync.checker.linear.SequentialSpec;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
@@ -112,16 +111,9 @@ public final class RwLockModel implements Model {
             kept.add(op);
             parsed.add(new long[] {kind, slots.slotOf.get(j), fence, slots.clearsSlot.get(j) ? 1 : 0});
         }
-        if (fences.size() > MAX_FENCES) {
-            throw new HistoryFormatException(0, "rw-lock supports at most " + MAX_FENCES + " fences per key");
-        }
-        Map<Long, Integer> fenceRank = new HashMap<>();
-        List<Long> fenceByRank = new ArrayList<>();
-        fenceByRank.add(null);
-        for (long f : fences) {
-            fenceRank.put(f, fenceByRank.size());
-            fenceByRank.add(f);
-        }
+        FenceRanks ranks = FenceRanks.of(fences);
+        Map<Long, Integer> fenceRank = ranks.rankOf();
+        List<Long> fenceByRank = ranks.fenceByRank();
         ProblemBuilder b = new ProblemBuilder();
         int n = kept.size();
         byte[] kind = new byte[n];

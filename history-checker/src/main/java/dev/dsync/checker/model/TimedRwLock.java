@@ -75,16 +75,9 @@ final class TimedRwLock {
                 }
             }
         }
-        if (fences.size() > RwLockModel.MAX_FENCES) {
-            throw new HistoryFormatException(0, "rw-lock supports at most " + RwLockModel.MAX_FENCES + " fences per key");
-        }
-        Map<Long, Integer> fenceRank = new HashMap<>();
-        List<Long> fenceByRank = new ArrayList<>();
-        fenceByRank.add(null);
-        for (long f : fences) {
-            fenceRank.put(f, fenceByRank.size());
-            fenceByRank.add(f);
-        }
+        FenceRanks ranks = FenceRanks.of(fences);
+        Map<Long, Integer> fenceRank = ranks.rankOf();
+        List<Long> fenceByRank = ranks.fenceByRank();
         int n = kept.size();
         byte[] kind = new byte[n];
         int[] client = new int[n];
