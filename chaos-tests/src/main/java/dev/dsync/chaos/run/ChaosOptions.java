@@ -33,10 +33,6 @@ public record ChaosOptions(List<String> workloads, List<String> nemeses, int dur
         if (!List.of("local", "docker").contains(backend)) {
             throw new IllegalArgumentException("CHAOS_BACKEND must be local or docker, not '" + backend + "'");
         }
-        if (backend.equals("docker") && (env.apply("NEMESIS") == null || env.apply("NEMESIS").isBlank())) {
-            // Fake clocks (libfaketime) exist for local node processes only.
-            nemeses = nemeses.stream().filter(n -> !n.equals("clock")).toList();
-        }
         return new ChaosOptions(workloads, nemeses, duration, seed, clients,
                 Path.of(orDefault(env.apply("CHAOS_RESULTS"), "chaos-results")),
                 Path.of(orDefault(env.apply("SERVER_JAR"), "server/target/server.jar")),

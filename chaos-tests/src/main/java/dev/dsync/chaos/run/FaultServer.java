@@ -66,21 +66,17 @@ final class FaultServer implements AutoCloseable {
     }
 
     /**
-     * With {@code fakeClocks} (the schedule has clock faults), local nodes run under libfaketime,
-     * each starting with its own clock offset; the Docker backend has no fake clocks. With
-     * {@code powerLoss} (the schedule has power faults), data dirs are lazy file system mounts.
+     * With {@code fakeClocks} (the schedule has clock faults), nodes run under libfaketime, each
+     * starting with its own clock offset. With {@code powerLoss} (the schedule has power faults), data
+     * dirs are lazy file system mounts. Both backends do both: the faults are made on this host.
      */
     Cluster cluster(String service, Path runDir, Map<String, String> nodeEnv, boolean fakeClocks, boolean powerLoss)
             throws IOException {
-        if (container != null) {
-            if (powerLoss) {
-                throw new IllegalArgumentException("power faults need the local backend (FUSE mounts in this JVM), not Docker");
-            }
-            return new DockerCluster(service, DockerImages.node(), network, container, nodeEnv);
-        }
         NodeClocks clocks = fakeClocks ? new NodeClocks(Libfaketime.require(), runDir.toAbsolutePath().resolve("clocks")) : null;
-        ProcessCluster cluster = new ProcessCluster(service, client, host, options.serverJar().toAbsolutePath(), runDir, nodeEnv, clocks,
-                powerLoss);
+        Cluster cluster = container != null
+                ? new DockerCluster(service, DockerImages.node(), network, container, nodeEnv, runDir, clocks, powerLoss)
+                : new ProcessCluster(service, client, host, options.serverJar().toAbsolutePath(), runDir, nodeEnv, clocks,
+                        powerLoss);
         if (clocks != null) {
             ClockFaults.skewAtLaunch(clocks, cluster.nodeIds(), options.seed());
         }
