@@ -29,7 +29,11 @@ class LibfaketimeJvmTest {
     private Writer ask;
     private BufferedReader answers;
 
-    private record Reading(long realNanos, long wallMs, long monoNanos) {}
+    /** The child's clocks, and the real time they were read at, known to within {@code roundTripNanos / 2}. */
+    private record Reading(long realNanos, long wallMs, long monoNanos, long roundTripNanos) {}
+
+    /** Round trips up to this long are quiet: the child was not descheduled between its two clock reads. */
+    private static final long QUIET_ROUND_TRIP_NANOS = 10_000_000;
 
     @BeforeEach
     void needsLibfaketime() {
@@ -58,22 +62,42 @@ class LibfaketimeJvmTest {
     }
 
     /** One reading; the real time is the middle of the round trip. */
-    private Reading read() throws Exception {
+    private Reading readOnce() throws Exception {
         long before = System.nanoTime();
         ask.write("\n");
         ask.flush();
         String[] parts = answers.readLine().trim().split(" ");
         long after = System.nanoTime();
-        return new Reading(before + (after - before) / 2, Long.parseLong(parts[0]), Long.parseLong(parts[1]));
+        return new Reading(before + (after - before) / 2, Long.parseLong(parts[0]), Long.parseLong(parts[1]), after - before);
     }
 
-    /** Wall and monotonic rates of the child against real time over {@code ms}. */
+    /**
+     * The reading with the shortest round trip of up to 50 tries, stopping at the first quiet one. On a
+     * loaded machine the child can be descheduled between its currentTimeMillis and nanoTime calls, and
+     * one such reading measured nanoTime's rate 7 % off over four seconds while the wall rate was exact.
+     */
+    private Reading read() throws Exception {
+        Reading best = readOnce();
+        for (int i = 0; i < 49 && best.roundTripNanos() > QUIET_ROUND_TRIP_NANOS; i++) {
+            Reading r = readOnce();
+            if (r.roundTripNanos() < best.roundTripNanos()) {
+                best = r;
+            }
+        }
+        return best;
+    }
+
+    /**
+     * Wall and monotonic rates of the child against real time over {@code ms}, and how far either may be
+     * off from the readings' round trips alone (each reading's real time is known to half its round trip).
+     */
     private double[] rates(long ms) throws Exception {
         Reading a = read();
         Thread.sleep(ms);
         Reading b = read();
         double real = b.realNanos() - a.realNanos();
-        return new double[] {(b.wallMs() - a.wallMs()) * 1e6 / real, (b.monoNanos() - a.monoNanos()) / real};
+        double uncertainty = (a.roundTripNanos() + b.roundTripNanos() + 2_000_000) / real; // + 1 ms of wall granularity each
+        return new double[] {(b.wallMs() - a.wallMs()) * 1e6 / real, (b.monoNanos() - a.monoNanos()) / real, uncertainty};
     }
 
     private long wallOffsetMs() throws Exception {
@@ -127,14 +151,12 @@ class LibfaketimeJvmTest {
         clocks.set("probe", new ClockSpec(30_000, 0.98)); // the nemesis's slowest rate
         Thread.sleep(1_500);
         double[] slow = rates(4_000);
-        System.out.printf("libfaketime: x1 measured %.4f/%.4f, x1.5 %.4f/%.4f, x0.98 %.4f/%.4f (wall/nanoTime); "
-                + "largest step at the x1.5 change %d ms%n", real[0], real[1], fast[0], fast[1], slow[0], slow[1], step);
-        assertEquals(0.98, slow[0], 0.003, "wall rate at x0.98");
-        // One CI run measured nanoTime at 0.912 here while the wall clock measured 0.9800 over the same
-        // window (all other runs: within 0.003). Until that is understood the bound is loose, and the
-        // closing note of the session that wrote this says so: a drift nemesis step may, rarely, slow a
-        // node's monotonic clock by more than the 2.5 % the server documents.
-        assertEquals(0.98, slow[1], 0.1, "nanoTime rate at x0.98");
+        System.out.printf("libfaketime: x1 measured %.4f/%.4f, x1.5 %.4f/%.4f, x0.98 %.4f/%.4f ±%.4f (wall/nanoTime); "
+                + "largest step at the x1.5 change %d ms%n", real[0], real[1], fast[0], fast[1], slow[0], slow[1], slow[2], step);
+        // The server documents 2.5 % as the most a node's clocks may drift: the measurement must be finer.
+        assertTrue(slow[2] < 0.01, "no quiet readings to measure with: uncertainty " + slow[2]);
+        assertEquals(0.98, slow[0], 0.001 + slow[2], "wall rate at x0.98");
+        assertEquals(0.98, slow[1], 0.001 + slow[2], "nanoTime rate at x0.98");
         long offsetNow = wallOffsetMs();
         assertTrue(offsetNow > 30_000, "x1.5 for a while put the clock further ahead: " + offsetNow);
 

@@ -19,7 +19,6 @@ import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The clock bounds are what keeps cache hits linearizable, and the bench can tell when they are
@@ -40,18 +39,19 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ClockBoundSelfTest {
     private static final Path SERVER_JAR = Path.of("..", "server", "target", "server.jar");
-    private static final List<String> SLOW = List.of("cache-2", "cache-3");
+    private static final List<String> SLOW = List.of("cache-3");
 
     @Test
-    void cacheNodesWhoseClocksBreakTheDriftBoundServeStaleHitsAndTheRunIsInvalid(@TempDir Path tmp) throws Exception {
+    void cacheNodesWhoseClocksBreakTheDriftBoundServeStaleHitsAndTheRunIsInvalid() throws Exception {
         Assumptions.assumeTrue(Boolean.getBoolean("dsync.clockSelfTest"), "opt-in: -Ddsync.clockSelfTest=true (not yet working)");
         Assumptions.assumeTrue(Libfaketime.find().isPresent(), "libfaketime is not installed");
         Assumptions.assumeTrue(Files.isRegularFile(SERVER_JAR), "no server jar at " + SERVER_JAR.toAbsolutePath());
-        Path dir = tmp.resolve("self-test-clock-beyond-bound");
+        Path dir = Files.createTempDirectory(Path.of("target"), "self-test-clock-beyond-bound-");
         Duration duration = Duration.ofSeconds(16);
         try (EmbeddedToxiproxy toxiproxy = EmbeddedToxiproxy.start(0)) {
             NodeClocks clocks = new NodeClocks(Libfaketime.require(), dir.resolve("clocks"));
-            // The slow nodes' election timers run 10x slower too, so cache-1 (real speed) leads.
+            // The slow node's election timer runs 10x slower too, so one of the two real-speed nodes leads,
+            // and they keep a majority that acknowledges writes while the slow node is cut off.
             for (String id : SLOW) {
                 clocks.set(id, new ClockSpec(0, 0.1));
             }
@@ -70,7 +70,7 @@ class ClockBoundSelfTest {
         List<Schedule.Step> steps = new ArrayList<>();
         int n = 0;
         for (long at = 2_000; at + 1_500 < duration.toMillis(); at += 2_500, n++) {
-            steps.add(new Schedule.Step(at, 1_500, FaultKind.PARTITION_RANDOM_HALVES, pickIsolating(ids, SLOW.get(n % 2))));
+            steps.add(new Schedule.Step(at, 1_500, FaultKind.PARTITION_RANDOM_HALVES, pickIsolating(ids, SLOW.get(n % SLOW.size()))));
         }
         return new Schedule("clock-beyond-bound", 11, steps);
     }
