@@ -25,35 +25,60 @@ public final class FakeClockCheck {
 
     private FakeClockCheck() {}
 
-    /** Throws, naming every node whose clock is off, unless each running node shows its offset. */
+    /**
+     * Throws, naming every node whose clock is off, unless each running node that answers shows its
+     * offset and at least one does (a node may be briefly unreachable; a broken preload is not).
+     */
     public static void verify(Cluster cluster, NodeClocks clocks) throws IOException, InterruptedException {
         List<String> wrong = new ArrayList<>();
+        List<String> silent = new ArrayList<>();
+        int verified = 0;
         try (HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build()) {
             for (String id : cluster.nodeIds()) {
                 if (!cluster.isRunning(id)) {
                     continue;
                 }
-                long expectedOffset = clocks.spec(id).offsetMs();
+                String problem = askUntilAnswered(http, cluster, id, clocks.spec(id).offsetMs());
+                if (problem == null) {
+                    verified++;
+                } else if (problem.startsWith(SILENT)) {
+                    silent.add(id + problem.substring(SILENT.length()));
+                } else {
+                    wrong.add(problem);
+                }
+            }
+        }
+        if (!wrong.isEmpty() || verified == 0) {
+            throw new IOException("nodes are not on their fake clocks (is libfaketime loaded and its control file "
+                    + "readable by the node's user?): " + String.join("; ", wrong)
+                    + (silent.isEmpty() ? "" : "; no answer from " + String.join(", ", silent)));
+        }
+    }
+
+    private static final String SILENT = "silent:";
+
+    /** Null if the node shows its offset; a description if not; {@link #SILENT} + why if it never answered. */
+    private static String askUntilAnswered(HttpClient http, Cluster cluster, String id, long expectedOffset)
+            throws InterruptedException {
+        String lastError = "";
+        for (int attempt = 0; attempt < 10; attempt++) {
+            try {
                 long before = System.currentTimeMillis();
                 HttpResponse<Void> answer = http.send(HttpRequest.newBuilder(cluster.clientUrl(id).resolve("/health"))
                         .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.discarding());
                 long after = System.currentTimeMillis();
                 Optional<String> date = answer.headers().firstValue("date");
                 if (date.isEmpty()) {
-                    wrong.add(id + " sent no Date header");
-                    continue;
+                    return id + " sent no Date header";
                 }
                 long nodeMs = ZonedDateTime.parse(date.get(), DateTimeFormatter.RFC_1123_DATE_TIME).toInstant().toEpochMilli();
-                String problem = judge(id, nodeMs, before, after, expectedOffset);
-                if (problem != null) {
-                    wrong.add(problem);
-                }
+                return judge(id, nodeMs, before, after, expectedOffset);
+            } catch (IOException e) {
+                lastError = " (" + e.getMessage() + ")";
+                Thread.sleep(300);
             }
         }
-        if (!wrong.isEmpty()) {
-            throw new IOException("nodes are not on their fake clocks (is libfaketime loaded and its control file "
-                    + "readable by the node's user?): " + String.join("; ", wrong));
-        }
+        return SILENT + lastError;
     }
 
     /**
