@@ -2,40 +2,45 @@ package dev.dsync.chaos.run;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.dsync.chaos.clock.ClockSpec;
 import dev.dsync.chaos.clock.Libfaketime;
 import dev.dsync.chaos.clock.NodeClocks;
 import dev.dsync.chaos.cluster.ProcessCluster;
-import dev.dsync.chaos.nemesis.FaultKind;
 import dev.dsync.chaos.nemesis.Schedule;
 import dev.dsync.chaos.toxiproxy.EmbeddedToxiproxy;
-import dev.dsync.chaos.workload.CacheWorkload;
+import dev.dsync.chaos.workload.StaleReadAtSlowNode;
+import dev.dsync.chaos.workload.LapseThenTakeOver;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
-import java.util.Random;
+import java.util.Map;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
- * The clock bounds are what keeps cache hits linearizable, and the bench can tell when they are
- * broken: real cache nodes under libfaketime, two of them with clocks at a tenth of real speed
- * (a 90 % rate error against the 2.5 % bound). Such a node's 200 ms read lease lasts 2 s of real
- * time (renewed every second) while the leader, on a real-speed clock, takes it for over 211 ms
- * after granting it. Cut off from its peers (so it cannot hear of writes) but not from its clients,
- * it keeps serving hits of a value that writes elsewhere have replaced: the checker must judge the
- * run invalid. One key, so every write elsewhere makes the slow node's copy stale.
+ * The clock bounds are what keeps leases safe, and the bench can tell when they are broken: real
+ * nodes under libfaketime with clock rates far outside the documented 2.5 %, driven by scripted
+ * workloads that make the broken bound visible, judged by the usual checkers.
  *
- * <p>NOT YET WORKING, so opt-in ({@code -Ddsync.clockSelfTest=true}): in both attempts so far
- * (rate 0.25 over three keys, then rate 0.1 over one key) the run was judged valid — 329 and 285
- * hits, nearly all from M lines, none stale. Why the slow, isolated node serves no stale hit is not
- * understood yet (clients that block on their first miss or write leave the node quickly; the
- * watermark may refuse the lines). Until it fails as intended it proves nothing and stays out of
- * {@code make test}. Needs libfaketime and the server jar; starts real node processes: run it under
- * the cluster lock.
+ * <ul>
+ *   <li>Lock leases (in {@code make test}): every lock node at three times real speed; a leader
+ *       then grants a key while the previous holder's lease, as the timed rw-lock model counts it,
+ *       is surely alive. Measured on a two-core machine at load 20: 7 of 20 rounds caught in one run,
+ *       none in another where every acquire took 1-1.6 s (the model counts a lease from the
+ *       acquire's invoke, so a slow acquire hides the early expiry); on an idle machine acquires
+ *       take milliseconds.
+ *   <li>Cache read leases (opt-in, {@code -Ddsync.clockSelfTest=true}, NOT YET WORKING): one cache
+ *       node at a tenth of real speed holds a copy, is cut off from its peers, and a write
+ *       elsewhere is acknowledged; its reads should then be stale hits. Observed so far: the write
+ *       is acknowledged at once (the leader already counts the slow node's lease as over), yet the
+ *       slow node answers the next reads as misses, not hits, for a reason not yet understood; the
+ *       run is judged valid, so the test proves nothing yet and stays out of {@code make test}.
+ * </ul>
+ * Needs libfaketime and the server jar ({@code make build}); starts real node processes.
  */
 class ClockBoundSelfTest {
     private static final Path SERVER_JAR = Path.of("..", "server", "target", "server.jar");
@@ -57,35 +62,46 @@ class ClockBoundSelfTest {
             }
             ProcessCluster cluster = new ProcessCluster("cache", toxiproxy.client(), toxiproxy.host(),
                     SERVER_JAR.toAbsolutePath(), dir, ChaosMain.nodeEnvironment(), clocks, false);
-            RunSummary summary = new ChaosRun("self-test", cluster, new CacheWorkload(10, 1, 2, 11, true),
-                    isolateSlowNodes(cluster.nodeIds(), duration), duration, dir).execute("cache");
+            RunSummary summary = new ChaosRun("self-test", cluster, new StaleReadAtSlowNode(SLOW.get(0)),
+                    new Schedule("clock-beyond-bound", 11, List.of()), duration, dir).execute("cache");
 
             assertEquals("invalid", summary.verdict(), summary.toString());
             assertFalse(summary.passed());
         }
     }
 
-    /** Every 2.5 s a slow node is cut off from its peers (clients still reach it) for 1.5 s. */
-    private static Schedule isolateSlowNodes(List<String> ids, Duration duration) {
-        List<Schedule.Step> steps = new ArrayList<>();
-        int n = 0;
-        for (long at = 2_000; at + 1_500 < duration.toMillis(); at += 2_500, n++) {
-            steps.add(new Schedule.Step(at, 1_500, FaultKind.PARTITION_RANDOM_HALVES, pickIsolating(ids, SLOW.get(n % SLOW.size()))));
-        }
-        return new Schedule("clock-beyond-bound", 11, steps);
-    }
-
     /**
-     * A pick with which the nemesis's random-halves partition isolates {@code node}: its random
-     * numbers are drawn from the pick (the first for the leader fallback, the second for the node).
+     * Lock leases: every node's clock at twice real speed (against the 2.5 % bound), so whichever
+     * node leads counts a 2 s lease (stretched by its 5 % allowance) out in 1.05 s of real time and
+     * grants the key to the next waiter while the holder's lease, as the client and the checker count
+     * it (from the acquire's invoke, less the 5 % allowance: 1.9 s), is still alive. Each round of
+     * {@link LapseThenTakeOver} makes that happen once; the timed rw-lock model must judge the run
+     * invalid and say the lease was surely alive.
      */
-    private static long pickIsolating(List<String> ids, String node) {
-        for (long pick = 0; ; pick++) {
-            Random r = new Random(pick);
-            r.nextInt(ids.size());
-            if (ids.get(r.nextInt(ids.size())).equals(node)) {
-                return pick;
+    @Test
+    void aLockLeaderWhoseClockRunsFastGrantsWhileALeaseIsAliveAndTheRunIsInvalid() throws Exception {
+        Assumptions.assumeTrue(Libfaketime.find().isPresent(), "libfaketime is not installed");
+        Assumptions.assumeTrue(Files.isRegularFile(SERVER_JAR), "no server jar at " + SERVER_JAR.toAbsolutePath());
+        Path dir = Files.createTempDirectory(Path.of("target"), "self-test-lock-clock-beyond-bound-");
+        Duration duration = Duration.ofSeconds(15);
+        try (EmbeddedToxiproxy toxiproxy = EmbeddedToxiproxy.start(0)) {
+            NodeClocks clocks = new NodeClocks(Libfaketime.require(), dir.resolve("clocks"));
+            for (String id : List.of("lock-1", "lock-2", "lock-3")) {
+                clocks.set(id, new ClockSpec(0, 3.0));
             }
+            // Raft ticks twice as long on the node's clock keep elections and heartbeats at their
+            // usual real-time pace: only the leases are broken.
+            Map<String, String> env = new HashMap<>(ChaosMain.nodeEnvironment());
+            env.put("TICK_MS", "75");
+            env.put("REQUEST_TIMEOUT_MS", "6000");
+            ProcessCluster cluster = new ProcessCluster("lock", toxiproxy.client(), toxiproxy.host(),
+                    SERVER_JAR.toAbsolutePath(), dir, env, clocks, false);
+            RunSummary summary = new ChaosRun("self-test", cluster, new LapseThenTakeOver(2_000),
+                    new Schedule("clock-beyond-bound", 7, List.of()), duration, dir).execute("lock");
+
+            assertEquals("invalid", summary.verdict(), summary.toString());
+            String results = Files.readString(dir.resolve("results.json"));
+            assertTrue(results.contains("lease surely alive"), "the violation is a grant during a live lease: " + results);
         }
     }
 }
