@@ -60,7 +60,7 @@ bench: ## benchmarks (BENCH="lock queue cache"): failover, lock latency and thro
 chaos: ## the chaos matrix (every workload x partition, kill, pause, latency, power, mixed); one run: make chaos WORKLOAD=lock NEMESIS=partition DURATION=60 SEED=42
 	$(MVN) -pl server,chaos-tests -am package dependency:build-classpath -DskipTests \
 	  -Dmdep.includeScope=runtime -Dmdep.outputFile=target/classpath.txt
-	WORKLOAD=$(WORKLOAD) NEMESIS=$(NEMESIS) DURATION=$(DURATION) SEED=$(SEED) CLIENTS=$(CLIENTS) FULL_API=$(FULL_API) \
+	WORKLOAD=$(WORKLOAD) NEMESIS=$(NEMESIS) DURATION=$(DURATION) SEED=$(SEED) CLIENTS=$(CLIENTS) FULL_API=$(FULL_API) CHAOS_PARALLEL=$(CHAOS_PARALLEL) \
 	  TESTCONTAINERS_RYUK_DISABLED=$${TESTCONTAINERS_RYUK_DISABLED:-true} TESTCONTAINERS_CHECKS_DISABLE=$${TESTCONTAINERS_CHECKS_DISABLE:-true} \
 	  TESTCONTAINERS_HOST_OVERRIDE=$${TESTCONTAINERS_HOST_OVERRIDE:-localhost} \
 	  $(JAVA) --enable-native-access=ALL-UNNAMED -cp "chaos-tests/target/classes:$$(cat chaos-tests/target/classpath.txt)" dev.dsync.chaos.run.ChaosMain
