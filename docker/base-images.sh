@@ -27,12 +27,13 @@ JAVA_HOME=${JAVA_HOME:-$(.ci/find-jdk)}
 
 if [ -n "${FORCE:-}" ] || ! have "$DEBIAN_IMAGE"; then
   rootfs_tar="$CACHE/bookworm-minbase.tar"
-  if [ ! -s "$rootfs_tar" ]; then
+  if [ ! -f "$rootfs_tar" ] || [ ! -s "$rootfs_tar" ]; then
+    rm -rf "$rootfs_tar" "$rootfs_tar.part"   # whatever an interrupted or older run left
     mkdir -p "$CACHE"
     if command -v mmdebstrap >/dev/null; then
       # mmdebstrap downloads with apt (in parallel) and writes the tarball itself: ~3x faster than debootstrap.
       log "mmdebstrap bookworm from $MIRROR (a minute or two, once; cached in $rootfs_tar)"
-      mmdebstrap --variant=minbase --quiet bookworm "$rootfs_tar.part" "$MIRROR" \
+      mmdebstrap --variant=minbase --format=tar --quiet bookworm "$rootfs_tar.part" "$MIRROR" \
         && mv "$rootfs_tar.part" "$rootfs_tar" || { echo "docker-images: mmdebstrap failed" >&2; exit 1; }
     else
       command -v debootstrap >/dev/null \
