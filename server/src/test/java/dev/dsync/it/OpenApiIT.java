@@ -70,11 +70,11 @@ class OpenApiIT {
         try (LocalCluster lock = new LocalCluster("lock", 3, Map.of("REQUEST_TIMEOUT_MS", "1500"));
              LocalCluster queue = new LocalCluster("queue", 3, Map.of());
              LocalCluster cache = new LocalCluster("cache", 3, Map.of())) {
+            // One cluster at a time: nine JVMs starting at once on two cores starve each other's
+            // 300 ms peer timeouts, and elections can then fail for longer than any wait here.
             for (LocalCluster c : List.of(lock, queue, cache)) {
                 c.startAll();
-            }
-            for (LocalCluster c : List.of(lock, queue, cache)) {
-                c.awaitLeader(Duration.ofSeconds(30));
+                c.awaitLeader(Duration.ofSeconds(60));
             }
             nodeEndpoints(lock.port("lock-1"));
             lockEndpoints(lock.port("lock-1"), lock.port("lock-2"));

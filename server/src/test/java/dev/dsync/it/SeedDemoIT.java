@@ -26,11 +26,11 @@ class SeedDemoIT {
         try (LocalCluster lock = new LocalCluster("lock", 3, Map.of());
              LocalCluster queue = new LocalCluster("queue", 3, Map.of());
              LocalCluster cache = new LocalCluster("cache", 3, Map.of())) {
+            // One cluster at a time: nine JVMs starting at once on two cores starve each other's
+            // 300 ms peer timeouts, and elections can then fail for longer than any wait here.
             for (LocalCluster c : new LocalCluster[] {lock, queue, cache}) {
                 c.startAll();
-            }
-            for (LocalCluster c : new LocalCluster[] {lock, queue, cache}) {
-                c.awaitLeader(Duration.ofSeconds(30));
+                c.awaitLeader(Duration.ofSeconds(60));
             }
             Path out = Files.createTempFile("seed-demo", ".txt");
             ProcessBuilder pb = new ProcessBuilder("bash", script.toString());
