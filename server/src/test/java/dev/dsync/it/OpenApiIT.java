@@ -183,7 +183,8 @@ class OpenApiIT {
         JsonNode nacked = call("POST", a, "/queue/nack", "{\"msg_id\":" + job.path("msg_id").asLong() + ",\"receipt\":\"" + job.path("receipt").asText() + "\"}", 200);
         assertTrue(nacked.path("dead_lettered").asBoolean(), "not dead-lettered: " + nacked);
         call("GET", a, "/queue/stats?queue=jobs", null, 200);
-        call("GET", a, "/queue/stats", null, 400);
+        call("GET", a, "/queue/stats", null, 200); // the default queue
+        call("GET", a, "/queue/stats?queue=no*such*name", null, 400);
         call("POST", a, "/queue/stats?queue=jobs", "{}", 405);
     }
 
