@@ -38,7 +38,13 @@ public final class FakeClockCheck {
                 if (!cluster.isRunning(id)) {
                     continue;
                 }
-                String problem = askUntilAnswered(http, cluster, id, clocks.spec(id).offsetMs());
+                // A node launched at a rate other than 1 has moved further since: offset plus what the
+                // rate added, give or take what it added during the node's start-up (2 s at most).
+                ClockSpec spec = clocks.spec(id);
+                long sinceLaunch = Math.max(0, System.currentTimeMillis() - clocks.launchedAtMs(id));
+                long expected = spec.offsetMs() + Math.round((spec.rate() - 1) * sinceLaunch);
+                long slack = Math.round(Math.abs(spec.rate() - 1) * 2_000);
+                String problem = askUntilAnswered(http, cluster, id, expected, slack);
                 if (problem == null) {
                     verified++;
                 } else if (problem.startsWith(SILENT)) {
@@ -58,7 +64,7 @@ public final class FakeClockCheck {
     private static final String SILENT = "silent:";
 
     /** Null if the node shows its offset; a description if not; {@link #SILENT} + why if it never answered. */
-    private static String askUntilAnswered(HttpClient http, Cluster cluster, String id, long expectedOffset)
+    private static String askUntilAnswered(HttpClient http, Cluster cluster, String id, long expectedOffset, long slackMs)
             throws InterruptedException {
         String lastError = "";
         for (int attempt = 0; attempt < 10; attempt++) {
@@ -72,7 +78,7 @@ public final class FakeClockCheck {
                     return id + " sent no Date header";
                 }
                 long nodeMs = ZonedDateTime.parse(date.get(), DateTimeFormatter.RFC_1123_DATE_TIME).toInstant().toEpochMilli();
-                return judge(id, nodeMs, before, after, expectedOffset);
+                return judge(id, nodeMs, before - slackMs, after + slackMs, expectedOffset);
             } catch (IOException e) {
                 lastError = " (" + e.getMessage() + ")";
                 Thread.sleep(300);

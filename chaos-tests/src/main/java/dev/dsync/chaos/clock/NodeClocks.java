@@ -19,6 +19,7 @@ public final class NodeClocks {
     private final Path library;
     private final Path dir;
     private final Map<String, ClockSpec> specs = new LinkedHashMap<>();
+    private final Map<String, Long> launchedAtMs = new LinkedHashMap<>();
 
     public NodeClocks(Path library, Path dir) {
         this.library = library;
@@ -37,6 +38,12 @@ public final class NodeClocks {
      */
     public synchronized void writeControlFile(String nodeId) {
         write(controlFile(nodeId), spec(nodeId));
+        launchedAtMs.put(nodeId, System.currentTimeMillis());
+    }
+
+    /** When the node was last (re)launched on its clock, in real milliseconds; 0 if never. */
+    public synchronized long launchedAtMs(String nodeId) {
+        return launchedAtMs.getOrDefault(nodeId, 0L);
     }
 
     /** The libfaketime library the nodes preload. */
