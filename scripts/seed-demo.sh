@@ -56,7 +56,20 @@ await_leader() {
     sleep 0.5
   done
 }
+# A leader is not yet a cluster that commits: wait until each service answers a linearizable read
+# (a ReadIndex round with a quorum, after the new leader's first entry committed), so that the demo's
+# first write is not the one that meets a cluster still warming up.
+await_serving() {
+  local port=$1 path=$2 deadline=$((SECONDS + ${LEADER_WAIT_S:-120}))
+  until [ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 "http://$HOST:$port$path")" = 200 ]; do
+    [ $SECONDS -lt $deadline ] || { echo "FAILED: :$port did not serve $path within ${LEADER_WAIT_S:-120} s" >&2; exit 1; }
+    sleep 0.5
+  done
+}
 for p in "${LOCK[0]}" "${QUEUE[0]}" "${CACHE[0]}"; do await_leader "$p"; done
+await_serving "${LOCK[0]}" "/lock/status?key=warm-up"
+await_serving "${QUEUE[0]}" "/queue/stats?queue=warm-up"
+await_serving "${CACHE[0]}" "/cache/directory?key=warm-up"
 
 echo "== health of every node"
 for p in "${LOCK[@]}" "${QUEUE[@]}" "${CACHE[@]}"; do
