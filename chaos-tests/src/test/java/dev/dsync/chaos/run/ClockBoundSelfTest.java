@@ -11,6 +11,7 @@ import dev.dsync.chaos.cluster.ProcessCluster;
 import dev.dsync.chaos.nemesis.Schedule;
 import dev.dsync.chaos.toxiproxy.EmbeddedToxiproxy;
 import dev.dsync.chaos.workload.StaleReadAtSlowNode;
+import dev.dsync.chaos.workload.Workload;
 import dev.dsync.chaos.workload.LapseThenTakeOver;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -49,59 +50,52 @@ class ClockBoundSelfTest {
     @Test
     void cacheNodesWhoseClocksBreakTheDriftBoundServeStaleHitsAndTheRunIsInvalid() throws Exception {
         Assumptions.assumeTrue(Boolean.getBoolean("dsync.clockSelfTest"), "opt-in: -Ddsync.clockSelfTest=true (not yet working)");
-        Assumptions.assumeTrue(Libfaketime.find().isPresent(), "libfaketime is not installed");
-        Assumptions.assumeTrue(Files.isRegularFile(SERVER_JAR), "no server jar at " + SERVER_JAR.toAbsolutePath());
         Path dir = Files.createTempDirectory(Path.of("target"), "self-test-clock-beyond-bound-");
-        Duration duration = Duration.ofSeconds(16);
-        try (EmbeddedToxiproxy toxiproxy = EmbeddedToxiproxy.start(0)) {
-            NodeClocks clocks = new NodeClocks(Libfaketime.require(), dir.resolve("clocks"));
-            // The slow node's election timer runs 10x slower too, so one of the two real-speed nodes leads,
-            // and they keep a majority that acknowledges writes while the slow node is cut off.
-            for (String id : SLOW) {
-                clocks.set(id, new ClockSpec(0, 0.1));
-            }
-            ProcessCluster cluster = new ProcessCluster("cache", toxiproxy.client(), toxiproxy.host(),
-                    SERVER_JAR.toAbsolutePath(), dir, ChaosMain.nodeEnvironment(), clocks, false);
-            RunSummary summary = new ChaosRun("self-test", cluster, new StaleReadAtSlowNode(SLOW.get(0)),
-                    new Schedule("clock-beyond-bound", 11, List.of()), duration, dir).execute("cache");
+        // The slow node's election timer runs 10x slower too, so one of the two real-speed nodes leads,
+        // and they keep a majority that acknowledges writes while the slow node is cut off.
+        RunSummary summary = runOnClocks("cache", Map.of(SLOW.get(0), 0.1), Map.of(), new StaleReadAtSlowNode(SLOW.get(0)),
+                Duration.ofSeconds(16), 11, dir);
 
-            assertEquals("invalid", summary.verdict(), summary.toString());
-            assertFalse(summary.passed());
-        }
+        assertEquals("invalid", summary.verdict(), summary.toString());
+        assertFalse(summary.passed());
     }
 
     /**
-     * Lock leases: every node's clock at twice real speed (against the 2.5 % bound), so whichever
-     * node leads counts a 2 s lease (stretched by its 5 % allowance) out in 1.05 s of real time and
-     * grants the key to the next waiter while the holder's lease, as the client and the checker count
-     * it (from the acquire's invoke, less the 5 % allowance: 1.9 s), is still alive. Each round of
-     * {@link LapseThenTakeOver} makes that happen once; the timed rw-lock model must judge the run
-     * invalid and say the lease was surely alive.
+     * Lock leases: every node's clock at three times real speed (against the 2.5 % bound), so
+     * whichever node leads counts a 2 s lease (stretched by its 5 % allowance) out in 0.7 s of real
+     * time and grants the key to the next waiter while the holder's lease, as the client and the
+     * checker count it (from the acquire's invoke, less the 5 % allowance: 1.9 s), is still alive.
+     * Each round of {@link LapseThenTakeOver} makes that happen once; the timed rw-lock model must
+     * judge the run invalid and say the lease was surely alive.
      */
     @Test
     void aLockLeaderWhoseClockRunsFastGrantsWhileALeaseIsAliveAndTheRunIsInvalid() throws Exception {
+        Path dir = Files.createTempDirectory(Path.of("target"), "self-test-lock-clock-beyond-bound-");
+        // Raft ticks and request timeouts three times as long on the node's clock keep elections,
+        // heartbeats and answers at their usual real-time pace: only the leases are broken.
+        RunSummary summary = runOnClocks("lock", Map.of("lock-1", 3.0, "lock-2", 3.0, "lock-3", 3.0),
+                Map.of("TICK_MS", "75", "REQUEST_TIMEOUT_MS", "6000"), new LapseThenTakeOver(2_000),
+                Duration.ofSeconds(15), 7, dir);
+
+        assertEquals("invalid", summary.verdict(), summary.toString());
+        String results = Files.readString(dir.resolve("results.json"));
+        assertTrue(results.contains("lease surely alive"), "the violation is a grant during a live lease: " + results);
+    }
+
+    /** One fault-free run of {@code workload} on real nodes of {@code service}, each at its clock rate (1 if not listed). */
+    private static RunSummary runOnClocks(String service, Map<String, Double> rates, Map<String, String> settings,
+                                          Workload workload, Duration duration, long seed, Path dir) throws Exception {
         Assumptions.assumeTrue(Libfaketime.find().isPresent(), "libfaketime is not installed");
         Assumptions.assumeTrue(Files.isRegularFile(SERVER_JAR), "no server jar at " + SERVER_JAR.toAbsolutePath());
-        Path dir = Files.createTempDirectory(Path.of("target"), "self-test-lock-clock-beyond-bound-");
-        Duration duration = Duration.ofSeconds(15);
         try (EmbeddedToxiproxy toxiproxy = EmbeddedToxiproxy.start(0)) {
             NodeClocks clocks = new NodeClocks(Libfaketime.require(), dir.resolve("clocks"));
-            for (String id : List.of("lock-1", "lock-2", "lock-3")) {
-                clocks.set(id, new ClockSpec(0, 3.0));
-            }
-            // Raft ticks twice as long on the node's clock keep elections and heartbeats at their
-            // usual real-time pace: only the leases are broken.
+            rates.forEach((id, rate) -> clocks.set(id, new ClockSpec(0, rate)));
             Map<String, String> env = new HashMap<>(ChaosMain.nodeEnvironment());
-            env.put("TICK_MS", "75");
-            env.put("REQUEST_TIMEOUT_MS", "6000");
-            ProcessCluster cluster = new ProcessCluster("lock", toxiproxy.client(), toxiproxy.host(),
+            env.putAll(settings);
+            ProcessCluster cluster = new ProcessCluster(service, toxiproxy.client(), toxiproxy.host(),
                     SERVER_JAR.toAbsolutePath(), dir, env, clocks, false);
-            RunSummary summary = new ChaosRun("self-test", cluster, new LapseThenTakeOver(2_000),
-                    new Schedule("clock-beyond-bound", 7, List.of()), duration, dir).execute("lock");
-
-            assertEquals("invalid", summary.verdict(), summary.toString());
-            String results = Files.readString(dir.resolve("results.json"));
-            assertTrue(results.contains("lease surely alive"), "the violation is a grant during a live lease: " + results);
+            return new ChaosRun("self-test", cluster, workload, new Schedule("clock-beyond-bound", seed, List.of()),
+                    duration, dir).execute(service);
         }
     }
 }
