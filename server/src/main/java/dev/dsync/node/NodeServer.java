@@ -9,7 +9,6 @@ import dev.dsync.http.HttpMetrics;
 import dev.dsync.http.LeaderForwarder;
 import dev.dsync.http.Route;
 import dev.dsync.http.Router;
-import dev.dsync.raft.Message;
 import dev.dsync.raft.RaftConfig;
 import dev.dsync.raft.RaftCore;
 import dev.dsync.raft.Role;
@@ -17,7 +16,7 @@ import dev.dsync.statemachine.SessionStateMachine;
 import dev.dsync.statemachine.StateDigest;
 import dev.dsync.storage.RaftLogStore;
 import dev.dsync.storage.StoreOptions;
-import dev.dsync.transport.MessageCodec;
+import dev.dsync.transport.PeerStreamReceiver;
 import dev.dsync.transport.PeerTransport;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -85,27 +84,14 @@ public final class NodeServer implements AutoCloseable {
         router.add(Route.local("GET", "/health", request -> ApiResponse.ok(health())));
         router.add(Route.local("GET", "/metrics", request -> ApiResponse.text(scrape(registry))));
         router.add(Route.local("GET", "/debug/digest", request -> ApiResponse.ok(digest())));
-        for (String path : List.of("/raft/request_vote", "/raft/append_entries", "/raft/install_snapshot", "/raft/timeout_now")) {
-            router.add(Route.peer(path, request -> {
-                Message m;
-                try {
-                    m = MessageCodec.decode(request.body());
-                } catch (IllegalArgumentException e) {
-                    throw ApiException.badRequest(e.getMessage());
-                }
-                if (!path.equals(MessageCodec.pathOf(m)) || !config.nodeId().equals(m.to())) {
-                    throw ApiException.badRequest(m.getClass().getSimpleName() + " for " + m.to() + " does not belong on " + path + " of " + config.nodeId());
-                }
-                loop.deliver(m);
-                return new ApiResponse(204, null);
-            }));
-        }
         RequestWaiter waiter = new RequestWaiter(config.requestTimeoutMs());
         for (Route route : service.routes(new ServiceContext(config.nodeId(), loop, waiter, forwarder))) {
             router.add(route);
         }
         this.http = HttpServer.create(new InetSocketAddress(config.bindHost(), config.port()), 1024);
         http.createContext("/", router);
+        http.createContext(PeerTransport.STREAM_PATH,
+                new PeerStreamReceiver(config.nodeId(), config.peers().keySet(), config.clusterToken(), loop::deliver));
         http.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
     }
 

@@ -1,70 +1,192 @@
 package dev.dsync.transport;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.dsync.raft.Entry;
 import dev.dsync.raft.Message;
+import dev.dsync.raft.Snapshot;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.EOFException;
 import java.io.IOException;
-import java.util.Map;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
- * JSON wire format for Raft messages: {@code {"type":"AppendRequest","message":{...}}}, entry and
- * snapshot bytes in base64. Each message type travels on the endpoint of the RPC it belongs to.
+ * Binary wire format of one Raft message: a type byte, then the record's fields in declaration
+ * order (longs and ints big-endian, booleans as one byte, strings as {@link DataOutputStream#writeUTF},
+ * byte arrays as an int length and the bytes). A message travels as one frame of a peer stream
+ * ({@link PeerStreamReceiver}): an int length, then these bytes.
  */
 public final class MessageCodec {
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+    /** Largest frame accepted: a snapshot of a large state machine fits, a garbage length does not. */
+    public static final int MAX_FRAME_BYTES = 128 << 20;
 
-    private static final Map<String, Class<? extends Message>> TYPES = Map.of(
-            "VoteRequest", Message.VoteRequest.class,
-            "VoteResponse", Message.VoteResponse.class,
-            "AppendRequest", Message.AppendRequest.class,
-            "AppendResponse", Message.AppendResponse.class,
-            "SnapshotRequest", Message.SnapshotRequest.class,
-            "SnapshotResponse", Message.SnapshotResponse.class,
-            "TimeoutNow", Message.TimeoutNow.class);
+    private static final byte VOTE_REQUEST = 1;
+    private static final byte VOTE_RESPONSE = 2;
+    private static final byte APPEND_REQUEST = 3;
+    private static final byte APPEND_RESPONSE = 4;
+    private static final byte SNAPSHOT_REQUEST = 5;
+    private static final byte SNAPSHOT_RESPONSE = 6;
+    private static final byte TIMEOUT_NOW = 7;
 
     private MessageCodec() {}
 
-    /** The endpoint a message is posted to: the RPC of the Raft paper it is part of. */
-    public static String pathOf(Message m) {
-        return switch (m) {
-            case Message.VoteRequest v -> "/raft/request_vote";
-            case Message.VoteResponse v -> "/raft/request_vote";
-            case Message.AppendRequest a -> "/raft/append_entries";
-            case Message.AppendResponse a -> "/raft/append_entries";
-            case Message.SnapshotRequest s -> "/raft/install_snapshot";
-            case Message.SnapshotResponse s -> "/raft/install_snapshot";
-            case Message.TimeoutNow t -> "/raft/timeout_now";
-        };
+    /** Writes {@code m} as one frame: its length, then its encoding. */
+    public static void writeFrame(Message m, DataOutputStream out) throws IOException {
+        byte[] body = encode(m);
+        out.writeInt(body.length);
+        out.write(body);
+    }
+
+    /**
+     * Reads one frame, or returns null at a clean end of stream (before a frame's first byte).
+     *
+     * @throws IllegalArgumentException naming the problem when the frame is not a valid message
+     * @throws IOException when the stream breaks inside a frame
+     */
+    public static Message readFrame(DataInputStream in) throws IOException {
+        int first = in.read();
+        if (first < 0) {
+            return null;
+        }
+        int length = (first << 24) | (in.readUnsignedByte() << 16) | (in.readUnsignedByte() << 8) | in.readUnsignedByte();
+        if (length <= 0 || length > MAX_FRAME_BYTES) {
+            throw new IllegalArgumentException("raft frame length " + length + " is outside 1.." + MAX_FRAME_BYTES);
+        }
+        return decode(in.readNBytes(length), length);
     }
 
     public static byte[] encode(Message m) {
-        ObjectNode root = JSON.createObjectNode();
-        root.put("type", m.getClass().getSimpleName());
-        root.set("message", JSON.valueToTree(m));
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(64);
+        DataOutputStream out = new DataOutputStream(bytes);
         try {
-            return JSON.writeValueAsBytes(root);
+            switch (m) {
+                case Message.VoteRequest v -> {
+                    header(out, VOTE_REQUEST, m);
+                    out.writeLong(v.lastLogIndex());
+                    out.writeLong(v.lastLogTerm());
+                    out.writeBoolean(v.preVote());
+                    out.writeBoolean(v.leadershipTransfer());
+                }
+                case Message.VoteResponse v -> {
+                    header(out, VOTE_RESPONSE, m);
+                    out.writeBoolean(v.granted());
+                    out.writeBoolean(v.preVote());
+                }
+                case Message.AppendRequest a -> {
+                    header(out, APPEND_REQUEST, m);
+                    out.writeLong(a.prevLogIndex());
+                    out.writeLong(a.prevLogTerm());
+                    out.writeInt(a.entries().size());
+                    for (Entry e : a.entries()) {
+                        out.writeLong(e.term());
+                        out.writeLong(e.index());
+                        bytes(out, e.data());
+                    }
+                    out.writeLong(a.leaderCommit());
+                    out.writeLong(a.readContext());
+                }
+                case Message.AppendResponse a -> {
+                    header(out, APPEND_RESPONSE, m);
+                    out.writeBoolean(a.success());
+                    out.writeLong(a.matchIndex());
+                    out.writeLong(a.rejectHint());
+                    out.writeLong(a.readContext());
+                }
+                case Message.SnapshotRequest s -> {
+                    header(out, SNAPSHOT_REQUEST, m);
+                    out.writeLong(s.snapshot().index());
+                    out.writeLong(s.snapshot().term());
+                    bytes(out, s.snapshot().data());
+                }
+                case Message.SnapshotResponse s -> {
+                    header(out, SNAPSHOT_RESPONSE, m);
+                    out.writeLong(s.matchIndex());
+                }
+                case Message.TimeoutNow t -> header(out, TIMEOUT_NOW, m);
+            }
         } catch (IOException e) {
-            throw new IllegalStateException("cannot encode " + m, e);
+            throw new UncheckedIOException("a byte array stream does not fail", e);
+        }
+        return bytes.toByteArray();
+    }
+
+    /** @throws IllegalArgumentException naming the problem when {@code body} is not exactly one valid message */
+    public static Message decode(byte[] body) {
+        return decode(body, body.length);
+    }
+
+    private static Message decode(byte[] body, int announced) {
+        if (body.length < announced) {
+            throw new IllegalArgumentException("raft frame ends after " + body.length + " of its " + announced + " bytes");
+        }
+        DataInputStream in = new DataInputStream(new ByteArrayInputStream(body));
+        try {
+            Message m = switch (in.readByte()) {
+                case VOTE_REQUEST -> new Message.VoteRequest(in.readUTF(), in.readUTF(), in.readLong(), in.readLong(), in.readLong(),
+                        in.readBoolean(), in.readBoolean());
+                case VOTE_RESPONSE -> new Message.VoteResponse(in.readUTF(), in.readUTF(), in.readLong(), in.readBoolean(), in.readBoolean());
+                case APPEND_REQUEST -> appendRequest(in, body.length);
+                case APPEND_RESPONSE -> new Message.AppendResponse(in.readUTF(), in.readUTF(), in.readLong(), in.readBoolean(),
+                        in.readLong(), in.readLong(), in.readLong());
+                case SNAPSHOT_REQUEST -> new Message.SnapshotRequest(in.readUTF(), in.readUTF(), in.readLong(),
+                        new Snapshot(in.readLong(), in.readLong(), bytes(in, body.length)));
+                case SNAPSHOT_RESPONSE -> new Message.SnapshotResponse(in.readUTF(), in.readUTF(), in.readLong(), in.readLong());
+                case TIMEOUT_NOW -> new Message.TimeoutNow(in.readUTF(), in.readUTF(), in.readLong());
+                default -> throw new IllegalArgumentException("unknown raft message type " + body[0]);
+            };
+            if (in.available() > 0) {
+                throw new IllegalArgumentException(m.getClass().getSimpleName() + " frame has " + in.available() + " bytes left over");
+            }
+            return m;
+        } catch (EOFException e) {
+            throw new IllegalArgumentException("raft frame of " + body.length + " bytes is too short for its message type");
+        } catch (IOException e) {
+            throw new IllegalArgumentException("malformed raft frame: " + e.getMessage(), e);
         }
     }
 
-    /** @throws IllegalArgumentException naming the problem when the body is not a valid message */
-    public static Message decode(byte[] body) {
-        try {
-            JsonNode root = JSON.readTree(body);
-            if (root == null || !root.isObject()) {
-                throw new IllegalArgumentException("raft message must be a JSON object");
-            }
-            Class<? extends Message> type = TYPES.get(root.path("type").asText());
-            if (type == null) {
-                throw new IllegalArgumentException("unknown raft message type '" + root.path("type").asText() + "'");
-            }
-            return JSON.treeToValue(root.path("message"), type);
-        } catch (IOException e) {
-            throw new IllegalArgumentException("malformed raft message: " + e.getMessage(), e);
+    private static Message.AppendRequest appendRequest(DataInputStream in, int frameBytes) throws IOException {
+        String from = in.readUTF();
+        String to = in.readUTF();
+        long term = in.readLong();
+        long prevLogIndex = in.readLong();
+        long prevLogTerm = in.readLong();
+        int count = in.readInt();
+        // Every entry takes at least 20 bytes: a count beyond what the frame can hold is garbage.
+        if (count < 0 || count > frameBytes / 20) {
+            throw new IllegalArgumentException("AppendRequest claims " + count + " entries in a " + frameBytes + "-byte frame");
         }
+        List<Entry> entries = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            entries.add(new Entry(in.readLong(), in.readLong(), bytes(in, frameBytes)));
+        }
+        return new Message.AppendRequest(from, to, term, prevLogIndex, prevLogTerm, entries, in.readLong(), in.readLong());
+    }
+
+    private static void header(DataOutputStream out, byte type, Message m) throws IOException {
+        out.writeByte(type);
+        out.writeUTF(m.from());
+        out.writeUTF(m.to());
+        out.writeLong(m.term());
+    }
+
+    private static void bytes(DataOutputStream out, byte[] data) throws IOException {
+        out.writeInt(data.length);
+        out.write(data);
+    }
+
+    private static byte[] bytes(DataInputStream in, int frameBytes) throws IOException {
+        int length = in.readInt();
+        if (length < 0 || length > frameBytes) {
+            throw new IllegalArgumentException("byte array of " + length + " bytes in a " + frameBytes + "-byte frame");
+        }
+        byte[] data = in.readNBytes(length);
+        if (data.length < length) {
+            throw new IllegalArgumentException("byte array of " + length + " bytes cut off after " + data.length);
+        }
+        return data;
     }
 }

@@ -2,107 +2,68 @@ package dev.dsync.transport;
 
 import dev.dsync.raft.Message;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Sends Raft messages to peers over HTTP, one ordered sender per peer. Raft tolerates lost,
- * duplicated and reordered messages, so a send that fails is dropped, not retried: the core
- * resends what still matters (heartbeats, probes). A full queue drops the newest message rather
- * than block the Raft loop.
+ * Sends Raft messages to peers: one {@link PeerLink} per peer, each a persistent stream of
+ * length-prefixed binary frames ({@link MessageCodec}), many messages per write. Raft tolerates
+ * lost, duplicated and reordered messages, so a send that fails is dropped, not retried: the core
+ * resends what still matters (heartbeats, probes). A full queue drops the newest message rather than
+ * block the Raft loop. A watchdog closes a link whose write has been stuck too long (a peer that
+ * stopped reading), so the link reconnects instead of hanging.
  */
 public final class PeerTransport implements AutoCloseable {
     public static final String TOKEN_HEADER = "X-Dsync-Cluster-Token";
-    private static final int QUEUE_CAPACITY = 4096;
-    /** A whole state machine image may take a while to send and install. */
-    private static final Duration SNAPSHOT_TIMEOUT = Duration.ofSeconds(30);
-    private static final System.Logger LOG = System.getLogger(PeerTransport.class.getName());
+    /** The sending node's id, declared once when a stream opens. */
+    public static final String FROM_HEADER = "X-Dsync-From";
+    public static final String STREAM_PATH = "/raft/stream";
+    /** A whole state machine image may take a while to send. */
+    static final Duration SNAPSHOT_TIMEOUT = Duration.ofSeconds(30);
+    private static final long WATCHDOG_MS = 50;
 
-    private final String selfId;
-    private final Map<String, URI> peers;
-    private final String clusterToken;
-    private final HttpClient http;
-    private final Duration requestTimeout;
-    private final Map<String, BlockingQueue<Message>> queues = new ConcurrentHashMap<>();
+    private final Map<String, PeerLink> links = new HashMap<>();
     private final AtomicLong dropped = new AtomicLong();
+    private final Thread watchdog;
     private volatile boolean closed;
 
+    /** @param requestTimeout how long a connect or a write of ordinary messages may take before the link gives up */
     public PeerTransport(String selfId, Map<String, URI> peers, String clusterToken, Duration requestTimeout) {
-        this.selfId = selfId;
-        this.peers = Map.copyOf(peers);
-        this.clusterToken = clusterToken;
-        this.requestTimeout = requestTimeout;
-        this.http = HttpClient.newBuilder()
-                .connectTimeout(requestTimeout)
-                .version(HttpClient.Version.HTTP_1_1)
-                .executor(java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor())
-                .build();
-        for (String peer : this.peers.keySet()) {
-            if (!peer.equals(selfId)) {
-                BlockingQueue<Message> queue = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
-                queues.put(peer, queue);
-                Thread.ofVirtual().name("send-" + peer).start(() -> drain(peer, queue));
+        for (Map.Entry<String, URI> peer : peers.entrySet()) {
+            if (!peer.getKey().equals(selfId)) {
+                PeerLink link = new PeerLink(selfId, peer.getKey(), peer.getValue(), clusterToken, requestTimeout, dropped);
+                links.put(peer.getKey(), link);
+                Thread.ofVirtual().name("send-" + peer.getKey()).start(link::run);
             }
         }
+        watchdog = Thread.ofVirtual().name("peer-watchdog").start(this::watch);
     }
 
     /** Queues a message for its destination; never blocks. */
     public void send(Message m) {
-        BlockingQueue<Message> queue = queues.get(m.to());
-        if (queue == null) {
+        PeerLink link = links.get(m.to());
+        if (link == null) {
             throw new IllegalArgumentException("no peer " + m.to());
         }
-        if (!queue.offer(m)) {
-            dropped.incrementAndGet();
-        }
+        link.offer(m);
     }
 
     public long droppedMessages() {
         return dropped.get();
     }
 
-    private void drain(String peer, BlockingQueue<Message> queue) {
-        URI base = peers.get(peer);
-        long failuresInARow = 0;
+    private void watch() {
         while (!closed) {
-            Message m;
             try {
-                m = queue.poll(200, TimeUnit.MILLISECONDS);
+                Thread.sleep(WATCHDOG_MS);
             } catch (InterruptedException e) {
                 return;
             }
-            if (m == null) {
-                continue;
-            }
-            try {
-                HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(MessageCodec.pathOf(m)))
-                        .timeout(m instanceof Message.SnapshotRequest ? SNAPSHOT_TIMEOUT : requestTimeout)
-                        .header("Content-Type", "application/json")
-                        .POST(HttpRequest.BodyPublishers.ofByteArray(MessageCodec.encode(m)));
-                if (!clusterToken.isEmpty()) {
-                    request.header(TOKEN_HEADER, clusterToken);
-                }
-                HttpResponse<Void> response = http.send(request.build(), HttpResponse.BodyHandlers.discarding());
-                if (response.statusCode() / 100 != 2) {
-                    LOG.log(System.Logger.Level.WARNING, "{0} refused a message from {1}: HTTP {2}", peer, selfId, response.statusCode());
-                }
-                failuresInARow = 0;
-            } catch (InterruptedException e) {
-                return;
-            } catch (Exception e) {
-                dropped.incrementAndGet();
-                // Log the first failure of a streak only: a dead peer would otherwise flood the log.
-                if (failuresInARow++ == 0) {
-                    LOG.log(System.Logger.Level.INFO, "cannot reach {0}: {1}", peer, e.toString());
-                }
+            long now = System.nanoTime();
+            for (PeerLink link : links.values()) {
+                link.closeIfStuck(now);
             }
         }
     }
@@ -110,6 +71,9 @@ public final class PeerTransport implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
-        http.shutdownNow();
+        watchdog.interrupt();
+        for (PeerLink link : links.values()) {
+            link.close();
+        }
     }
 }

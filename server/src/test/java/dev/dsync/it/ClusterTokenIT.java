@@ -15,8 +15,7 @@ class ClusterTokenIT {
             cluster.startAll();
             String leader = cluster.awaitLeader(Duration.ofSeconds(20));
             int port = cluster.port(leader);
-            TestClient.Response forged = cluster.client.postRetrying503(port, "/raft/append_entries",
-                    "{\"type\":\"AppendRequest\",\"message\":{}}");
+            TestClient.Response forged = cluster.client.postRetrying503(port, "/raft/stream", "forged frames");
             assertEquals(401, forged.status(), forged.raw());
             TestClient.Response granted = cluster.client.postRetrying503(cluster.port(cluster.anyFollower(leader)), "/lock/acquire",
                     "{\"key\":\"t\",\"mode\":\"X\",\"client_id\":\"c\"}");

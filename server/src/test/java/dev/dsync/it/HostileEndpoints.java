@@ -54,9 +54,7 @@ final class HostileEndpoints {
         });
         all.add(new Endpoint("GET", "/health", List.of(), false, false));
         all.add(new Endpoint("GET", "/metrics", List.of(), false, false));
-        for (String raft : List.of("/raft/request_vote", "/raft/append_entries", "/raft/install_snapshot", "/raft/timeout_now")) {
-            all.add(new Endpoint("POST", raft, List.of(), true, false));
-        }
+        all.add(new Endpoint("POST", "/raft/stream", List.of(), true, false));
         return all;
     }
 
