@@ -61,9 +61,14 @@ public final class LocalCluster implements AutoCloseable {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         StringJoiner peers = new StringJoiner(",");
         ports.forEach((peer, port) -> peers.add(peer + "=http://127.0.0.1:" + port));
-        ProcessBuilder pb = new ProcessBuilder(java, "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-jar", jar,
-                "--service", service, "--id", id, "--port", Integer.toString(ports.get(id)),
-                "--peers", peers.toString(), "--data-dir", dataDir(id).toString());
+        List<String> command = new ArrayList<>(List.of(java, "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
+        Path archive = Path.of(jar).resolveSibling("server.jsa"); // made by the build: see dev.dsync.node.CdsTraining
+        if (Files.exists(archive)) {
+            command.add("-XX:SharedArchiveFile=" + archive);
+        }
+        command.addAll(List.of("-jar", jar, "--service", service, "--id", id, "--port", Integer.toString(ports.get(id)),
+                "--peers", peers.toString(), "--data-dir", dataDir(id).toString()));
+        ProcessBuilder pb = new ProcessBuilder(command);
         pb.environment().putAll(extraEnv);
         pb.redirectErrorStream(true);
         pb.redirectOutput(ProcessBuilder.Redirect.appendTo(logFile(id).toFile()));

@@ -1,5 +1,7 @@
 package dev.dsync.chaos.cluster;
 
+import java.util.ArrayList;
+
 import dev.dsync.chaos.clock.NodeClocks;
 import dev.dsync.chaos.lazyfs.LazyMount;
 import dev.dsync.chaos.lazyfs.PowerLoss;
@@ -101,10 +103,15 @@ public final class ProcessCluster extends ProxiedCluster {
             peers.add(peer + "=http://" + host + ":" + port);
         }
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder pb = new ProcessBuilder(java, "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                "-jar", serverJar.toString(), "--service", service, "--id", id,
+        List<String> command = new ArrayList<>(List.of(java, "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
+        Path archive = serverJar.resolveSibling("server.jsa"); // made by the build: see dev.dsync.node.CdsTraining
+        if (Files.exists(archive)) {
+            command.add("-XX:SharedArchiveFile=" + archive);
+        }
+        command.addAll(List.of("-jar", serverJar.toString(), "--service", service, "--id", id,
                 "--port", Integer.toString(ports.get(id)), "--peers", peers.toString(),
-                "--data-dir", dataDir(id).toString());
+                "--data-dir", dataDir(id).toString()));
+        ProcessBuilder pb = new ProcessBuilder(command);
         pb.environment().putAll(nodeEnv);
         if (clocks != null) {
             pb.environment().putAll(clocks.launchEnvironment(id));
