@@ -238,8 +238,10 @@ public final class RaftLoop implements Replica, AutoCloseable {
                 processReadies();
             } catch (InterruptedException e) {
                 return;
-            } catch (RuntimeException e) {
-                // A bug or a disk failure: carrying on could break durability guarantees.
+            } catch (RuntimeException | Error e) {
+                // A bug, a disk failure or a broken JVM (a class that no longer loads): carrying on could
+                // break durability guarantees, and a dead loop would leave a node that answers /health
+                // while deciding nothing. Stop, so that the supervisor sees the node down.
                 LOG.log(System.Logger.Level.ERROR, "raft loop failed; stopping the node", e);
                 Runtime.getRuntime().halt(70);
             }
