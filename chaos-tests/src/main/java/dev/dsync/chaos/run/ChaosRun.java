@@ -53,6 +53,7 @@ final class ChaosRun {
 
     RunSummary execute(String workloadName) throws IOException, InterruptedException {
         long wallStart = System.nanoTime();
+        Phases phases = new Phases(wallStart);
         Files.createDirectories(dir);
         JSON.writeValue(dir.resolve("schedule.json").toFile(), schedule);
         Path historyFile = dir.resolve("history.jsonl");
@@ -62,6 +63,7 @@ final class ChaosRun {
         try (HistoryWriter writer = HistoryWriter.open(historyFile)) {
             recorder = new HistoryRecorder(writer);
             cluster.start();
+            phases.end("start");
             ClusterProbe probe = new ClusterProbe(cluster);
             if (probe.awaitLeader(LEADER_WAIT).isEmpty()) {
                 throw new IOException("the " + cluster.service() + " cluster elected no leader within " + LEADER_WAIT.toSeconds() + " s");
@@ -69,6 +71,7 @@ final class ChaosRun {
             if (cluster.clocks().isPresent()) {
                 FakeClockCheck.verify(cluster, cluster.clocks().get());
             }
+            phases.end("leader");
             Nemesis nemesis = new Nemesis(cluster, probe, recorder::nemesis);
             AtomicBoolean stop = new AtomicBoolean();
             Thread clients = Thread.ofPlatform().name("workload").start(() -> {
@@ -86,24 +89,31 @@ final class ChaosRun {
                 faultsStarted = nemesis.started();
             }
             long healedAt = System.nanoTime();
+            phases.end("workload");
             recoveryMs = awaitRecovery(recorder, healedAt);
             if (recoveryMs >= 0) {
                 Thread.sleep(AFTER_RECOVERY.toMillis());
             }
             stop.set(true);
             clients.join();
+            phases.end("recovery");
             workload.finish(cluster, recorder);
+            phases.end("finish");
             if (cluster.reportsStateDigests()) {
                 convergence = new ConvergenceCheck(cluster).await(CONVERGENCE_LIMIT);
                 JSON.writeValue(dir.resolve("convergence.json").toFile(), convergence);
                 System.out.printf("[%s] replicas: %s%n", label, convergence.converged()
                         ? "equal state digests at applied index " + convergence.index() : convergence.problem());
+                phases.end("convergence");
             }
         } finally {
             cluster.collectLogs(dir.resolve("logs"));
             cluster.close();
+            phases.end("stop");
         }
         CheckOutcome checked = CheckOutcome.judge(workload.model(), historyFile, dir);
+        phases.end("check");
+        System.out.printf("[%s] time: %s%n", label, phases);
         RunSummary summary = summarize(workloadName, recorder, checked, convergence, recoveryMs, (System.nanoTime() - wallStart) / 1_000_000);
         JSON.writeValue(dir.resolve("summary.json").toFile(), summary);
         return summary;
