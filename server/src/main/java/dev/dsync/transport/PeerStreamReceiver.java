@@ -7,6 +7,7 @@ import dev.dsync.raft.Message;
 import java.io.BufferedInputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
@@ -25,6 +26,7 @@ import java.util.function.Consumer;
  */
 public final class PeerStreamReceiver implements HttpHandler {
     private static final System.Logger LOG = System.getLogger(PeerStreamReceiver.class.getName());
+    private static final long MAX_DRAIN_BYTES = 64L << 20;
 
     private final String selfId;
     private final Set<String> peers;
@@ -117,6 +119,12 @@ public final class PeerStreamReceiver implements HttpHandler {
         return null;
     }
 
+    /**
+     * Answers with a JSON error, then reads what the sender still sends (up to {@link #MAX_DRAIN_BYTES})
+     * before the connection closes: a sender still writing its body would otherwise meet a reset and
+     * never read the answer. A refused peer stream ends the drain itself: its sender closes the
+     * connection once it has read the status.
+     */
     private static void refuse(HttpExchange exchange, int status, String error) throws IOException {
         byte[] body = JsonNodeFactory.instance.objectNode().put("error", error).toString().getBytes(StandardCharsets.UTF_8);
         exchange.getResponseHeaders().set("Content-Type", "application/json");
@@ -124,6 +132,15 @@ public final class PeerStreamReceiver implements HttpHandler {
         exchange.sendResponseHeaders(status, body.length);
         try (OutputStream out = exchange.getResponseBody()) {
             out.write(body);
+            out.flush();
+            InputStream in = exchange.getRequestBody();
+            byte[] sink = new byte[64 * 1024];
+            long drained = 0;
+            for (int n = in.read(sink); n != -1 && drained <= MAX_DRAIN_BYTES; n = in.read(sink)) {
+                drained += n;
+            }
+        } catch (IOException e) {
+            // the sender hung up after reading the answer, or before: nothing more to tell it
         }
     }
 }
