@@ -47,7 +47,7 @@ final class LockSimService implements SimService {
     }
 
     @Override
-    public StateMachine newStateMachine() {
+    public StateMachine newStateMachine(SimNode n) {
         return new LockStateMachine();
     }
 

@@ -71,7 +71,7 @@ final class QueueSimService implements SimService {
     }
 
     @Override
-    public StateMachine newStateMachine() {
+    public StateMachine newStateMachine(SimNode n) {
         return new QueueStateMachine();
     }
 

@@ -1,5 +1,6 @@
 package dev.dsync.sim;
 
+import dev.dsync.node.PendingRequests;
 import dev.dsync.raft.DurabilityPolicy;
 import dev.dsync.raft.PersistentState;
 import dev.dsync.raft.RaftConfig;
@@ -7,7 +8,9 @@ import dev.dsync.raft.RaftCore;
 import dev.dsync.raft.Snapshot;
 import dev.dsync.statemachine.SessionStateMachine;
 import dev.dsync.statemachine.StateMachine;
+import java.util.function.Consumer;
 import java.util.function.IntUnaryOperator;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -24,6 +27,8 @@ final class SimNode {
     /** What the shell writes and when, as on a real node; rebuilt from the disk on each start. */
     DurabilityPolicy durability;
     SessionStateMachine machine;
+    /** The requests its {@link SimReplica} callers wait on, kept as the node's Raft loop keeps them. */
+    PendingRequests requests;
     /** Bumped on every start, so checks can tell one lifetime from the next. */
     int incarnation;
     long lastSnapshotIndex;
@@ -39,7 +44,8 @@ final class SimNode {
         return core != null;
     }
 
-    void start(RaftConfig config, IntUnaryOperator random, Supplier<StateMachine> service) {
+    void start(RaftConfig config, IntUnaryOperator random, Supplier<StateMachine> service, LongSupplier readIds,
+               Consumer<Runnable> loop) {
         PersistentState restored = disk.load();
         machine = new SessionStateMachine(service.get());
         Snapshot snapshot = restored.snapshot();
@@ -50,6 +56,7 @@ final class SimNode {
         }
         core = new RaftCore(config, random, restored);
         durability = new DurabilityPolicy(restored.hardState());
+        requests = new PendingRequests(readIds, loop);
         dutyInFlightIndex = -1;
         incarnation++;
     }
@@ -59,6 +66,7 @@ final class SimNode {
         core = null;
         durability = null;
         machine = null;
+        requests = null;
     }
 
     long clock(long simNowMs) {

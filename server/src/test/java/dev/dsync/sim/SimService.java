@@ -18,8 +18,8 @@ import java.util.Map;
 interface SimService {
     String name();
 
-    /** A fresh service state machine; the node wraps it in client sessions, as the shell does. */
-    StateMachine newStateMachine();
+    /** A fresh service state machine for {@code n}'s next lifetime; the node wraps it in client sessions, as the shell does. */
+    StateMachine newStateMachine(SimNode n);
 
     /** How many clients the workload runs; they are numbered from 0. */
     int clients();
@@ -73,6 +73,12 @@ interface SimService {
 
     /** A ReadIndex read on {@code n} failed (leadership lost); same rules as {@link #onReadState}. */
     default void onReadDropped(SimNode n, long requestId) {}
+
+    /**
+     * {@code n} carried out a Ready (or started): its Raft status may have changed, as the node
+     * shell publishes it to its service after each Ready.
+     */
+    default void afterReady(SimNode n) {}
 
     /** Counts worth reporting after a run (summed over seeds by the test), e.g. how often a fault path ran. */
     default Map<String, Long> stats() {
