@@ -72,12 +72,19 @@ final class LeaseRenewer {
                 }
                 period();
             }
-            kick();
+            startRound();
         });
     }
 
-    /** Renew now rather than at the next period. */
+    /**
+     * Renew now rather than at the next period. The round starts on a timer, not on the caller's
+     * thread: callers include the Raft loop, in the middle of an apply.
+     */
     void kick() {
+        timers.after(0, this::startRound);
+    }
+
+    private void startRound() {
         synchronized (this) {
             if (!running) {
                 return;

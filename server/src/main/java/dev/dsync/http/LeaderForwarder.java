@@ -63,7 +63,11 @@ public final class LeaderForwarder implements LeaderCalls {
                     if (error != null) {
                         throw failure(leaderId, error instanceof CompletionException c && c.getCause() != null ? c.getCause() : error);
                     }
-                    return answer(response);
+                    try {
+                        return answer(response);
+                    } catch (IOException e) {
+                        throw failure(leaderId, e);
+                    }
                 });
     }
 
@@ -76,12 +80,8 @@ public final class LeaderForwarder implements LeaderCalls {
         }
     }
 
-    private static ApiResponse answer(HttpResponse<byte[]> response) {
-        try {
-            return new ApiResponse(response.statusCode(), ApiRequest.JSON.readTree(response.body()));
-        } catch (IOException e) {
-            throw new ApiException(502, "the leader's answer is not JSON: " + e.getMessage());
-        }
+    private static ApiResponse answer(HttpResponse<byte[]> response) throws IOException {
+        return new ApiResponse(response.statusCode(), ApiRequest.JSON.readTree(response.body()));
     }
 
     private HttpRequest request(String leaderId, String target, String method, byte[] body, Duration waitFor) {

@@ -37,7 +37,6 @@ import java.util.function.Function;
  */
 public final class RaftLoop implements Replica, AutoCloseable {
     private static final System.Logger LOG = System.getLogger(RaftLoop.class.getName());
-    private static final long DUTY_INTERVAL_MS = 100;
 
     private final RaftCore core;
     private final RaftLogStore store;
@@ -57,8 +56,7 @@ public final class RaftLoop implements Replica, AutoCloseable {
     private long nextReadId = 1;
     private final DurabilityPolicy durability;
     private long lastSnapshotIndex;
-    private long dutyInFlightIndex = -1;
-    private long nextDutyAtMs = Long.MIN_VALUE;
+    private final LeaderDuties duties = new LeaderDuties();
     private volatile boolean running = true;
     private volatile NodeStatus status;
 
@@ -203,7 +201,7 @@ public final class RaftLoop implements Replica, AutoCloseable {
                     core.tick();
                     nextTick += tickNanos;
                 }
-                runLeaderDuties();
+                duties.run(core, service, machine.lastApplied(), clock);
                 processReadies();
             } catch (InterruptedException e) {
                 return;
@@ -276,32 +274,8 @@ public final class RaftLoop implements Replica, AutoCloseable {
             return; // already reflected in a restored snapshot
         }
         ApplyResult result = machine.apply(entry);
-        if (entry.index() == dutyInFlightIndex) {
-            dutyInFlightIndex = -1;
-        }
+        duties.onApplied(entry.index());
         pending.onApplied(entry, result, core.leaderId());
-    }
-
-    /**
-     * Services decide lease expiry on this node's monotonic clock (see {@code LeaderCountdowns});
-     * the wall clock only stamps the entry, as every proposal's is.
-     */
-    private void runLeaderDuties() {
-        long monotonicMs = clock.monotonicMs();
-        if (core.role() != Role.LEADER || monotonicMs < nextDutyAtMs) {
-            return;
-        }
-        nextDutyAtMs = monotonicMs + DUTY_INTERVAL_MS;
-        if (dutyInFlightIndex > machine.lastApplied()) {
-            return;
-        }
-        for (byte[] command : service.leaderDuties(monotonicMs)) {
-            try {
-                dutyInFlightIndex = core.propose(new Envelope(clock.wallMs(), null, null, command).encode());
-            } catch (RaftCore.NotLeaderException e) {
-                return;
-            }
-        }
     }
 
     private void maybeSnapshot() {

@@ -13,6 +13,7 @@ import dev.dsync.node.NodeClock;
 import dev.dsync.node.NodeStatus;
 import dev.dsync.node.RequestWaiter;
 import dev.dsync.node.ServiceContext;
+import dev.dsync.node.ServiceModule;
 import dev.dsync.raft.Entry;
 import dev.dsync.statemachine.ApplyResult;
 import dev.dsync.statemachine.Envelope;
@@ -93,7 +94,7 @@ final class CacheSimService implements SimService {
         }
         this.clients = new CacheClients(sim, this);
         this.coherence = new CacheCoherenceCheck(sim, this);
-        for (String name : new String[] {"hits", "misses", "evictions", "invalidations", "leaseGrants", "drops",
+        for (String name : new String[] {"hits", "misses", "evictions", "invalidations", "leaseGrants",
                 "opsChecked", "opsOk", "opsFailed", "opsUnknown"}) {
             stats.put(name, 0L);
         }
@@ -140,13 +141,8 @@ final class CacheSimService implements SimService {
     }
 
     @Override
-    public byte[] leaderDuty(SimNode leader, long nowMs) {
-        List<byte[]> duties = service(leader).leaderDuties(nowMs); // by the service's own clock
-        if (duties.isEmpty()) {
-            return null;
-        }
-        count("drops");
-        return duties.getFirst();
+    public ServiceModule module(SimNode n) {
+        return service(n);
     }
 
     /**
@@ -277,7 +273,8 @@ final class CacheSimService implements SimService {
      * clocks drift apart by less than the allowance of {@link LeaseTiming}; the wall clock is the
      * node's offset clock.
      */
-    NodeClock clock(SimNode n) {
+    @Override
+    public NodeClock clock(SimNode n) {
         long rate = clockRatePermille.get(n.id);
         return new NodeClock() {
             @Override

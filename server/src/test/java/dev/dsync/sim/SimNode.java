@@ -1,5 +1,7 @@
 package dev.dsync.sim;
 
+import dev.dsync.node.LeaderDuties;
+import dev.dsync.node.NodeClock;
 import dev.dsync.node.PendingRequests;
 import dev.dsync.raft.DurabilityPolicy;
 import dev.dsync.raft.PersistentState;
@@ -32,8 +34,8 @@ final class SimNode {
     /** Bumped on every start, so checks can tell one lifetime from the next. */
     int incarnation;
     long lastSnapshotIndex;
-    /** The leader's last lease-expiry proposal, as in the node shell: one at a time. */
-    long dutyInFlightIndex = -1;
+    /** When it proposes its service's duties while it leads: the node's own schedule. */
+    LeaderDuties duties;
 
     SimNode(String id, long clockOffsetMs) {
         this.id = id;
@@ -57,7 +59,7 @@ final class SimNode {
         core = new RaftCore(config, random, restored);
         durability = new DurabilityPolicy(restored.hardState());
         requests = new PendingRequests(readIds, loop);
-        dutyInFlightIndex = -1;
+        duties = new LeaderDuties();
         incarnation++;
     }
 
@@ -67,9 +69,25 @@ final class SimNode {
         durability = null;
         machine = null;
         requests = null;
+        duties = null;
     }
 
     long clock(long simNowMs) {
         return simNowMs + clockOffsetMs;
+    }
+
+    /** This node's offset clock as a {@link NodeClock}, the same for both kinds of time. */
+    NodeClock offsetClock(LongSupplier simNowMs) {
+        return new NodeClock() {
+            @Override
+            public long monotonicMs() {
+                return clock(simNowMs.getAsLong());
+            }
+
+            @Override
+            public long wallMs() {
+                return clock(simNowMs.getAsLong());
+            }
+        };
     }
 }

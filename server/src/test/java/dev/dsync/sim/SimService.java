@@ -1,5 +1,7 @@
 package dev.dsync.sim;
 
+import dev.dsync.node.NodeClock;
+import dev.dsync.node.ServiceModule;
 import dev.dsync.raft.Entry;
 import dev.dsync.raft.ReadState;
 import dev.dsync.statemachine.ApplyResult;
@@ -36,8 +38,11 @@ interface SimService {
     /** The client stopped waiting without an answer (timeout, or its entry lost its index): outcome unknown. */
     void onGaveUp(int client);
 
-    /** The leader's periodic duty command (service bytes, not an envelope), or null if there is none. */
-    byte[] leaderDuty(SimNode leader, long nowMs);
+    /** {@code n}'s node service in its current lifetime: the simulation runs its leader duties as the node's loop does. */
+    ServiceModule module(SimNode n);
+
+    /** {@code n}'s clock as its service and its loop read it. */
+    NodeClock clock(SimNode n);
 
     /**
      * {@code n}'s state was replaced wholesale: it {@code restarted} from its disk, or it installed

@@ -316,6 +316,7 @@ final class Simulation {
                 checker.onApply(n, e);
                 ApplyResult result = n.machine.apply(e);
                 n.requests.onApplied(e, result, n.core.leaderId());
+                n.duties.onApplied(e.index());
                 convergence.afterApply(n, e.index());
                 workload.onApplied(n, e, result);
                 trace.add(e.index());

@@ -2,7 +2,6 @@ package dev.dsync.sim;
 
 import dev.dsync.raft.Entry;
 import dev.dsync.raft.RaftCore;
-import dev.dsync.raft.Role;
 import dev.dsync.statemachine.ApplyResult;
 import dev.dsync.statemachine.Envelope;
 import java.util.List;
@@ -14,7 +13,6 @@ import java.util.List;
  * the liveness probe of the final phase. What the requests are is the service's business.
  */
 final class Workload {
-    private static final int DUTY_EVERY_TICKS = 5;
 
     private final Simulation sim;
     private final SimService service;
@@ -138,19 +136,12 @@ final class Workload {
     }
 
     /**
-     * Leader duty, as the node shell does it: propose what the service wants done by the leader's
-     * clock (e.g. expire leases), but not while its previous duty proposal is still unapplied.
+     * Leader duty, by the node's own schedule ({@link dev.dsync.node.LeaderDuties}, as its Raft
+     * loop runs it on every turn): what the service wants done by the leader's clock (e.g. expire
+     * leases), but not while its previous duty proposal is still unapplied.
      */
     void onTick(SimNode n) {
-        if (n.core.role() != Role.LEADER || sim.random.nextInt(DUTY_EVERY_TICKS) != 0
-                || n.dutyInFlightIndex > n.machine.lastApplied()) {
-            return;
-        }
-        long nowMs = n.clock(sim.now);
-        byte[] duty = service.leaderDuty(n, nowMs);
-        if (duty != null) {
-            n.dutyInFlightIndex = propose(n, new Envelope(nowMs, null, null, duty).encode());
-        }
+        n.duties.run(n.core, service.module(n), n.machine.lastApplied(), service.clock(n));
     }
 
     void onApplied(SimNode n, Entry e, ApplyResult result) {
