@@ -1,6 +1,11 @@
 package dev.dsync.cache;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.dsync.http.ApiException;
+import dev.dsync.http.ApiRequest;
+import dev.dsync.http.ApiResponse;
 import dev.dsync.http.Route;
+import dev.dsync.node.NodeClock;
 import dev.dsync.node.NodeStatus;
 import dev.dsync.node.ServiceContext;
 import dev.dsync.node.ServiceModule;
@@ -9,11 +14,6 @@ import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.dsync.http.ApiException;
-import dev.dsync.http.ApiRequest;
-import dev.dsync.http.ApiResponse;
-import dev.dsync.node.NodeClock;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -24,10 +24,10 @@ import java.util.concurrent.CompletableFuture;
  * docs/cache.md for the protocol and why a hit from any node is linearizable.
  */
 public final class CacheService implements ServiceModule {
-    private final String nodeId;
     /** How long after a holder's lease ended a node's leader forgets its copies (see {@link LeaseDesk}). */
     public static final long DROP_AFTER_MS = 5_000;
 
+    private final String nodeId;
     private final LeaseTiming timing;
     private final NodeClock clock;
     private CacheEndpoints endpoints;
