@@ -156,7 +156,7 @@ final class CacheSimService implements SimService {
         if (restarted) {
             CacheInvariants.check(cache(n));
             SimTimers timers = new SimTimers(sim, n);
-            ServiceContext context = new ServiceContext(n.id, new SimReplica(sim, n), new RequestWaiter(REQUEST_TIMEOUT_MS),
+            ServiceContext context = new ServiceContext(n.id, n.replica, new RequestWaiter(REQUEST_TIMEOUT_MS),
                     new SimLeaderCalls(sim, n, timers, (leader, request) -> service(leader).call(request)), clock(n), timers);
             service.routes(context);
             service.start();

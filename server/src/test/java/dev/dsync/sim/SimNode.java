@@ -34,6 +34,8 @@ final class SimNode {
     /** Bumped on every start, so checks can tell one lifetime from the next. */
     int incarnation;
     long lastSnapshotIndex;
+    /** Its {@link dev.dsync.node.Replica}, for this lifetime: what clients and the service code call. */
+    SimReplica replica;
     /** When it proposes its service's duties while it leads: the node's own schedule. */
     LeaderDuties duties;
 
@@ -70,6 +72,7 @@ final class SimNode {
         machine = null;
         requests = null;
         duties = null;
+        replica = null;
     }
 
     long clock(long simNowMs) {

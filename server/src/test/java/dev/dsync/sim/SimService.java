@@ -28,7 +28,9 @@ interface SimService {
 
     /**
      * The next request (an encoded {@link dev.dsync.statemachine.Envelope}) of an idle client that
-     * will send it to {@code target}, or null if it has nothing to send now.
+     * will send it to {@code target}, or null if it has nothing to send now. Its client session and
+     * command go to the target's {@link dev.dsync.node.Replica#submit}, which stamps the entry with
+     * the node's own clock, as a node does for a request (a retry too).
      */
     byte[] nextRequest(int client, SimNode target);
 

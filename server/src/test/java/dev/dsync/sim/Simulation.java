@@ -222,6 +222,7 @@ final class Simulation {
         RaftConfig config = new RaftConfig(n.id, ids, electionTicks, heartbeatTicks, maxEntriesPerAppend, maxInflight,
                 preVote, checkQuorum);
         n.start(config, random::nextInt, () -> service.newStateMachine(n), workload::newReadId, task -> onLoop(n, task));
+        n.replica = new SimReplica(this, n);
         checker.onStart(n);
         if (n.machine.lastApplied() > 0) {
             convergence.afterRestore(n);
