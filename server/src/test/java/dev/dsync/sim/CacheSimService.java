@@ -44,9 +44,9 @@ import java.util.concurrent.CompletableFuture;
  * {@code make sim SEED=<seed>} while the code is broken), seeds from 0 first failed at:
  * <ul>
  *   <li>{@code CacheLeaderOps.read} answering a miss without its ReadIndex round
- *       (scripts/mutants/cache-miss-no-readindex.patch): seed 0 of 2,000 before the simulation ran the
- *       production cache code (its own copy of the leader did the round); see the commit that
- *       made it run it for the seed now.
+ *       (scripts/mutants/cache-miss-no-readindex.patch): seed 14, a read of a value older than an
+ *       acknowledged write. While the simulation ran its own copy of the leader (which did the
+ *       round), this mutant passed all 2,000 seeds.
  *   <li>Earlier, against the simulation's own copy of the protocol: {@code ReadLease.allowsHit}
  *       ignoring the watermark (seed 2), the leader acknowledging writes before their key settled
  *       (seed 2; the history check alone, seed 14), a lease measured from the grant's arrival
