@@ -18,7 +18,8 @@ MVN := ./mvnw -q -B
 SERVER_JAR := server/target/server.jar
 CHECKER_JAR := history-checker/target/history-checker.jar
 
-.PHONY: help build test sim sim-coverage up down status demo bench chaos chaos-open check bench-checker mutants clean
+.PHONY: help build test sim sim-coverage up down status demo bench chaos chaos-open check bench-checker mutants clean \
+        docker-images compose-up compose-down seed-demo
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -65,7 +66,9 @@ bench: ## benchmarks (BENCH="lock queue cache"): failover, lock latency and thro
 chaos: ## the chaos matrix (every workload x partition, kill, pause, latency, power, mixed); one run: make chaos WORKLOAD=lock NEMESIS=partition DURATION=60 SEED=42
 	$(MVN) -pl server,chaos-tests -am package dependency:build-classpath -DskipTests \
 	  -Dmdep.includeScope=runtime -Dmdep.outputFile=target/classpath.txt
-	WORKLOAD=$(WORKLOAD) NEMESIS=$(NEMESIS) DURATION=$(DURATION) SEED=$(SEED) CLIENTS=$(CLIENTS) FULL_API=$(FULL_API) \
+	WORKLOAD=$(WORKLOAD) NEMESIS=$(NEMESIS) DURATION=$(DURATION) SEED=$(SEED) CLIENTS=$(CLIENTS) FULL_API=$(FULL_API) CHAOS_PARALLEL=$(CHAOS_PARALLEL) \
+	  TESTCONTAINERS_RYUK_DISABLED=$${TESTCONTAINERS_RYUK_DISABLED:-true} TESTCONTAINERS_CHECKS_DISABLE=$${TESTCONTAINERS_CHECKS_DISABLE:-true} \
+	  TESTCONTAINERS_HOST_OVERRIDE=$${TESTCONTAINERS_HOST_OVERRIDE:-localhost} \
 	  $(JAVA) --enable-native-access=ALL-UNNAMED -cp "chaos-tests/target/classes:$$(cat chaos-tests/target/classpath.txt)" dev.dsync.chaos.run.ChaosMain
 
 check: ## judge a history: make check MODEL=kv HISTORY=h.jsonl [REPORT=out]
@@ -82,6 +85,27 @@ mutants: ## the bench's own test: broken servers (scripts/mutants/*.patch) throu
 chaos-open: ## print the path of the newest chaos results index
 	@if [ -f chaos-results/index.html ]; then echo "$$(pwd)/chaos-results/index.html"; \
 	  else echo "no chaos results yet: run make chaos" >&2; exit 1; fi
+
+# --- Docker (docs/deployment.md). Base images default to the local ones make docker-images builds; set
+# BUILD_IMAGE / RUNTIME_IMAGE (e.g. to docker/.env's public ones) to build from a registry instead.
+DOCKER_COMPOSE := $(shell docker compose version >/dev/null 2>&1 && echo "docker compose" || echo docker-compose)
+DOCKER_BASES := BUILD_IMAGE=$${BUILD_IMAGE:-dsync-base-jdk:local} RUNTIME_IMAGE=$${RUNTIME_IMAGE:-dsync-base-jre:local}
+
+docker-images: ## without a registry: Debian + JDK base images (mmdebstrap), then the node and Toxiproxy images
+	docker/base-images.sh
+	$(DOCKER_BASES) && docker build -q -f docker/Dockerfile --build-arg BUILD_IMAGE=$$BUILD_IMAGE \
+	  --build-arg RUNTIME_IMAGE=$$RUNTIME_IMAGE --target toxiproxy -t dsync-toxiproxy:latest .
+	$(DOCKER_BASES) && docker build -q -f docker/Dockerfile --build-arg BUILD_IMAGE=$$BUILD_IMAGE \
+	  --build-arg RUNTIME_IMAGE=$$RUNTIME_IMAGE --target node -t dsync-node:latest .
+
+compose-up: ## docker compose up --build (detached) with the local base images; same ports as make up
+	$(DOCKER_BASES) $(DOCKER_COMPOSE) -f docker/docker-compose.yml up -d --build
+
+compose-down: ## docker compose down (add V=1 to wipe the data volumes too)
+	$(DOCKER_COMPOSE) -f docker/docker-compose.yml down $(if $(V),-v)
+
+seed-demo: ## the seed's demo, every answer checked, against make up or compose-up
+	@scripts/seed-demo.sh
 
 clean: ## remove build output and demo data
 	$(MVN) clean

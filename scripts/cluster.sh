@@ -6,6 +6,8 @@ cd "$(dirname "$0")/.."
 
 SERVICES=${SERVICES:-lock queue cache}
 RUN_DIR=${RUN_DIR:-.run}
+# Nine JVMs starting at once on a two-core machine under load can take half a minute to elect leaders.
+UP_TIMEOUT=${UP_TIMEOUT:-60}
 JAR=server/target/server.jar
 JAVA_HOME=${JAVA_HOME:-$(.ci/find-jdk)}
 JAVA="$JAVA_HOME/bin/java"
@@ -35,15 +37,21 @@ up() {
     done
   done
   for s in $SERVICES; do
-    local b leader="" deadline=$((SECONDS + 20)); b=$(base_port "$s")
+    local b leader="" deadline=$((SECONDS + UP_TIMEOUT)); b=$(base_port "$s")
     while [ -z "$leader" ] && [ $SECONDS -lt $deadline ]; do
+      for i in 1 2 3; do
+        alive "$RUN_DIR/pids/$s-$i.pid" && continue
+        echo "$s-$i exited while starting; last lines of $RUN_DIR/logs/$s-$i.log:" >&2
+        tail -5 "$RUN_DIR/logs/$s-$i.log" >&2
+        exit 1
+      done
       for i in 0 1 2; do
         leader=$(health $((b + i)) | sed -n 's/.*"role":2.*"leader":"\([^"]*\)".*/\1/p')
         [ -n "$leader" ] && break
       done
       [ -n "$leader" ] || sleep 0.2
     done
-    if [ -z "$leader" ]; then echo "$s cluster has no leader after 20 s; see $RUN_DIR/logs/" >&2; exit 1; fi
+    if [ -z "$leader" ]; then echo "$s cluster has no leader after $UP_TIMEOUT s (UP_TIMEOUT); see $RUN_DIR/logs/" >&2; exit 1; fi
     echo "$s cluster up on ports $b-$((b + 2)); leader $leader"
   done
 }

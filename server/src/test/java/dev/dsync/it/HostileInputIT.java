@@ -15,6 +15,10 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -32,13 +36,15 @@ class HostileInputIT {
     private static final int REQUESTS = Integer.getInteger("fuzz.requests", 3000);
     private static final int BATCH = 500;
     private static final int ANSWER_TIMEOUT_MS = 20_000;
+    private static final int SENDERS = 4;
 
     @ParameterizedTest
     @ValueSource(strings = {"lock", "queue", "cache"})
     void hostileRequestsAreRefusedCleanlyAndChangeNothing(String service) throws Exception {
         long seed = SEED ^ service.hashCode();
         System.out.println("HostileInputIT " + service + ": seed " + SEED + " (rerun with -Dfuzz.seed=" + SEED + ")");
-        try (LocalCluster cluster = new LocalCluster(service, 3, Map.of("CLUSTER_TOKEN", HostileRequests.TOKEN))) {
+        try (LocalCluster cluster = new LocalCluster(service, 3, Map.of("CLUSTER_TOKEN", HostileRequests.TOKEN));
+             ExecutorService senders = Executors.newFixedThreadPool(SENDERS)) {
             cluster.startAll();
             cluster.awaitLeader(Duration.ofSeconds(90)); // generous: JVM start-up on a loaded machine
             ClusterState state = new ClusterState(service, cluster);
@@ -54,17 +60,30 @@ class HostileInputIT {
             long started = System.nanoTime();
             for (int done = 0; done < REQUESTS; done += BATCH) {
                 ClusterState.Index batchStart = state.awaitQuiet();
+                // The batch's requests are drawn in seed order, then sent by SENDERS clients at once:
+                // hostile input arrives concurrently in real life too, and reads wait for ReadIndex rounds.
+                List<Callable<Void>> sends = new ArrayList<>();
                 for (int i = done; i < Math.min(REQUESTS, done + BATCH); i++) {
                     Request r = generator.next();
                     String node = cluster.ids().get(nodes.nextInt(cluster.ids().size()));
-                    RawHttp.Answer a = RawHttp.send(cluster.port(node), r.method(), r.target(), r.headers(), r.body(), r.chunked(),
-                            ANSWER_TIMEOUT_MS);
-                    statusCounts.merge(r.label() + " " + a.status(), 1, Integer::sum);
-                    String problem = problemWith(r, a);
-                    if (problem != null && failures.size() < 40) {
-                        failures.add("#" + i + " to " + node + ": " + problem + "\n    request: " + r.summary()
-                                + "\n    answer: " + a.status() + " " + abbreviate(a.failure() != null ? a.failure() : a.bodyText()));
-                    }
+                    int number = i;
+                    sends.add(() -> {
+                        RawHttp.Answer a = RawHttp.send(cluster.port(node), r.method(), r.target(), r.headers(), r.body(),
+                                r.chunked(), ANSWER_TIMEOUT_MS);
+                        String problem = problemWith(r, a);
+                        synchronized (failures) {
+                            statusCounts.merge(r.label() + " " + a.status(), 1, Integer::sum);
+                            if (problem != null && failures.size() < 40) {
+                                failures.add("#" + number + " to " + node + ": " + problem + "\n    request: " + r.summary()
+                                        + "\n    answer: " + a.status() + " "
+                                        + abbreviate(a.failure() != null ? a.failure() : a.bodyText()));
+                            }
+                        }
+                        return null;
+                    });
+                }
+                for (Future<Void> sent : senders.invokeAll(sends)) {
+                    sent.get(); // a sender's own exception fails the test
                 }
                 ClusterState.Index batchEnd = state.awaitQuiet();
                 // Every request of a batch was refused or was a read: none may append to the log. A
@@ -256,15 +275,26 @@ class HostileInputIT {
             ArrayNode all = TestClient.JSON.createArrayNode();
             if (service.equals("queue")) {
                 for (String queue : List.of("default", "q-1", "a.b_c-D9", "q".repeat(128), "orders")) {
-                    all.add(ok(client.get(leader, "/queue/stats?queue=" + queue)));
+                    all.add(read(leader, "/queue/stats?queue=" + queue));
                 }
                 return all;
             }
             String path = service.equals("lock") ? "/lock/status?key=" : "/cache/directory?key=";
             for (int k = 0; k < 50; k++) {
-                all.add(ok(client.get(leader, path + "k" + k)));
+                all.add(read(leader, path + "k" + k));
             }
             return all;
+        }
+
+        /** A state read, retried on 503 and 504 for up to 30 s (a loaded machine may lose a leader meanwhile). */
+        private JsonNode read(int port, String pathAndQuery) throws IOException, InterruptedException {
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            TestClient.Response r = client.get(port, pathAndQuery);
+            while ((r.status() == 503 || r.status() == 504) && System.nanoTime() < deadline) {
+                Thread.sleep(200);
+                r = client.get(leaderPort(), pathAndQuery);
+            }
+            return ok(r);
         }
 
         /** Waits until every node has applied all it committed and all agree, then returns the leader's indexes. */

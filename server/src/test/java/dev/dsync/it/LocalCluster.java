@@ -61,7 +61,7 @@ public final class LocalCluster implements AutoCloseable {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         StringJoiner peers = new StringJoiner(",");
         ports.forEach((peer, port) -> peers.add(peer + "=http://127.0.0.1:" + port));
-        ProcessBuilder pb = new ProcessBuilder(java, "-Xmx256m", "-XX:+UseSerialGC", "-jar", jar,
+        ProcessBuilder pb = new ProcessBuilder(java, "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-jar", jar,
                 "--service", service, "--id", id, "--port", Integer.toString(ports.get(id)),
                 "--peers", peers.toString(), "--data-dir", dataDir(id).toString());
         pb.environment().putAll(extraEnv);

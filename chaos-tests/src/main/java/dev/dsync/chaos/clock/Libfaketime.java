@@ -27,7 +27,8 @@ import java.util.Optional;
  *       step CLOCK_MONOTONIC along with CLOCK_REALTIME.)
  *   <li>{@code FAKETIME_CACHE_DURATION=1}: the file is read at most once a second. Reading it on
  *       every clock call ({@code FAKETIME_NO_CACHE}) costs ~40 us a call, which a JVM making
- *       thousands of calls a second cannot afford; a change then takes effect within about a second.
+ *       thousands of calls a second cannot afford; a change then takes effect within one to two
+ *       seconds (the re-read waits until whole seconds since the last read exceed the duration).
  * </ul>
  */
 public final class Libfaketime {

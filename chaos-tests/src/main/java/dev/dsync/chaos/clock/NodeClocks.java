@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -18,6 +19,7 @@ public final class NodeClocks {
     private final Path library;
     private final Path dir;
     private final Map<String, ClockSpec> specs = new LinkedHashMap<>();
+    private final Map<String, Long> launchedAtMs = new LinkedHashMap<>();
 
     public NodeClocks(Path library, Path dir) {
         this.library = library;
@@ -26,9 +28,32 @@ public final class NodeClocks {
 
     /** The environment for launching {@code nodeId}: its control file, written with its current spec. */
     public synchronized Map<String, String> launchEnvironment(String nodeId) {
-        Path file = controlFile(nodeId);
-        write(file, spec(nodeId));
-        return Libfaketime.environment(library, file);
+        writeControlFile(nodeId);
+        return Libfaketime.environment(library, controlFile(nodeId));
+    }
+
+    /**
+     * Writes the node's control file with its current spec, before it is (re)started: where the node's
+     * environment was fixed earlier (a container keeps the one it was created with), this is the launch.
+     */
+    public synchronized void writeControlFile(String nodeId) {
+        write(controlFile(nodeId), spec(nodeId));
+        launchedAtMs.put(nodeId, System.currentTimeMillis());
+    }
+
+    /** When the node was last (re)launched on its clock, in real milliseconds; 0 if never. */
+    public synchronized long launchedAtMs(String nodeId) {
+        return launchedAtMs.getOrDefault(nodeId, 0L);
+    }
+
+    /** The libfaketime library the nodes preload. */
+    public Path library() {
+        return library;
+    }
+
+    /** The directory of the control files, one per node. */
+    public Path dir() {
+        return dir;
     }
 
     public synchronized ClockSpec spec(String nodeId) {
@@ -57,6 +82,9 @@ public final class NodeClocks {
             Files.createDirectories(dir);
             Path tmp = Files.createTempFile(dir, file.getFileName().toString(), ".tmp");
             Files.writeString(tmp, spec.render() + "\n");
+            // Readable by all: a node may run as another user (a container's unprivileged user), and
+            // libfaketime silently keeps the real clock when it cannot read the file.
+            Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-r--r--"));
             Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the fake clock of " + file, e);

@@ -6,7 +6,6 @@ import dev.dsync.chaos.lazyfs.PowerLoss;
 import dev.dsync.chaos.lazyfs.TornWrite;
 import eu.rekawek.toxiproxy.ToxiproxyClient;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -74,9 +73,15 @@ public final class ProcessCluster extends ProxiedCluster {
             throw new IOException("no server jar at " + serverJar + "; run 'make build' first");
         }
         for (String id : ids) {
-            ports.put(id, freePort());
+            ports.put(id, StablePorts.next("127.0.0.1"));
         }
-        links.create(toxiproxy, ids, id -> "127.0.0.1:" + ports.get(id), name -> toxiproxyHost + ":0");
+        links.create(toxiproxy, ids, id -> "127.0.0.1:" + ports.get(id), name -> {
+            try {
+                return toxiproxyHost + ":" + StablePorts.next(toxiproxyHost);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
         Files.createDirectories(runDir.resolve("logs"));
         if (powerLossDataDirs) {
             for (String id : ids) {
@@ -201,12 +206,6 @@ public final class ProcessCluster extends ProxiedCluster {
         } finally {
             mounts.values().forEach(LazyMount::close); // the nodes are dead: nothing holds the mounts
             mounts.clear();
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
         }
     }
 }

@@ -58,6 +58,15 @@ public final class LazyMount implements AutoCloseable {
 
     /** Mounts a lazy file system at {@code mountPoint} (created if missing), starting from {@code backing}'s content. */
     public static LazyMount mount(Path mountPoint, Path backing) throws IOException {
+        return mount(mountPoint, backing, false);
+    }
+
+    /**
+     * As {@link #mount(Path, Path)}; with {@code otherUsers} the mount is usable by every user, not only
+     * the one who mounted it (FUSE's allow_other): a container's unprivileged node process reaches it
+     * through a bind mount. Every caller sees the files as its own (see {@link LazyFuse#getattr}).
+     */
+    public static LazyMount mount(Path mountPoint, Path backing, boolean otherUsers) throws IOException {
         String why = unavailableReason();
         if (why != null) {
             throw new IOException("cannot mount a lazy file system: " + why);
@@ -73,7 +82,7 @@ public final class LazyMount implements AutoCloseable {
                 "attr_timeout=0", "entry_timeout=0", "negative_timeout=0", // a power loss changes names and sizes under the kernel
                 "hard_remove",                                       // unlink really unlinks, open handles keep working
                 "big_writes", "max_write=131072",                    // one write(2) stays one tree write where it can
-                "auto_unmount")};
+                "auto_unmount") + (otherUsers ? ",allow_other" : "")};
         // Blocking mount on a thread of our own: jnr-fuse's non-blocking mount always waits 2 s.
         CompletableFuture<Void> ended = new CompletableFuture<>();
         Thread.ofPlatform().daemon().name("lazyfs " + mp.getFileName()).start(() -> {

@@ -9,6 +9,8 @@ public enum FaultKind {
     PARTITION_ONE_WAY("partition", "one-way"),
     LATENCY_ALL("latency", "all-links"),
     LATENCY_SOME("latency", "some-links"),
+    /** Every link to and from the leader slow, just under a cache read lease's round trip. */
+    LATENCY_LEADER("latency", "leader-links"),
     KILL_ONE("kill", "one"),
     KILL_LEADER("kill", "leader"),
     KILL_MINORITY("kill", "minority"),

@@ -93,7 +93,11 @@ public final class Nemesis {
                 value.put("from", ids.get(0));
                 value.put("to", ids.get(1));
             }
-            case LATENCY_ALL, LATENCY_SOME -> value.putAll(slow(step.kind() == FaultKind.LATENCY_ALL, pick, ids));
+            case LATENCY_ALL -> value.putAll(slow(null, 50 + pick.nextInt(150)));
+            case LATENCY_SOME -> value.putAll(slow(ids.get(pick.nextInt(ids.size())), 50 + pick.nextInt(150)));
+            // 140-190 ms per round trip: grants, appends and reports all arrive late, yet most lease
+            // renewals (200 ms timeout) still succeed, so nodes keep serving hits on late grants.
+            case LATENCY_LEADER -> value.putAll(slow(leader, 140 + pick.nextInt(50)));
             case KILL_ONE -> value.put("killed", kill(ids.get(pick.nextInt(ids.size()))));
             case KILL_LEADER -> value.put("killed", kill(leader));
             case KILL_MINORITY -> {
@@ -160,13 +164,12 @@ public final class Nemesis {
         }
     }
 
-    private Map<String, Object> slow(boolean allLinks, Random pick, List<String> ids) throws IOException {
-        long latency = 50 + pick.nextInt(150);
+    /** Adds {@code latency} ms per round trip (half each way, with jitter) to the peer links around a node, or all of them. */
+    private Map<String, Object> slow(String around, long latency) throws IOException {
         long jitter = latency / 2;
         List<Proxy> links = new ArrayList<>();
-        String around = ids.get(pick.nextInt(ids.size()));
         for (Proxy p : cluster.peerLinks()) {
-            if (allLinks || p.getName().contains(around)) {
+            if (around == null || p.getName().contains(around)) {
                 links.add(p);
             }
         }

@@ -11,7 +11,7 @@ import java.util.Random;
  *
  * <p>Targeted shapes are not left to the draw: every schedule first runs, in a seeded order, the
  * shapes {@link #required(String)} names for its nemesis (the leader killed, isolated while the
- * majority goes on, paused past an election timeout), with durations and gaps short enough that
+ * majority goes on, paused past an election timeout, its links slowed), with durations and gaps short enough that
  * all of them fit in a 20 s run whatever the seed; random faults fill the rest of the run.
  *
  * @param steps faults in start order; none overlaps the next
@@ -32,7 +32,7 @@ public record Schedule(String nemesis, long seed, List<Step> steps) {
 
     /** Shapes aimed at the current leader. */
     public static final java.util.Set<FaultKind> LEADER_SHAPES = java.util.EnumSet.of(
-            FaultKind.KILL_LEADER, FaultKind.PARTITION_ISOLATE_LEADER, FaultKind.PAUSE_LEADER);
+            FaultKind.KILL_LEADER, FaultKind.PARTITION_ISOLATE_LEADER, FaultKind.PAUSE_LEADER, FaultKind.LATENCY_LEADER);
 
     public static final List<String> NEMESES = List.of("none", "partition", "kill", "pause", "latency", "clock", "power", "mixed");
 
@@ -53,14 +53,14 @@ public record Schedule(String nemesis, long seed, List<Step> steps) {
         long t = 1_000 + random.nextInt(1_000);
         while (!kinds.isEmpty() && steps.size() < 1_000) {
             boolean mustRun = steps.size() < first.size();
-            // Required shapes: 2-3.5 s each, 1-2 s apart (3 fit in 2 + 3 * 3.5 + 2 * 2 = 16.5 s).
-            long duration = mustRun ? 2_000 + random.nextInt(1_500) : 2_000 + random.nextInt(3_000);
+            // Required shapes: 2-3 s each, 1-1.5 s apart (4 fit in 2 + 4 * 3 + 3 * 1.5 = 18.5 s).
+            long duration = mustRun ? 2_000 + random.nextInt(1_000) : 2_000 + random.nextInt(3_000);
             if (t + duration > runMs) {
                 break;
             }
             FaultKind kind = mustRun ? first.get(steps.size()) : kinds.get(random.nextInt(kinds.size()));
             steps.add(new Step(t, duration, kind, random.nextLong()));
-            t += duration + (mustRun ? 1_000 + random.nextInt(1_000) : 1_000 + random.nextInt(2_000));
+            t += duration + (mustRun ? 1_000 + random.nextInt(500) : 1_000 + random.nextInt(2_000));
         }
         return new Schedule(nemesis, seed, List.copyOf(steps));
     }
@@ -68,15 +68,17 @@ public record Schedule(String nemesis, long seed, List<Step> steps) {
     /**
      * The shapes every schedule of {@code nemesis} contains (when the run is long enough: 20 s
      * always is): kill runs kill the leader, partition runs isolate it while the majority keeps
-     * serving, pause runs pause it past an election timeout and resume it under load, and mixed
-     * runs do all three.
+     * serving, pause runs pause it past an election timeout and resume it under load, latency runs
+     * slow every link around it to just under a read lease's round trip, and mixed runs do all four.
      */
     public static List<FaultKind> required(String nemesis) {
         return switch (nemesis) {
             case "kill" -> List.of(FaultKind.KILL_LEADER);
             case "partition" -> List.of(FaultKind.PARTITION_ISOLATE_LEADER);
             case "pause" -> List.of(FaultKind.PAUSE_LEADER);
-            case "mixed" -> List.of(FaultKind.KILL_LEADER, FaultKind.PARTITION_ISOLATE_LEADER, FaultKind.PAUSE_LEADER);
+            case "latency" -> List.of(FaultKind.LATENCY_LEADER);
+            case "mixed" -> List.of(FaultKind.KILL_LEADER, FaultKind.PARTITION_ISOLATE_LEADER, FaultKind.PAUSE_LEADER,
+                    FaultKind.LATENCY_LEADER);
             default -> List.of();
         };
     }

@@ -14,9 +14,12 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
- * {@code make chaos}: runs every chosen workload under every chosen nemesis, one run at a time,
+ * {@code make chaos}: runs every chosen workload under every chosen nemesis (CHAOS_PARALLEL workloads at once),
  * writes chaos-results/index.html, and exits 1 if any run is not valid or the cluster did not
  * serve again after the final heal.
  */
@@ -35,17 +38,32 @@ public final class ChaosMain {
         Files.createDirectories(options.resultsRoot());
         long matrixStart = System.nanoTime();
         List<RunSummary> runs = new ArrayList<>();
-        try (FaultServer faults = FaultServer.start(options)) {
+        try (FaultServer faults = FaultServer.start(options);
+             ExecutorService workers = Executors.newFixedThreadPool(options.parallel())) {
+            // One task per workload, its nemeses in order: runs at once never share a workload, so
+            // their proxies (named after the service) and result directories never collide.
+            List<Future<List<RunSummary>>> perWorkload = new ArrayList<>();
             for (String workloadName : options.workloads()) {
-                for (String nemesisName : options.nemeses()) {
-                    runs.add(runOne(options, faults, workloadName, nemesisName));
-                    IndexPage.write(options.resultsRoot());
-                }
+                perWorkload.add(workers.submit(() -> {
+                    List<RunSummary> done = new ArrayList<>();
+                    for (String nemesisName : options.nemeses()) {
+                        done.add(runOne(options, faults, workloadName, nemesisName));
+                        writeIndex(options.resultsRoot());
+                    }
+                    return done;
+                }));
+            }
+            for (Future<List<RunSummary>> f : perWorkload) {
+                runs.addAll(f.get());
             }
         }
-        Path index = IndexPage.write(options.resultsRoot());
+        Path index = writeIndex(options.resultsRoot());
         printTable(runs, (System.nanoTime() - matrixStart) / 1_000_000_000.0, index);
         System.exit(runs.stream().allMatch(RunSummary::passed) ? 0 : 1);
+    }
+
+    private static synchronized Path writeIndex(Path root) throws java.io.IOException {
+        return IndexPage.write(root);
     }
 
     private static RunSummary runOne(ChaosOptions options, FaultServer faults, String workloadName, String nemesisName)

@@ -9,15 +9,18 @@ import java.util.function.Function;
 /**
  * What {@code make chaos} runs, from environment variables (the Makefile passes its variables
  * through): WORKLOAD, NEMESIS, DURATION (seconds), SEED, CLIENTS, CHAOS_RESULTS, CHAOS_BACKEND,
- * TOXIPROXY_URL, FULL_API. Unset WORKLOAD or NEMESIS means the whole default matrix.
+ * TOXIPROXY_URL, FULL_API, CHAOS_PARALLEL. Unset WORKLOAD or NEMESIS means the whole default matrix.
  *
  * @param fullApi FULL_API=1: the workloads also record what only the timed checker reads (lock
  *                renew, withdrawals and retries by request id; queue acks, nacks, receipts and the
- *                DLQ drain; cache write retries). Off by default until that checker is merged.
+ *                DLQ drain; cache write retries).
+ * @param parallel CHAOS_PARALLEL: how many workloads run their nemeses at once, each on its own
+ *                 cluster (default 1). The Docker backend runs one at a time: its clusters share
+ *                 one Toxiproxy container's proxy ports.
  */
 public record ChaosOptions(List<String> workloads, List<String> nemeses, int durationSeconds, long seed,
                            int clients, Path resultsRoot, Path serverJar, String backend, String toxiproxyUrl,
-                           boolean fullApi) {
+                           boolean fullApi, int parallel) {
 
     public static final List<String> WORKLOADS = List.of("lock", "queue", "cache");
     public static final List<String> DEFAULT_NEMESES = List.of("partition", "kill", "pause", "latency", "clock", "power", "mixed");
@@ -33,14 +36,11 @@ public record ChaosOptions(List<String> workloads, List<String> nemeses, int dur
         if (!List.of("local", "docker").contains(backend)) {
             throw new IllegalArgumentException("CHAOS_BACKEND must be local or docker, not '" + backend + "'");
         }
-        if (backend.equals("docker") && (env.apply("NEMESIS") == null || env.apply("NEMESIS").isBlank())) {
-            // Fake clocks (libfaketime) exist for local node processes only.
-            nemeses = nemeses.stream().filter(n -> !n.equals("clock")).toList();
-        }
         return new ChaosOptions(workloads, nemeses, duration, seed, clients,
                 Path.of(orDefault(env.apply("CHAOS_RESULTS"), "chaos-results")),
                 Path.of(orDefault(env.apply("SERVER_JAR"), "server/target/server.jar")),
-                backend, blankToNull(env.apply("TOXIPROXY_URL")), flag(env.apply("FULL_API"), "FULL_API"));
+                backend, blankToNull(env.apply("TOXIPROXY_URL")), flag(env.apply("FULL_API"), "FULL_API"),
+                backend.equals("docker") ? 1 : Math.max(1, number(env.apply("CHAOS_PARALLEL"), 1, "CHAOS_PARALLEL")));
     }
 
     private static List<String> pick(String raw, List<String> allowed, List<String> all, String name) {

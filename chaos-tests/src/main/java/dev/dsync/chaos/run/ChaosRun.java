@@ -2,6 +2,7 @@ package dev.dsync.chaos.run;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.dsync.chaos.clock.FakeClockCheck;
 import dev.dsync.chaos.cluster.Cluster;
 import dev.dsync.chaos.cluster.ClusterProbe;
 import dev.dsync.chaos.nemesis.Nemesis;
@@ -64,6 +65,9 @@ final class ChaosRun {
             ClusterProbe probe = new ClusterProbe(cluster);
             if (probe.awaitLeader(LEADER_WAIT).isEmpty()) {
                 throw new IOException("the " + cluster.service() + " cluster elected no leader within " + LEADER_WAIT.toSeconds() + " s");
+            }
+            if (cluster.clocks().isPresent()) {
+                FakeClockCheck.verify(cluster, cluster.clocks().get());
             }
             Nemesis nemesis = new Nemesis(cluster, probe, recorder::nemesis);
             AtomicBoolean stop = new AtomicBoolean();

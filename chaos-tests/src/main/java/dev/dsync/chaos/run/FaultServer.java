@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import org.testcontainers.containers.Network;
 import org.testcontainers.containers.ToxiproxyContainer;
+import org.testcontainers.utility.DockerImageName;
 
 /**
  * The Toxiproxy server every fault goes through, chosen as the issue orders: Docker
@@ -41,10 +42,12 @@ final class FaultServer implements AutoCloseable {
     static FaultServer start(ChaosOptions options) throws IOException {
         if (options.backend().equals("docker")) {
             Network network = Network.newNetwork();
-            ToxiproxyContainer container = new ToxiproxyContainer("ghcr.io/shopify/toxiproxy:2.5.0")
-                    .withNetwork(network).withNetworkAliases("toxiproxy");
+            DockerImageName toxiproxyImage = DockerImages.toxiproxy();
+            ToxiproxyContainer container = new ToxiproxyContainer(toxiproxyImage)
+                    .withNetwork(network).withNetworkAliases("toxiproxy").withLabels(Map.of(DockerCluster.LABEL, "toxiproxy"));
             container.start();
-            System.out.println("chaos: Docker backend, Toxiproxy container at " + container.getHost() + ":" + container.getControlPort());
+            System.out.println("chaos: Docker backend: nodes from " + DockerImages.node() + ", Toxiproxy " + toxiproxyImage
+                    + " at " + container.getHost() + ":" + container.getControlPort());
             return new FaultServer(options, null, container.getHost(), container, network, container);
         }
         if (options.toxiproxyUrl() != null) {
@@ -63,21 +66,17 @@ final class FaultServer implements AutoCloseable {
     }
 
     /**
-     * With {@code fakeClocks} (the schedule has clock faults), local nodes run under libfaketime,
-     * each starting with its own clock offset; the Docker backend has no fake clocks. With
-     * {@code powerLoss} (the schedule has power faults), data dirs are lazy file system mounts.
+     * With {@code fakeClocks} (the schedule has clock faults), nodes run under libfaketime, each
+     * starting with its own clock offset. With {@code powerLoss} (the schedule has power faults), data
+     * dirs are lazy file system mounts. Both backends do both: the faults are made on this host.
      */
     Cluster cluster(String service, Path runDir, Map<String, String> nodeEnv, boolean fakeClocks, boolean powerLoss)
             throws IOException {
-        if (container != null) {
-            if (powerLoss) {
-                throw new IllegalArgumentException("power faults need the local backend (FUSE mounts in this JVM), not Docker");
-            }
-            return new DockerCluster(service, Path.of("").toAbsolutePath(), network, container, nodeEnv);
-        }
         NodeClocks clocks = fakeClocks ? new NodeClocks(Libfaketime.require(), runDir.toAbsolutePath().resolve("clocks")) : null;
-        ProcessCluster cluster = new ProcessCluster(service, client, host, options.serverJar().toAbsolutePath(), runDir, nodeEnv, clocks,
-                powerLoss);
+        Cluster cluster = container != null
+                ? new DockerCluster(service, DockerImages.node(), network, container, nodeEnv, runDir, clocks, powerLoss)
+                : new ProcessCluster(service, client, host, options.serverJar().toAbsolutePath(), runDir, nodeEnv, clocks,
+                        powerLoss);
         if (clocks != null) {
             ClockFaults.skewAtLaunch(clocks, cluster.nodeIds(), options.seed());
         }

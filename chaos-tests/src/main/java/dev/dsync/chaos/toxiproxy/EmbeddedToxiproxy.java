@@ -2,6 +2,7 @@ package dev.dsync.chaos.toxiproxy;
 
 import eu.rekawek.toxiproxy.ToxiproxyClient;
 import java.io.IOException;
+import java.net.InetAddress;
 
 /**
  * An in-process server speaking Toxiproxy's 2.x REST API, for machines without Docker. Drive it
@@ -26,8 +27,16 @@ public final class EmbeddedToxiproxy implements AutoCloseable {
    * @param apiPort port for the API; 0 picks a free one (see {@link #apiPort()})
    */
   public static EmbeddedToxiproxy start(int apiPort) throws IOException {
+    return start(InetAddress.getLoopbackAddress(), apiPort);
+  }
+
+  /**
+   * Starts the REST API on {@code bindAddress}: the container image binds every interface, as
+   * {@code toxiproxy-server -host 0.0.0.0} does, since its clients are outside the container.
+   */
+  public static EmbeddedToxiproxy start(InetAddress bindAddress, int apiPort) throws IOException {
     ProxyRegistry registry = new ProxyRegistry();
-    return new EmbeddedToxiproxy(registry, new ToxiproxyApi(registry, apiPort));
+    return new EmbeddedToxiproxy(registry, new ToxiproxyApi(registry, bindAddress, apiPort));
   }
 
   /** The port the REST API actually listens on. */

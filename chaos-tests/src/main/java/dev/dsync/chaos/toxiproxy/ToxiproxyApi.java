@@ -32,10 +32,9 @@ final class ToxiproxyApi implements AutoCloseable {
   private final HttpServer server;
   private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
 
-  ToxiproxyApi(ProxyRegistry registry, int port) throws IOException {
+  ToxiproxyApi(ProxyRegistry registry, InetAddress bindAddress, int port) throws IOException {
     this.registry = registry;
-    this.server =
-        HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0);
+    this.server = HttpServer.create(new InetSocketAddress(bindAddress, port), 0);
     server.setExecutor(executor);
     server.createContext("/", this::handle);
     server.start();

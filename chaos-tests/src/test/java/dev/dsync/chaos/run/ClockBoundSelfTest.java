@@ -2,90 +2,100 @@ package dev.dsync.chaos.run;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.dsync.chaos.clock.ClockSpec;
 import dev.dsync.chaos.clock.Libfaketime;
 import dev.dsync.chaos.clock.NodeClocks;
 import dev.dsync.chaos.cluster.ProcessCluster;
-import dev.dsync.chaos.nemesis.FaultKind;
 import dev.dsync.chaos.nemesis.Schedule;
 import dev.dsync.chaos.toxiproxy.EmbeddedToxiproxy;
-import dev.dsync.chaos.workload.CacheWorkload;
+import dev.dsync.chaos.workload.StaleReadAtSlowNode;
+import dev.dsync.chaos.workload.Workload;
+import dev.dsync.chaos.workload.LapseThenTakeOver;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
-import java.util.Random;
+import java.util.Map;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The clock bounds are what keeps cache hits linearizable, and the bench can tell when they are
- * broken: real cache nodes under libfaketime, two of them with clocks at a tenth of real speed
- * (a 90 % rate error against the 2.5 % bound). Such a node's 200 ms read lease lasts 2 s of real
- * time (renewed every second) while the leader, on a real-speed clock, takes it for over 211 ms
- * after granting it. Cut off from its peers (so it cannot hear of writes) but not from its clients,
- * it keeps serving hits of a value that writes elsewhere have replaced: the checker must judge the
- * run invalid. One key, so every write elsewhere makes the slow node's copy stale.
+ * The clock bounds are what keeps leases safe, and the bench can tell when they are broken: real
+ * nodes under libfaketime with clock rates far outside the documented 2.5 %, driven by scripted
+ * workloads that make the broken bound visible, judged by the usual checkers.
  *
- * <p>NOT YET WORKING, so opt-in ({@code -Ddsync.clockSelfTest=true}): in both attempts so far
- * (rate 0.25 over three keys, then rate 0.1 over one key) the run was judged valid — 329 and 285
- * hits, nearly all from M lines, none stale. Why the slow, isolated node serves no stale hit is not
- * understood yet (clients that block on their first miss or write leave the node quickly; the
- * watermark may refuse the lines). Until it fails as intended it proves nothing and stays out of
- * {@code make test}. Needs libfaketime and the server jar; starts real node processes: run it under
- * the cluster lock.
+ * <ul>
+ *   <li>Lock leases (in {@code make test}): every lock node at three times real speed; a leader
+ *       then grants a key while the previous holder's lease, as the timed rw-lock model counts it,
+ *       is surely alive. Measured on a two-core machine at load 20: 7 of 20 rounds caught in one run,
+ *       none in another where every acquire took 1-1.6 s (the model counts a lease from the
+ *       acquire's invoke, so a slow acquire hides the early expiry); on an idle machine acquires
+ *       take milliseconds.
+ *   <li>Cache read leases (opt-in, {@code -Ddsync.clockSelfTest=true}, NOT YET WORKING): one cache
+ *       node at a tenth of real speed holds a copy, is cut off from its peers, and a write
+ *       elsewhere is acknowledged; its reads should then be stale hits. Observed so far: the write
+ *       is acknowledged at once (the leader already counts the slow node's lease as over), yet the
+ *       slow node answers the next reads as misses, not hits, for a reason not yet understood; the
+ *       run is judged valid, so the test proves nothing yet and stays out of {@code make test}.
+ * </ul>
+ * Needs libfaketime and the server jar ({@code make build}); starts real node processes.
  */
 class ClockBoundSelfTest {
     private static final Path SERVER_JAR = Path.of("..", "server", "target", "server.jar");
-    private static final List<String> SLOW = List.of("cache-2", "cache-3");
+    private static final List<String> SLOW = List.of("cache-3");
 
     @Test
-    void cacheNodesWhoseClocksBreakTheDriftBoundServeStaleHitsAndTheRunIsInvalid(@TempDir Path tmp) throws Exception {
+    void cacheNodesWhoseClocksBreakTheDriftBoundServeStaleHitsAndTheRunIsInvalid() throws Exception {
         Assumptions.assumeTrue(Boolean.getBoolean("dsync.clockSelfTest"), "opt-in: -Ddsync.clockSelfTest=true (not yet working)");
-        Assumptions.assumeTrue(Libfaketime.find().isPresent(), "libfaketime is not installed");
-        Assumptions.assumeTrue(Files.isRegularFile(SERVER_JAR), "no server jar at " + SERVER_JAR.toAbsolutePath());
-        Path dir = tmp.resolve("self-test-clock-beyond-bound");
-        Duration duration = Duration.ofSeconds(16);
-        try (EmbeddedToxiproxy toxiproxy = EmbeddedToxiproxy.start(0)) {
-            NodeClocks clocks = new NodeClocks(Libfaketime.require(), dir.resolve("clocks"));
-            // The slow nodes' election timers run 10x slower too, so cache-1 (real speed) leads.
-            for (String id : SLOW) {
-                clocks.set(id, new ClockSpec(0, 0.1));
-            }
-            ProcessCluster cluster = new ProcessCluster("cache", toxiproxy.client(), toxiproxy.host(),
-                    SERVER_JAR.toAbsolutePath(), dir, ChaosMain.nodeEnvironment(), clocks, false);
-            RunSummary summary = new ChaosRun("self-test", cluster, new CacheWorkload(10, 1, 2, 11, true),
-                    isolateSlowNodes(cluster.nodeIds(), duration), duration, dir).execute("cache");
+        Path dir = Files.createTempDirectory(Path.of("target"), "self-test-clock-beyond-bound-");
+        // The slow node's election timer runs 10x slower too, so one of the two real-speed nodes leads,
+        // and they keep a majority that acknowledges writes while the slow node is cut off.
+        RunSummary summary = runOnClocks("cache", Map.of(SLOW.get(0), 0.1), Map.of(), new StaleReadAtSlowNode(SLOW.get(0)),
+                Duration.ofSeconds(16), 11, dir);
 
-            assertEquals("invalid", summary.verdict(), summary.toString());
-            assertFalse(summary.passed());
-        }
-    }
-
-    /** Every 2.5 s a slow node is cut off from its peers (clients still reach it) for 1.5 s. */
-    private static Schedule isolateSlowNodes(List<String> ids, Duration duration) {
-        List<Schedule.Step> steps = new ArrayList<>();
-        int n = 0;
-        for (long at = 2_000; at + 1_500 < duration.toMillis(); at += 2_500, n++) {
-            steps.add(new Schedule.Step(at, 1_500, FaultKind.PARTITION_RANDOM_HALVES, pickIsolating(ids, SLOW.get(n % 2))));
-        }
-        return new Schedule("clock-beyond-bound", 11, steps);
+        assertEquals("invalid", summary.verdict(), summary.toString());
+        assertFalse(summary.passed());
     }
 
     /**
-     * A pick with which the nemesis's random-halves partition isolates {@code node}: its random
-     * numbers are drawn from the pick (the first for the leader fallback, the second for the node).
+     * Lock leases: every node's clock at three times real speed (against the 2.5 % bound), so
+     * whichever node leads counts a 2 s lease (stretched by its 5 % allowance) out in 0.7 s of real
+     * time and grants the key to the next waiter while the holder's lease, as the client and the
+     * checker count it (from the acquire's invoke, less the 5 % allowance: 1.9 s), is still alive.
+     * Each round of {@link LapseThenTakeOver} makes that happen once; the timed rw-lock model must
+     * judge the run invalid and say the lease was surely alive.
      */
-    private static long pickIsolating(List<String> ids, String node) {
-        for (long pick = 0; ; pick++) {
-            Random r = new Random(pick);
-            r.nextInt(ids.size());
-            if (ids.get(r.nextInt(ids.size())).equals(node)) {
-                return pick;
-            }
+    @Test
+    void aLockLeaderWhoseClockRunsFastGrantsWhileALeaseIsAliveAndTheRunIsInvalid() throws Exception {
+        Path dir = Files.createTempDirectory(Path.of("target"), "self-test-lock-clock-beyond-bound-");
+        // Raft ticks and request timeouts three times as long on the node's clock keep elections,
+        // heartbeats and answers at their usual real-time pace: only the leases are broken.
+        RunSummary summary = runOnClocks("lock", Map.of("lock-1", 3.0, "lock-2", 3.0, "lock-3", 3.0),
+                Map.of("TICK_MS", "75", "REQUEST_TIMEOUT_MS", "6000"), new LapseThenTakeOver(2_000),
+                Duration.ofSeconds(15), 7, dir);
+
+        assertEquals("invalid", summary.verdict(), summary.toString());
+        String results = Files.readString(dir.resolve("results.json"));
+        assertTrue(results.contains("lease surely alive"), "the violation is a grant during a live lease: " + results);
+    }
+
+    /** One fault-free run of {@code workload} on real nodes of {@code service}, each at its clock rate (1 if not listed). */
+    private static RunSummary runOnClocks(String service, Map<String, Double> rates, Map<String, String> settings,
+                                          Workload workload, Duration duration, long seed, Path dir) throws Exception {
+        Assumptions.assumeTrue(Libfaketime.find().isPresent(), "libfaketime is not installed");
+        Assumptions.assumeTrue(Files.isRegularFile(SERVER_JAR), "no server jar at " + SERVER_JAR.toAbsolutePath());
+        try (EmbeddedToxiproxy toxiproxy = EmbeddedToxiproxy.start(0)) {
+            NodeClocks clocks = new NodeClocks(Libfaketime.require(), dir.resolve("clocks"));
+            rates.forEach((id, rate) -> clocks.set(id, new ClockSpec(0, rate)));
+            Map<String, String> env = new HashMap<>(ChaosMain.nodeEnvironment());
+            env.putAll(settings);
+            ProcessCluster cluster = new ProcessCluster(service, toxiproxy.client(), toxiproxy.host(),
+                    SERVER_JAR.toAbsolutePath(), dir, env, clocks, false);
+            return new ChaosRun("self-test", cluster, workload, new Schedule("clock-beyond-bound", seed, List.of()),
+                    duration, dir).execute(service);
         }
     }
 }
