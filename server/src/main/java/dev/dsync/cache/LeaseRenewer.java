@@ -21,8 +21,11 @@ import java.util.concurrent.CompletableFuture;
  * directory about lines it evicted. A renewal that fails just leaves the old lease to run out:
  * the node then answers gets as misses.
  *
- * <p>One round at a time: a round is a renewal and then the evictions, each a future; a kick or a
- * period that comes while a round runs starts another as soon as it ends. The rounds run on the
+ * <p>One round at a time: a round is a renewal and then the evictions, each a future; a kick that
+ * comes while a round runs starts another as soon as it ends. The period counts from the end of the
+ * last round, not from a fixed beat: when rounds are slow (a loaded machine, a just-started leader)
+ * a fixed beat would run them back to back, each one more ReadIndex round for the leader to serve
+ * (measured: renewals timing out for up to 4 s in a row after a cold start). The rounds run on the
  * node's {@link Timers} and on whatever thread finished the previous step, so the little state here
  * is guarded by this object's lock.
  */
@@ -42,6 +45,8 @@ final class LeaseRenewer {
     private boolean running;
     private boolean inRound;
     private boolean again;
+    /** Rounds started so far: a period timer starts a round only if none started since it was set. */
+    private long roundsStarted;
 
     LeaseRenewer(String nodeId, Replica replica, LeaderCalls leaderCalls, CacheLeaderOps leaderOps, LocalLines lines, LeaseTiming timing,
                  NodeClock clock, Timers timers) {
@@ -57,20 +62,21 @@ final class LeaseRenewer {
 
     synchronized void start() {
         running = true;
-        period();
+        schedulePeriod();
     }
 
     synchronized void close() {
         running = false;
     }
 
-    private void period() {
+    /** The next periodic round, one period from now, unless another round starts first (whose end sets a new one). */
+    private synchronized void schedulePeriod() {
+        long seen = roundsStarted;
         timers.after(timing.renewEveryMs(), () -> {
             synchronized (this) {
-                if (!running) {
+                if (roundsStarted != seen) {
                     return;
                 }
-                period();
             }
             startRound();
         });
@@ -94,6 +100,7 @@ final class LeaseRenewer {
                 return;
             }
             inRound = true;
+            roundsStarted++;
         }
         round();
     }
@@ -119,9 +126,13 @@ final class LeaseRenewer {
             synchronized (this) {
                 if (!again || !running) {
                     inRound = false;
+                    if (running) {
+                        schedulePeriod();
+                    }
                     return;
                 }
                 again = false;
+                roundsStarted++;
             }
             round();
         });
