@@ -18,7 +18,7 @@ MVN := ./mvnw -q -B
 SERVER_JAR := server/target/server.jar
 CHECKER_JAR := history-checker/target/history-checker.jar
 
-.PHONY: help build test sim up down status demo bench chaos chaos-open check bench-checker mutants clean \
+.PHONY: help build test sim sim-coverage up down status demo bench chaos chaos-open check bench-checker mutants clean \
         docker-images compose-up compose-down seed-demo
 
 help: ## list the targets
@@ -36,6 +36,12 @@ test: ## unit tests, the deterministic simulation (2,000 seeds) and integration 
 sim: ## run the simulation: make sim SEEDS=10000, or replay one run: make sim SEED=42
 	$(MVN) -pl server -am test -Dtest=SimulationTest -Dsurefire.failIfNoSpecifiedTests=false \
 	  -Dsim.seeds=$(SEEDS) -Dsim.seed=$(SEED)
+
+sim-coverage: ## line coverage of server/src/main by the simulation alone (SEEDS=300 by default): HTML in server/target/sim-coverage/
+	$(MVN) -pl server -am test -Psim-coverage -Dtest='SimulationTest#seeds' -Dsurefire.failIfNoSpecifiedTests=false \
+	  -Dsim.seeds=$(or $(SEEDS),300)
+	@scripts/sim-coverage-summary.sh
+	@echo "report: $$(pwd)/server/target/sim-coverage/index.html"
 
 up: $(SERVER_JAR) ## start the demo clusters on 127.0.0.1 (lock 8000-8002, queue 8100-8102, cache 8200-8202)
 	@scripts/cluster.sh up

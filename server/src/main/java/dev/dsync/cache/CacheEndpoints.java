@@ -5,45 +5,60 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.dsync.http.ApiException;
 import dev.dsync.http.ApiRequest;
 import dev.dsync.http.ApiResponse;
-import dev.dsync.http.LeaderForwarder;
+import dev.dsync.http.LeaderCalls;
 import dev.dsync.http.Route;
 import dev.dsync.http.Router;
+import dev.dsync.node.Futures;
+import dev.dsync.node.NodeClock;
 import dev.dsync.node.Replica;
 import dev.dsync.node.RequestWaiter;
+import dev.dsync.node.ServiceContext;
+import dev.dsync.node.Timers;
 import dev.dsync.statemachine.ApplyResult;
 import dev.dsync.statemachine.CommandCodec;
 import io.prometheus.metrics.core.metrics.Counter;
 import java.io.IOException;
-import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * The cache's HTTP endpoints. Any node serves every client endpoint: a get is answered from the
  * node's own line when its lease allows (a hit), else read through the leader (a miss); a write is
  * committed through the leader with this node as the writer, and answered once this node's own
  * line reflects it. The peer endpoints are what nodes ask of the leader on each other's behalf.
+ *
+ * <p>Every endpoint but the two local views is a future ({@link #call}): the HTTP route only waits
+ * for it, and the simulation's clients and peer calls use {@link #call} itself, so both run the
+ * same request handling.
  */
 final class CacheEndpoints {
     static final String PEER_LEASE = "/cache/peer/lease";
     static final String PEER_READ = "/cache/peer/read";
     static final String PEER_WRITE = "/cache/peer/write";
+    /** Client and peer endpoints that run as futures, by path; all are POSTs. */
+    static final List<String> CALLS = List.of("/cache/get", "/cache/put", "/cache/cas", "/cache/del", PEER_LEASE, PEER_READ, PEER_WRITE);
 
     private final String nodeId;
     private final Replica replica;
     private final RequestWaiter waiter;
-    private final LeaderForwarder leaderCalls;
+    private final LeaderCalls leaderCalls;
     private final CacheLeaderOps leaderOps;
     private final LocalLines lines;
+    private final NodeClock clock;
+    private final Timers timers;
     private final Runnable renewLease;
     private final Counter hits;
     private final Counter misses;
 
-    CacheEndpoints(String nodeId, Replica replica, RequestWaiter waiter, LeaderForwarder leaderCalls, CacheLeaderOps leaderOps,
-                   LocalLines lines, Runnable renewLease, Counter hits, Counter misses) {
+    CacheEndpoints(String nodeId, ServiceContext context, CacheLeaderOps leaderOps, LocalLines lines, Runnable renewLease,
+                   Counter hits, Counter misses) {
         this.nodeId = nodeId;
-        this.replica = replica;
-        this.waiter = waiter;
-        this.leaderCalls = leaderCalls;
+        this.replica = context.replica();
+        this.waiter = context.waiter();
+        this.leaderCalls = context.leaderCalls();
+        this.clock = context.clock();
+        this.timers = context.timers();
         this.leaderOps = leaderOps;
         this.lines = lines;
         this.renewLease = renewLease;
@@ -52,63 +67,77 @@ final class CacheEndpoints {
     }
 
     List<Route> routes() {
-        return List.of(
-                Route.local("POST", "/cache/get", request -> get(request.requiredString("key"))),
-                Route.local("POST", "/cache/put", request -> write(request,
-                        new CacheCommand.Put(request.requiredString("key"), value(request, "val"), nodeId))),
-                Route.local("POST", "/cache/cas", request -> write(request, new CacheCommand.Cas(request.requiredString("key"),
-                        expected(request), value(request, "val"), nodeId))),
-                Route.local("POST", "/cache/del", request -> write(request, new CacheCommand.Del(request.requiredString("key"), nodeId))),
-                Route.local("GET", "/cache/state", request -> ApiResponse.ok(lines.describe(request.queryParam("key"), MonotonicClock.nowMs()))),
-                Route.leader("GET", "/cache/directory", request -> {
-                    String key = request.queryParam("key");
-                    waiter.await(replica.linearizableRead(), waiter.timeoutMs());
-                    return ApiResponse.ok(waiter.await(replica.query(sm -> ((CacheStateMachine) sm).directory(key)), waiter.timeoutMs()).value());
-                }),
-                Route.peer(PEER_LEASE, request -> {
-                    LeaseDesk.Grant grant = leaderOps.grantLease(request.requiredString("node"),
-                            request.optionalLong("applied", 0, 0, Long.MAX_VALUE));
-                    return ApiResponse.ok(grant.body());
-                }),
-                Route.peer(PEER_READ, request -> leaderOps.read(request.requiredString("key"), request.requiredString("node"))),
-                Route.peer(PEER_WRITE, request -> leaderOps.write(decodeWrite(request),
-                        request.optionalString("client_id"), request.optionalString("request_id"))));
+        List<Route> routes = new ArrayList<>();
+        for (String path : CALLS) {
+            // Each call bounds its own steps; the extra second only catches a step that forgot to.
+            Route.Handler handler = request -> waiter.await(call(request), waiter.timeoutMs() + 1000L);
+            routes.add(path.startsWith("/cache/peer/") ? Route.peer(path, handler) : Route.local("POST", path, handler));
+        }
+        routes.add(Route.local("GET", "/cache/state", request -> ApiResponse.ok(lines.describe(request.queryParam("key"), clock.monotonicMs()))));
+        routes.add(Route.leader("GET", "/cache/directory", request -> {
+            String key = request.queryParam("key");
+            waiter.await(replica.linearizableRead(), waiter.timeoutMs());
+            return ApiResponse.ok(waiter.await(replica.query(sm -> ((CacheStateMachine) sm).directory(key)), waiter.timeoutMs()).value());
+        }));
+        return routes;
     }
 
-    private ApiResponse get(String key) throws InterruptedException {
-        Line line = lines.hit(key, MonotonicClock.nowMs());
+    /**
+     * One request to a path of {@link #CALLS}, as the HTTP route hands it over. Bad input fails at
+     * once (an {@link ApiException} 4xx); everything else is answered by the future, which fails
+     * with an {@link ApiException} for an error answer.
+     */
+    CompletableFuture<ApiResponse> call(ApiRequest request) {
+        return switch (request.path()) {
+            case "/cache/get" -> get(request.requiredString("key"));
+            case "/cache/put" -> write(request, new CacheCommand.Put(request.requiredString("key"), value(request, "val"), nodeId));
+            case "/cache/cas" -> write(request, new CacheCommand.Cas(request.requiredString("key"), expected(request), value(request, "val"), nodeId));
+            case "/cache/del" -> write(request, new CacheCommand.Del(request.requiredString("key"), nodeId));
+            case PEER_LEASE -> leaderOps.grantLease(request.requiredString("node"), request.optionalLong("applied", 0, 0, Long.MAX_VALUE))
+                    .thenApply(grant -> ApiResponse.ok(grant.body()));
+            case PEER_READ -> leaderOps.read(request.requiredString("key"), request.requiredString("node"));
+            case PEER_WRITE -> leaderOps.write(decodeWrite(request), request.optionalString("client_id"), request.optionalString("request_id"));
+            default -> throw new ApiException(404, "no cache call " + request.path());
+        };
+    }
+
+    private CompletableFuture<ApiResponse> get(String key) {
+        Line line = lines.hit(key, clock.monotonicMs());
         if (line != null) {
             hits.inc();
             ObjectNode body = ApplyResult.object().put("hit", true);
             body.set("val", line.value());
-            return ApiResponse.ok(body.put("state", line.state().name()).put("version", line.version()));
+            return CompletableFuture.completedFuture(ApiResponse.ok(body.put("state", line.state().name()).put("version", line.version())));
         }
         misses.inc();
         if (replica.isLeader()) {
             return leaderOps.read(key, nodeId);
         }
         ObjectNode ask = ApplyResult.object().put("key", key).put("node", nodeId);
-        return leaderCalls.post(replica.leaderId(), PEER_READ, ask, Duration.ofMillis(waiter.timeoutMs() + 1000L));
+        return leaderCalls.post(replica.leaderId(), PEER_READ, ask, waiter.timeoutMs() + 1000L);
     }
 
     /** Put, cas or del with this node as the writer; answered once this node's own line reflects it. */
-    private ApiResponse write(ApiRequest request, CacheCommand command) throws InterruptedException {
+    private CompletableFuture<ApiResponse> write(ApiRequest request, CacheCommand command) {
         String clientId = request.optionalString("client_id");
         String requestId = request.optionalString("request_id");
-        long started = System.nanoTime();
-        ApiResponse answer = replica.isLeader()
+        long startedMs = clock.monotonicMs();
+        CompletableFuture<ApiResponse> answer = replica.isLeader()
                 ? leaderOps.write(command, clientId, requestId)
-                : leaderCalls.post(replica.leaderId(), PEER_WRITE, writeRequest(command, clientId, requestId),
-                        Duration.ofMillis(waiter.timeoutMs() + 1000L));
-        if (answer.status() == 200) {
-            long version = answer.body().path("version").asLong();
-            long leftMs = Math.max(1, waiter.timeoutMs() - (System.nanoTime() - started) / 1_000_000);
-            waiter.await(replica.awaitApplied(version), leftMs);
-            // The write is settled at the leader; a renewal now brings a watermark that lets this
-            // node serve its new M line, instead of a miss or two until the next period.
-            renewLease.run();
-        }
-        return answer;
+                : leaderCalls.post(replica.leaderId(), PEER_WRITE, writeRequest(command, clientId, requestId), waiter.timeoutMs() + 1000L);
+        return answer.thenCompose(leaders -> {
+            if (leaders.status() != 200) {
+                return CompletableFuture.completedFuture(leaders);
+            }
+            long version = leaders.body().path("version").asLong();
+            long leftMs = Math.max(1, waiter.timeoutMs() - (clock.monotonicMs() - startedMs));
+            return Futures.within(replica.awaitApplied(version), leftMs, timers).thenApply(applied -> {
+                // The write is settled at the leader; a renewal now brings a watermark that lets this
+                // node serve its new M line, instead of a miss or two until the next period.
+                renewLease.run();
+                return leaders;
+            });
+        });
     }
 
     static ObjectNode writeRequest(CacheCommand command, String clientId, String requestId) {

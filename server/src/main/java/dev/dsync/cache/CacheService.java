@@ -1,6 +1,11 @@
 package dev.dsync.cache;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.dsync.http.ApiException;
+import dev.dsync.http.ApiRequest;
+import dev.dsync.http.ApiResponse;
 import dev.dsync.http.Route;
+import dev.dsync.node.NodeClock;
 import dev.dsync.node.NodeStatus;
 import dev.dsync.node.ServiceContext;
 import dev.dsync.node.ServiceModule;
@@ -10,6 +15,8 @@ import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * The cache service as a node hosts it: the replicated directory, this node's line cache and read
@@ -17,8 +24,13 @@ import java.util.List;
  * docs/cache.md for the protocol and why a hit from any node is linearizable.
  */
 public final class CacheService implements ServiceModule {
+    /** How long after a holder's lease ended a node's leader forgets its copies (see {@link LeaseDesk}). */
+    public static final long DROP_AFTER_MS = 5_000;
+
     private final String nodeId;
     private final LeaseTiming timing;
+    private final NodeClock clock;
+    private CacheEndpoints endpoints;
     private final CacheStateMachine cache = new CacheStateMachine();
     private final LocalLines lines;
     private final LeaseDesk desk;
@@ -29,11 +41,17 @@ public final class CacheService implements ServiceModule {
     private volatile int pendingInvalidations;
     private volatile long grants;
 
-    public CacheService(String nodeId, int capacity, LeaseTiming timing) {
+    /**
+     * @param dropAfterMs how long after a holder's lease ended the leader forgets its copies with a
+     *     drop-node command ({@link #DROP_AFTER_MS} on a node)
+     * @param clock this node's clock, the same its {@link ServiceContext} carries
+     */
+    public CacheService(String nodeId, int capacity, LeaseTiming timing, long dropAfterMs, NodeClock clock) {
         this.nodeId = nodeId;
         this.timing = timing;
+        this.clock = clock;
         this.lines = new LocalLines(nodeId, capacity);
-        this.desk = new LeaseDesk(nodeId, timing);
+        this.desk = new LeaseDesk(nodeId, timing, dropAfterMs);
         this.hits = Counter.builder().name("cache_hits_total").help("gets served from this node's own line, with no network").build();
         this.misses = Counter.builder().name("cache_misses_total").help("gets read through the leader").build();
     }
@@ -45,10 +63,10 @@ public final class CacheService implements ServiceModule {
 
     @Override
     public List<Route> routes(ServiceContext context) {
-        CacheLeaderOps leaderOps = new CacheLeaderOps(context.replica(), context.waiter(), desk, timing);
-        renewer = new LeaseRenewer(nodeId, context.replica(), context.leaderCalls(), leaderOps, lines, timing);
-        return new CacheEndpoints(nodeId, context.replica(), context.waiter(), context.leaderCalls(), leaderOps, lines, renewer::kick,
-                hits, misses).routes();
+        CacheLeaderOps leaderOps = new CacheLeaderOps(context.replica(), desk, timing, clock, context.timers(), context.waiter().timeoutMs());
+        renewer = new LeaseRenewer(nodeId, context.replica(), context.leaderCalls(), leaderOps, lines, timing, clock, context.timers());
+        endpoints = new CacheEndpoints(nodeId, context, leaderOps, lines, renewer::kick, hits, misses);
+        return endpoints.routes();
     }
 
     @Override
@@ -65,7 +83,7 @@ public final class CacheService implements ServiceModule {
     public void afterApply(long appliedIndex) {
         CacheChanges changes = cache.takeChanges();
         LocalLines.Synced synced = lines.sync(cache, changes, appliedIndex);
-        desk.afterApply(changes, appliedIndex, MonotonicClock.nowMs());
+        desk.afterApply(changes, appliedIndex, clock.monotonicMs());
         if (!synced.evicted().isEmpty()) {
             renewer.evicted(synced.evicted());
         }
@@ -77,15 +95,51 @@ public final class CacheService implements ServiceModule {
 
     @Override
     public void onStatus(NodeStatus status) {
-        desk.onStatus(status, MonotonicClock.nowMs());
+        desk.onStatus(status, clock.monotonicMs());
         publishGauges();
     }
 
     @Override
     public List<byte[]> leaderDuties(long wallClockMs) {
-        byte[] drop = desk.duty(cache, MonotonicClock.nowMs());
+        byte[] drop = desk.duty(cache, clock.monotonicMs());
         publishGauges();
         return drop == null ? List.of() : List.of(drop);
+    }
+
+    /**
+     * A client or peer request to one of the cache's POST endpoints (get, put, cas, del, and the
+     * peer lease, read and write), handled exactly as its HTTP route does but not waited for: the
+     * simulation's clients and network call this. Fails at once with an {@link ApiException} for
+     * bad input; the future fails with one for an error answer.
+     */
+    public CompletableFuture<ApiResponse> call(ApiRequest request) {
+        return endpoints.call(request);
+    }
+
+    /** This node's line of {@code key} if it may serve it as a hit now, else null. */
+    public Line servable(String key) {
+        return lines.servable(key, clock.monotonicMs());
+    }
+
+    /** {@code GET /cache/state} of {@code key}: this node's line, lease and sync point. */
+    public ObjectNode describe(String key) {
+        return lines.describe(key, clock.monotonicMs());
+    }
+
+    /** On the Raft loop: changes the leader still waits for other holders to apply (0 unless leading). */
+    public int pendingInvalidations() {
+        return desk.pendingCount();
+    }
+
+    /** On the Raft loop: answers the leader holds back until their key settles. */
+    public int answersWaiting() {
+        return desk.waitingCount();
+    }
+
+    /** Counts since this service started: hits, misses, evictions, invalidations, lease grants (as the metrics say). */
+    public Map<String, Long> counts() {
+        return Map.of("hits", (long) hits.get(), "misses", (long) misses.get(), "evictions", lines.evictions(),
+                "invalidations", lines.invalidations(), "leaseGrants", desk.grantsTotal());
     }
 
     private void publishGauges() {
@@ -105,7 +159,7 @@ public final class CacheService implements ServiceModule {
         GaugeWithCallback.builder().name("cache_lines").help("lines this node holds, by MESI state").labelNames("state")
                 .callback(cb -> lines.countByState().forEach((state, n) -> cb.call(n, state.name()))).register(registry);
         GaugeWithCallback.builder().name("cache_lease_valid").help("1 while this node's read lease lets it serve hits")
-                .callback(cb -> cb.call(lines.leaseValid(MonotonicClock.nowMs()) ? 1 : 0)).register(registry);
+                .callback(cb -> cb.call(lines.leaseValid(clock.monotonicMs()) ? 1 : 0)).register(registry);
         GaugeWithCallback.builder().name("cache_pending_invalidations")
                 .help("on the leader: changes still waiting for other holders to drop or downgrade their copies")
                 .callback(cb -> cb.call(pendingInvalidations)).register(registry);

@@ -27,17 +27,17 @@ final class LeaseDesk {
         }
     }
 
-    /** How long after a holder's lease ended the leader forgets its copies with a drop-node command. */
-    static final long DROP_AFTER_MS = 5_000;
-
     private final InvalidationTracker tracker;
     private final List<Waiter> waiters = new ArrayList<>();
     private long term = -1;
     private String dropInFlight;
     private long grantsTotal;
+    /** How long after a holder's lease ended the leader forgets its copies with a drop-node command. */
+    private final long dropAfterMs;
 
-    LeaseDesk(String nodeId, LeaseTiming timing) {
+    LeaseDesk(String nodeId, LeaseTiming timing, long dropAfterMs) {
         this.tracker = new InvalidationTracker(nodeId, timing);
+        this.dropAfterMs = dropAfterMs;
     }
 
     void onStatus(NodeStatus status, long nowMs) {
@@ -123,7 +123,7 @@ final class LeaseDesk {
         if (!tracker.leading() || dropInFlight != null) {
             return null;
         }
-        List<String> lapsed = tracker.lapsed(sm.linesByNode().keySet(), nowMs, DROP_AFTER_MS);
+        List<String> lapsed = tracker.lapsed(sm.linesByNode().keySet(), nowMs, dropAfterMs);
         if (lapsed.isEmpty()) {
             return null;
         }
@@ -133,6 +133,11 @@ final class LeaseDesk {
 
     int pendingCount() {
         return tracker.pendingCount();
+    }
+
+    /** Answers held back until their key settles, not yet given up by their requests. */
+    int waitingCount() {
+        return (int) waiters.stream().filter(w -> !w.settled().isDone()).count();
     }
 
     long grantsTotal() {

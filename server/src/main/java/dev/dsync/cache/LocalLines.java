@@ -48,6 +48,12 @@ final class LocalLines {
         return lines.use(key);
     }
 
+    /** The line a hit would serve at {@code nowMs}, or null; unlike {@link #hit}, not a use. */
+    synchronized Line servable(String key, long nowMs) {
+        Line line = lines.peek(key);
+        return lease.allowsHit(nowMs, syncedIndex, line) ? line : null;
+    }
+
     synchronized long syncedIndex() {
         return syncedIndex;
     }

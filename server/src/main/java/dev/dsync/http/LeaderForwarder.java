@@ -8,6 +8,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 /**
  * Sends a client request that only the leader may serve to the leader, once, and returns the
@@ -15,7 +17,7 @@ import java.util.Map;
  * Services also use it for their own calls to the leader's peer endpoints ({@link #post}), which
  * carry the cluster token.
  */
-public final class LeaderForwarder {
+public final class LeaderForwarder implements LeaderCalls {
     public static final String FORWARDED_HEADER = "X-Dsync-Forwarded-By";
 
     private final String selfId;
@@ -41,16 +43,48 @@ public final class LeaderForwarder {
         return send(leaderId, target, request.method(), request.body(), timeout);
     }
 
-    /** POSTs {@code body} to {@code path} on the leader, with the cluster token, waiting at most {@code waitFor}. */
-    public ApiResponse post(String leaderId, String path, JsonNode body, Duration waitFor) throws InterruptedException {
+    /** POSTs {@code body} to {@code path} on the leader, with the cluster token, waiting at most {@code waitMs}. */
+    @Override
+    public CompletableFuture<ApiResponse> post(String leaderId, String path, JsonNode body, long waitMs) {
+        byte[] bytes;
         try {
-            return send(leaderId, path, "POST", ApiRequest.JSON.writeValueAsBytes(body), waitFor);
+            bytes = ApiRequest.JSON.writeValueAsBytes(body);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalArgumentException("cannot encode request to " + path, e);
         }
+        HttpRequest request;
+        try {
+            request = request(leaderId, path, "POST", bytes, Duration.ofMillis(waitMs));
+        } catch (ApiException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        return http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray())
+                .handle((response, error) -> {
+                    if (error != null) {
+                        throw failure(leaderId, error instanceof CompletionException c && c.getCause() != null ? c.getCause() : error);
+                    }
+                    try {
+                        return answer(response);
+                    } catch (IOException e) {
+                        throw failure(leaderId, e);
+                    }
+                });
     }
 
     private ApiResponse send(String leaderId, String target, String method, byte[] body, Duration waitFor) throws InterruptedException {
+        HttpRequest request = request(leaderId, target, method, body, waitFor);
+        try {
+            return answer(http.send(request, HttpResponse.BodyHandlers.ofByteArray()));
+        } catch (IOException e) {
+            throw failure(leaderId, e);
+        }
+    }
+
+    private static ApiResponse answer(HttpResponse<byte[]> response) throws IOException {
+        return new ApiResponse(response.statusCode(), ApiRequest.JSON.readTree(response.body()));
+    }
+
+    private HttpRequest request(String leaderId, String target, String method, byte[] body, Duration waitFor) {
         URI base = leaderId == null ? null : members.get(leaderId);
         if (base == null) {
             throw new ApiException(503, Router.errorWithLeader(leaderId == null ? "no leader elected; retry shortly"
@@ -64,21 +98,27 @@ public final class LeaderForwarder {
         if (!clusterToken.isEmpty()) {
             forwarded.header(dev.dsync.transport.PeerTransport.TOKEN_HEADER, clusterToken);
         }
-        try {
-            HttpResponse<byte[]> response = http.send(forwarded.build(), HttpResponse.BodyHandlers.ofByteArray());
-            JsonNode answer = ApiRequest.JSON.readTree(response.body());
-            return new ApiResponse(response.statusCode(), answer);
-        } catch (java.net.http.HttpTimeoutException e) {
+        return forwarded.build();
+    }
+
+    private static RuntimeException failure(String leaderId, Throwable e) {
+        if (e instanceof ApiException api) {
+            return api;
+        }
+        if (e instanceof java.net.http.HttpTimeoutException) {
             // The leader may have applied the request: the outcome is unknown to us.
-            throw new ApiException(504, Router.timeoutBody());
-        } catch (java.net.ConnectException e) {
+            return new ApiException(504, Router.timeoutBody());
+        }
+        if (e instanceof java.net.ConnectException) {
             // No connection, so nothing was sent: the request certainly did not happen.
-            throw new ApiException(503, Router.errorWithLeader("cannot reach leader " + leaderId + ": " + e.getMessage(), leaderId));
-        } catch (IOException e) {
+            return new ApiException(503, Router.errorWithLeader("cannot reach leader " + leaderId + ": " + e.getMessage(), leaderId));
+        }
+        if (e instanceof IOException) {
             // Nothing reached the leader's state machine if the connection failed before sending;
             // we cannot tell which, so say so.
-            throw new ApiException(503, Router.errorWithLeader("cannot reach leader " + leaderId + ": " + e.getMessage(), leaderId)
+            return new ApiException(503, Router.errorWithLeader("cannot reach leader " + leaderId + ": " + e.getMessage(), leaderId)
                     .put("outcome", "unknown"));
         }
+        return new IllegalStateException("call to leader " + leaderId + " failed", e);
     }
 }

@@ -8,6 +8,7 @@ import dev.dsync.http.Route;
 import dev.dsync.http.Router;
 import dev.dsync.lease.LeaderCountdowns;
 import dev.dsync.lease.LeaseClockBounds;
+import dev.dsync.node.NodeClock;
 import dev.dsync.node.Replica;
 import dev.dsync.node.RequestWaiter;
 import dev.dsync.node.ServiceContext;
@@ -53,8 +54,9 @@ public final class LockService implements ServiceModule {
     public List<Route> routes(ServiceContext context) {
         Replica replica = context.replica();
         RequestWaiter waiter = context.waiter();
+        NodeClock clock = context.clock();
         return List.of(
-                Route.leader("POST", "/lock/acquire", request -> acquire(request, replica, waiter)),
+                Route.leader("POST", "/lock/acquire", request -> acquire(request, replica, waiter, clock)),
                 Route.leader("POST", "/lock/release", request -> release(request, replica, waiter)),
                 Route.leader("POST", "/lock/renew", request -> {
                     LockCommand renew = new LockCommand.Renew(request.requiredString("client_id"));
@@ -68,27 +70,27 @@ public final class LockService implements ServiceModule {
                 }));
     }
 
-    private ApiResponse acquire(ApiRequest request, Replica replica, RequestWaiter waiter) throws InterruptedException {
+    private ApiResponse acquire(ApiRequest request, Replica replica, RequestWaiter waiter, NodeClock clock) throws InterruptedException {
         String key = request.requiredString("key");
         LockMode mode = request.requiredEnum("mode", LockMode.class);
         String clientId = request.requiredString("client_id");
         long ttlMs = request.optionalLong("ttl_ms", DEFAULT_TTL_MS, 1, MAX_TTL_MS);
         long waitMs = request.optionalLong("wait_ms", 0, 0, MAX_WAIT_MS);
         String requestId = request.optionalString("request_id");
-        long deadline = System.nanoTime() + waitMs * 1_000_000;
+        long deadlineMs = clock.monotonicMs() + waitMs;
 
         LockCommand command = new LockCommand.Acquire(key, mode, clientId, ttlMs, waitMs > 0);
         ApplyResult result = waiter.await(replica.submit(clientId, requestId, command.encode()), waiter.timeoutMs());
         if (result.status() == 202) {
-            result = awaitGrant(key, mode, clientId, deadline, replica, waiter);
+            result = awaitGrant(key, mode, clientId, deadlineMs, replica, waiter, clock);
         }
         acquires.labelValues(mode.name(), outcome(result)).inc();
         return new ApiResponse(result.status(), result.body());
     }
 
     /** The request is queued: wait for its grant until the deadline, then withdraw it. */
-    private ApplyResult awaitGrant(String key, LockMode mode, String clientId, long deadline,
-                                   Replica replica, RequestWaiter waiter) throws InterruptedException {
+    private ApplyResult awaitGrant(String key, LockMode mode, String clientId, long deadlineMs,
+                                   Replica replica, RequestWaiter waiter, NodeClock clock) throws InterruptedException {
         while (true) {
             Replica.Observed<Optional<LockGrant>> seen = waiter.await(
                     replica.query(sm -> ((LockStateMachine) sm).grantOf(key, clientId)), waiter.timeoutMs());
@@ -96,7 +98,7 @@ public final class LockService implements ServiceModule {
             if (grant.isPresent()) {
                 return ApplyResult.ok(grantBody(grant.get()));
             }
-            long remainingMs = (deadline - System.nanoTime()) / 1_000_000;
+            long remainingMs = deadlineMs - clock.monotonicMs();
             if (remainingMs <= 0) {
                 break;
             }

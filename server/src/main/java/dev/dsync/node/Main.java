@@ -35,7 +35,8 @@ public final class Main {
             case "lock" -> new LockService();
             case "queue" -> new QueueService();
             case "cache" -> new CacheService(config.nodeId(), config.cacheCapacity(),
-                    LeaseTiming.DEFAULT.check((long) config.tickMs() * config.electionTicks()));
+                    LeaseTiming.DEFAULT.check((long) config.tickMs() * config.electionTicks()), CacheService.DROP_AFTER_MS,
+                    SystemClock.INSTANCE);
             default -> throw new NodeConfig.ConfigException("service '" + config.service() + "' is not available yet");
         };
     }

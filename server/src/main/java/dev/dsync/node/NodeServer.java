@@ -51,6 +51,7 @@ public final class NodeServer implements AutoCloseable {
     private final RaftLoop loop;
     private final ServiceModule service;
     private final HttpServer http;
+    private final ThreadTimers timers = new ThreadTimers();
     private volatile boolean closed;
 
     public NodeServer(NodeConfig config, ServiceModule service) throws IOException {
@@ -74,7 +75,8 @@ public final class NodeServer implements AutoCloseable {
         RaftCore core = new RaftCore(raftConfig, random::nextInt, recovered);
         this.transport = new PeerTransport(config.nodeId(), config.peers(), config.clusterToken(),
                 Duration.ofMillis(Math.max(200, (long) config.tickMs() * config.electionTicks())));
-        this.loop = new RaftLoop(core, store, machine, service, transport, metrics, config.tickMs(), config.snapshotEvery());
+        this.loop = new RaftLoop(core, store, machine, service, transport, metrics, config.tickMs(), config.snapshotEvery(),
+                SystemClock.INSTANCE);
         loopRef.set(loop);
         service.registerMetrics(registry);
 
@@ -85,7 +87,7 @@ public final class NodeServer implements AutoCloseable {
         router.add(Route.local("GET", "/metrics", request -> ApiResponse.text(scrape(registry))));
         router.add(Route.local("GET", "/debug/digest", request -> ApiResponse.ok(digest())));
         RequestWaiter waiter = new RequestWaiter(config.requestTimeoutMs());
-        for (Route route : service.routes(new ServiceContext(config.nodeId(), loop, waiter, forwarder))) {
+        for (Route route : service.routes(new ServiceContext(config.nodeId(), loop, waiter, forwarder, SystemClock.INSTANCE, timers))) {
             router.add(route);
         }
         this.http = HttpServer.create(new InetSocketAddress(config.bindHost(), config.port()), 1024);
@@ -159,6 +161,7 @@ public final class NodeServer implements AutoCloseable {
             service.close();
             loop.close();
             transport.close();
+            timers.close();
             store.close();
         } catch (IOException e) {
             LOG.log(System.Logger.Level.WARNING, "error while closing the store", e);

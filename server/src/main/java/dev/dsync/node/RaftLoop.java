@@ -37,7 +37,6 @@ import java.util.function.Function;
  */
 public final class RaftLoop implements Replica, AutoCloseable {
     private static final System.Logger LOG = System.getLogger(RaftLoop.class.getName());
-    private static final long DUTY_INTERVAL_MS = 100;
 
     private final RaftCore core;
     private final RaftLogStore store;
@@ -50,23 +49,22 @@ public final class RaftLoop implements Replica, AutoCloseable {
     private final LinkedBlockingQueue<Runnable> inbox = new LinkedBlockingQueue<>();
     private final Thread thread;
 
+    private final NodeClock clock;
+
     // Loop-thread state.
-    private final Map<Long, Pending> proposals = new HashMap<>();
-    private final Map<Long, CompletableFuture<Void>> reads = new HashMap<>();
-    private final TreeMap<Long, List<CompletableFuture<Void>>> appliedWaiters = new TreeMap<>();
+    private final PendingRequests pending;
     private long nextReadId = 1;
     private final DurabilityPolicy durability;
     private long lastSnapshotIndex;
-    private long dutyInFlightIndex = -1;
-    private long nextDutyAtMs = Long.MIN_VALUE;
+    private final LeaderDuties duties = new LeaderDuties();
     private volatile boolean running = true;
     private volatile NodeStatus status;
 
-    private record Pending(long term, CompletableFuture<ApplyResult> result) {}
-
     public RaftLoop(RaftCore core, RaftLogStore store, SessionStateMachine machine, ServiceModule service,
-                    PeerTransport transport, NodeMetrics metrics, int tickMs, int snapshotEvery) {
+                    PeerTransport transport, NodeMetrics metrics, int tickMs, int snapshotEvery, NodeClock clock) {
         this.core = core;
+        this.clock = clock;
+        this.pending = new PendingRequests(() -> nextReadId++, inbox::add);
         this.store = store;
         this.machine = machine;
         this.service = service;
@@ -98,39 +96,14 @@ public final class RaftLoop implements Replica, AutoCloseable {
     @Override
     public CompletableFuture<ApplyResult> submit(String clientId, String requestId, byte[] command) {
         CompletableFuture<ApplyResult> result = new CompletableFuture<>();
-        inbox.add(() -> {
-            byte[] data = new Envelope(System.currentTimeMillis(), clientId, requestId, command).encode();
-            try {
-                long index = core.propose(data);
-                Pending stale = proposals.put(index, new Pending(core.term(), result));
-                if (stale != null) {
-                    // Our log lost the older proposal's entry, but another node may still hold it
-                    // and a later leader commit it: its outcome is unknown, not failed.
-                    stale.result().completeExceptionally(new ApiException(504, Router.timeoutBody()));
-                }
-                result.whenComplete((r, e) -> {
-                    if (result.isCancelled()) {
-                        inbox.add(() -> proposals.computeIfPresent(index, (i, p) -> p.result() == result ? null : p));
-                    }
-                });
-            } catch (RaftCore.NotLeaderException e) {
-                result.completeExceptionally(new NotLeaderException(e.getMessage(), e.leaderId()));
-            }
-        });
+        inbox.add(() -> pending.propose(core, new Envelope(clock.wallMs(), clientId, requestId, command).encode(), result));
         return result;
     }
 
     @Override
     public CompletableFuture<Void> linearizableRead() {
         CompletableFuture<Void> done = new CompletableFuture<>();
-        inbox.add(() -> {
-            long id = nextReadId++;
-            if (core.readIndex(id)) {
-                reads.put(id, done);
-            } else {
-                done.completeExceptionally(new NotLeaderException("not the leader", core.leaderId()));
-            }
-        });
+        inbox.add(() -> pending.read(core, done));
         return done;
     }
 
@@ -166,13 +139,7 @@ public final class RaftLoop implements Replica, AutoCloseable {
     @Override
     public CompletableFuture<Void> awaitApplied(long index) {
         CompletableFuture<Void> done = new CompletableFuture<>();
-        inbox.add(() -> {
-            if (machine.lastApplied() >= index) {
-                done.complete(null);
-            } else {
-                appliedWaiters.computeIfAbsent(index, i -> new ArrayList<>()).add(done);
-            }
-        });
+        inbox.add(() -> pending.awaitApplied(index, machine.lastApplied(), done));
         return done;
     }
 
@@ -234,7 +201,7 @@ public final class RaftLoop implements Replica, AutoCloseable {
                     core.tick();
                     nextTick += tickNanos;
                 }
-                runLeaderDuties();
+                duties.run(core, service, machine.lastApplied(), clock);
                 processReadies();
             } catch (InterruptedException e) {
                 return;
@@ -263,19 +230,13 @@ public final class RaftLoop implements Replica, AutoCloseable {
             }
             if (!ready.committed().isEmpty() || ready.snapshot() != null) {
                 service.afterApply(machine.lastApplied());
-                wakeAppliedWaiters();
+                pending.wakeApplied(machine.lastApplied());
             }
             for (ReadState read : ready.readStates()) {
-                CompletableFuture<Void> done = reads.remove(read.requestId());
-                if (done != null) {
-                    awaitAppliedOnLoop(read.index(), done);
-                }
+                pending.onReadState(read, machine.lastApplied());
             }
             for (long id : ready.droppedReads()) {
-                CompletableFuture<Void> done = reads.remove(id);
-                if (done != null) {
-                    done.completeExceptionally(new NotLeaderException("leadership lost before the read was confirmed", core.leaderId()));
-                }
+                pending.onReadDropped(id, core.leaderId());
             }
             core.advance(ready);
             maybeSnapshot();
@@ -306,14 +267,7 @@ public final class RaftLoop implements Replica, AutoCloseable {
 
     private void restore(Snapshot snapshot) {
         machine.restore(snapshot.data());
-        // Results of entries folded into the snapshot are unknown here: say so to their waiters.
-        proposals.entrySet().removeIf(p -> {
-            if (p.getKey() <= snapshot.index()) {
-                p.getValue().result().completeExceptionally(new ApiException(504, Router.timeoutBody()));
-                return true;
-            }
-            return false;
-        });
+        pending.onRestored(snapshot.index());
         lastSnapshotIndex = snapshot.index();
     }
 
@@ -322,42 +276,8 @@ public final class RaftLoop implements Replica, AutoCloseable {
             return; // already reflected in a restored snapshot
         }
         ApplyResult result = machine.apply(entry);
-        if (entry.index() == dutyInFlightIndex) {
-            dutyInFlightIndex = -1;
-        }
-        Pending pending = proposals.remove(entry.index());
-        if (pending == null) {
-            return;
-        }
-        if (pending.term() == entry.term()) {
-            pending.result().complete(result != null ? result : ApplyResult.error(500, "no-op applied"));
-        } else {
-            // Another leader's entry took this index: ours can never commit.
-            pending.result().completeExceptionally(
-                    new NotLeaderException("leadership changed before the request committed; it was not applied", core.leaderId()));
-        }
-    }
-
-    /**
-     * Services decide lease expiry on this node's monotonic clock (see {@code LeaderCountdowns});
-     * the wall clock only stamps the entry, as every proposal's is.
-     */
-    private void runLeaderDuties() {
-        long monotonicMs = System.nanoTime() / 1_000_000;
-        if (core.role() != Role.LEADER || monotonicMs < nextDutyAtMs) {
-            return;
-        }
-        nextDutyAtMs = monotonicMs + DUTY_INTERVAL_MS;
-        if (dutyInFlightIndex > machine.lastApplied()) {
-            return;
-        }
-        for (byte[] command : service.leaderDuties(monotonicMs)) {
-            try {
-                dutyInFlightIndex = core.propose(new Envelope(System.currentTimeMillis(), null, null, command).encode());
-            } catch (RaftCore.NotLeaderException e) {
-                return;
-            }
-        }
+        duties.onApplied(entry.index());
+        pending.onApplied(entry, result, core.leaderId());
     }
 
     private void maybeSnapshot() {
@@ -372,20 +292,6 @@ public final class RaftLoop implements Replica, AutoCloseable {
             throw new UncheckedIOException("cannot save snapshot", e);
         }
         lastSnapshotIndex = applied;
-    }
-
-    private void awaitAppliedOnLoop(long index, CompletableFuture<Void> done) {
-        if (machine.lastApplied() >= index) {
-            done.complete(null);
-        } else {
-            appliedWaiters.computeIfAbsent(index, i -> new ArrayList<>()).add(done);
-        }
-    }
-
-    private void wakeAppliedWaiters() {
-        Map<Long, List<CompletableFuture<Void>>> due = appliedWaiters.headMap(machine.lastApplied(), true);
-        due.values().forEach(list -> list.forEach(f -> f.complete(null)));
-        due.clear();
     }
 
     private void publishStatus() {

@@ -1,6 +1,7 @@
 package dev.dsync.queue;
 
 import dev.dsync.http.ApiException;
+import dev.dsync.node.NodeClock;
 import dev.dsync.node.Replica;
 import dev.dsync.node.RequestWaiter;
 import dev.dsync.statemachine.ApplyResult;
@@ -19,14 +20,17 @@ final class DequeuePoller {
 
     private final Replica replica;
     private final RequestWaiter waiter;
+    /** Monotonic time for the request's own deadline; wall time for message visibility, as the entries stamp it. */
+    private final NodeClock clock;
 
-    DequeuePoller(Replica replica, RequestWaiter waiter) {
+    DequeuePoller(Replica replica, RequestWaiter waiter, NodeClock clock) {
         this.replica = replica;
         this.waiter = waiter;
+        this.clock = clock;
     }
 
     ApplyResult dequeue(QueueCommand.Dequeue command, long waitMs) throws InterruptedException {
-        long deadline = System.nanoTime() + waitMs * 1_000_000;
+        long deadlineMs = clock.monotonicMs() + waitMs;
         boolean confirmedEmpty = false;
         while (true) {
             Replica.Observed<QueueStateMachine.Peek> seen = peek(command);
@@ -44,14 +48,14 @@ final class DequeuePoller {
                 confirmedEmpty = true;
                 seen = peek(command);
             }
-            long remainingMs = (deadline - System.nanoTime()) / 1_000_000;
+            long remainingMs = deadlineMs - clock.monotonicMs();
             if (remainingMs <= 0) {
                 return QueueResponses.empty();
             }
             // Delayed (nacked) messages become deliverable with time alone, not with a log entry.
             long next = seen.value().nextReadyAtMs();
             long untilReadyMs = seen.value().ready() ? 0
-                    : next == Long.MAX_VALUE ? remainingMs : next - System.currentTimeMillis();
+                    : next == Long.MAX_VALUE ? remainingMs : next - clock.wallMs();
             long pauseMs = Math.min(remainingMs, Math.max(RECHECK_MS, untilReadyMs));
             try {
                 waiter.await(replica.awaitApplied(seen.appliedIndex() + 1), pauseMs);
@@ -64,7 +68,7 @@ final class DequeuePoller {
     }
 
     private Replica.Observed<QueueStateMachine.Peek> peek(QueueCommand.Dequeue command) throws InterruptedException {
-        long nowMs = System.currentTimeMillis();
+        long nowMs = clock.wallMs();
         return waiter.await(replica.query(sm -> ((QueueStateMachine) sm).peek(command.queue(), command.partition(), nowMs)),
                 waiter.timeoutMs());
     }

@@ -53,7 +53,7 @@ public final class QueueService implements ServiceModule {
     public List<Route> routes(ServiceContext context) {
         Replica replica = context.replica();
         RequestWaiter waiter = context.waiter();
-        DequeuePoller poller = new DequeuePoller(replica, waiter);
+        DequeuePoller poller = new DequeuePoller(replica, waiter, context.clock());
         return List.of(
                 Route.leader("POST", "/queue/enq", request -> enqueue(request, replica, waiter)),
                 Route.leader("POST", "/queue/deq", request -> dequeue(request, poller)),

@@ -3,7 +3,16 @@ package dev.dsync.sim;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.IntNode;
 import com.fasterxml.jackson.databind.node.NullNode;
-import dev.dsync.cache.CacheCommand;
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.dsync.http.ApiException;
+import dev.dsync.http.ApiRequest;
+import dev.dsync.http.ApiResponse;
+import dev.dsync.node.Futures;
+import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -57,15 +66,6 @@ final class CacheClients {
             this.sessionClient = session ? "c" + client : null;
             this.requestId = session ? "w" + id : null;
             this.node = node;
-        }
-
-        CacheCommand command(String writer) {
-            return switch (kind) {
-                case PUT -> new CacheCommand.Put(key, value, writer);
-                case CAS -> new CacheCommand.Cas(key, expected, value, writer);
-                case DEL -> new CacheCommand.Del(key, writer);
-                case GET -> throw new IllegalStateException("a get is no command");
-            };
         }
 
         @Override
@@ -154,7 +154,70 @@ final class CacheClients {
                 }
             }
         });
-        service.nodes.submit(node, op);
+        submit(node, op);
+    }
+
+    /**
+     * Sends {@code op} to {@code node} as its HTTP route would hand it over, and reads the answer
+     * as a client of the API does (README: 503 certainly not done unless it says the outcome is
+     * unknown, 504 unknown).
+     */
+    private void submit(SimNode node, Op op) {
+        ObjectNode body = JsonNodeFactory.instance.objectNode().put("key", op.key);
+        switch (op.kind) {
+            case PUT -> body.set("val", op.value);
+            case CAS -> {
+                body.set("expected", op.expected);
+                body.set("val", op.value);
+            }
+            default -> {}
+        }
+        if (op.kind != Kind.GET && op.sessionClient != null) {
+            body.put("client_id", op.sessionClient).put("request_id", op.requestId);
+        }
+        ApiRequest request = new ApiRequest("POST", "/cache/" + op.kind.name().toLowerCase(Locale.ROOT), Map.of(), body.toString().getBytes(UTF_8),
+                false);
+        CompletableFuture<ApiResponse> answer;
+        try {
+            answer = service.call(node, request);
+        } catch (ApiException e) {
+            answer = CompletableFuture.failedFuture(e);
+        }
+        answer.whenComplete((response, error) -> {
+            try {
+                answered(op, Futures.answer(response, error));
+            } catch (RuntimeException | AssertionError bug) {
+                sim.bug(bug);
+            }
+        });
+    }
+
+    private void answered(Op op, ApiResponse answer) {
+        JsonNode body = answer.body();
+        int status = answer.status();
+        if (op.kind == Kind.GET) {
+            switch (status) {
+                case 200 -> read(op, body.get("val"), body.path("hit").asBoolean());
+                case 404 -> read(op, null, false);
+                case 503, 504 -> fail(op); // a read has no effect: unanswered is failed
+                default -> throw new AssertionError("unexpected answer " + status + " " + body + " to " + op);
+            }
+            return;
+        }
+        switch (status) {
+            case 200 -> written(op, body.path("version").asLong());
+            case 409 -> fail(op); // cas mismatch: nothing written
+            case 404 -> written(op, 0); // del of an absent key: it stays absent
+            case 503 -> {
+                if ("unknown".equals(body.path("outcome").asText())) {
+                    unknown(op);
+                } else {
+                    fail(op);
+                }
+            }
+            case 504 -> unknown(op);
+            default -> throw new AssertionError("unexpected answer " + status + " " + body + " to " + op);
+        }
     }
 
     /** A get answered {@code value} (null: absent), from a hit or from the leader. */

@@ -2,49 +2,57 @@ package dev.dsync.sim;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
-import dev.dsync.cache.CacheChanges;
 import dev.dsync.cache.CacheCommand;
 import dev.dsync.cache.CacheInvariants;
+import dev.dsync.cache.CacheService;
 import dev.dsync.cache.CacheStateMachine;
 import dev.dsync.cache.LeaseTiming;
+import dev.dsync.http.ApiRequest;
+import dev.dsync.http.ApiResponse;
+import dev.dsync.node.NodeClock;
+import dev.dsync.node.NodeStatus;
+import dev.dsync.node.RequestWaiter;
+import dev.dsync.node.ServiceContext;
+import dev.dsync.node.ServiceModule;
 import dev.dsync.raft.Entry;
-import dev.dsync.raft.ReadState;
 import dev.dsync.statemachine.ApplyResult;
 import dev.dsync.statemachine.Envelope;
 import dev.dsync.statemachine.StateMachine;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 
 /**
- * The cache service in the simulation: the coherence protocol of docs/cache.md played over the
- * simulated network by the same pure pieces the node shell uses ({@link CacheStateMachine},
- * {@link dev.dsync.cache.LineCache}, {@link dev.dsync.cache.ReadLease},
- * {@link dev.dsync.cache.InvalidationTracker}), with a small line cache over a few keys so lines
- * are evicted, filled and invalidated all the time.
+ * The cache service in the simulation: every node runs the production {@link CacheService} (its
+ * line cache and lease loop, the leader's lease desk, misses and writes passed to the leader,
+ * every request's handling), bound to the simulation's world: the node's drifting clock, its
+ * timers, its {@link SimReplica} and the simulated network for its calls to the leader
+ * ({@link SimLeaderCalls}). A small line cache over a few keys keeps lines evicted, filled and
+ * invalidated all the time. Nothing of the protocol lives here.
  *
  * <ul>
- *   <li>{@link CacheNodeSide}: every node's line cache, lease loop, hits, and passing misses and
- *       writes to the leader; {@link CacheLeaderSide}: leases, settled answers, fills, drop-node.
- *   <li>{@link CacheClients}: closed-loop clients whose operations make the history.
- *   <li>Checks: {@link CacheInvariants} after every apply and restore; {@link CacheCoherenceCheck}
- *       after every step; at the end the history must be linearizable ({@link CacheHistory},
- *       the checker's {@code kv} model).
+ *   <li>{@link CacheClients}: closed-loop clients that call a node's endpoints (the HTTP routes'
+ *       own entry point) and make the history.
+ *   <li>Checks: {@link CacheInvariants} after every apply; {@link CacheCoherenceCheck} after
+ *       every step; at the end every change must settle (liveness) and the history must be
+ *       linearizable ({@link CacheHistory}, the checker's {@code kv} model).
  * </ul>
  *
- * <p>The checks catch a broken protocol. Broken on purpose, seeds from 0 first failed at (each
- * replays with {@code make sim SEED=<seed>} while the code is broken):
+ * <p>The checks catch a broken protocol. Broken on purpose (each replays with
+ * {@code make sim SEED=<seed>} while the code is broken), seeds from 0 first failed at:
  * <ul>
- *   <li>{@code ReadLease.allowsHit} ignoring the watermark: seed 2, an M and an S line of one key
- *       servable at once;
- *   <li>the leader acknowledging writes without waiting for their key to settle: seed 2, a
- *       servable line older than an acknowledged write; with the coherence check off, the history
- *       check alone at seed 14 (a hit read the old value 5 ms after a cas was acknowledged);
- *   <li>a node measuring its lease from the grant's arrival, not from its request: seed 47;
- *   <li>an evict not awaited from the evicting node (fixed in {@link CacheStateMachine}): seed 575;
- *   <li>a write not awaited from its writer's older copy (fixed likewise): seed 857;
- *   <li>{@code InvalidationTracker.settle} reading a removed TreeMap entry (main's 9684884 fixed it;
- *       with its new assertion off): seed 131, a key left unsettled after the heal (liveness).
+ *   <li>{@code CacheLeaderOps.read} answering a miss without its ReadIndex round
+ *       (scripts/mutants/cache-miss-no-readindex.patch): seed 14, a read of a value older than an
+ *       acknowledged write. While the simulation ran its own copy of the leader (which did the
+ *       round), this mutant passed all 2,000 seeds.
+ *   <li>Earlier, against the simulation's own copy of the protocol: {@code ReadLease.allowsHit}
+ *       ignoring the watermark (seed 2), the leader acknowledging writes before their key settled
+ *       (seed 2; the history check alone, seed 14), a lease measured from the grant's arrival
+ *       (seed 47), an evict or a writer's older copy not awaited (seeds 575, 857, fixed in
+ *       {@link CacheStateMachine}), and {@code InvalidationTracker.settle} reading a removed entry
+ *       (seed 131, fixed on main in 9684884).
  * </ul>
  */
 final class CacheSimService implements SimService {
@@ -53,6 +61,10 @@ final class CacheSimService implements SimService {
     static final long HEALTHY_MS = 2000;
     /** Liveness: once the clients stopped, the leader settles every key within this. */
     static final long SETTLE_LIMIT_MS = 3000;
+    /** The nodes' request time limit: shorter than the clients' patience at times, longer at others. */
+    static final long REQUEST_TIMEOUT_MS = 600;
+    /** How long past a holder's lease end the leader waits before it commits drop-node for it. */
+    static final long DROP_AFTER_MS = 500;
     /**
      * Lease 60 ms, renewed every 15 ms, 5 % drift allowance: the leader's bound, 64 ms, is below
      * the shortest election timeout the simulation's drifting ticks allow (90 ms).
@@ -60,12 +72,12 @@ final class CacheSimService implements SimService {
     final LeaseTiming timing;
     /** Lines per node: 2 to 4, over six keys, so evictions are common. */
     final int capacity;
-    final CacheNodeSide nodes;
-    final CacheLeaderSide leaders;
     final CacheClients clients;
     private final CacheCoherenceCheck coherence;
     private final Simulation sim;
-    private final Map<String, CacheNodeState> states = new HashMap<>();
+    /** Each running node's service, for its current lifetime. */
+    private final Map<String, CacheService> services = new HashMap<>();
+    private final Map<String, NodeStatus> published = new HashMap<>();
     /** Per node, how fast its cache clock runs, in per mille off simulated time. */
     private final Map<String, Long> clockRatePermille = new HashMap<>();
     private final Map<String, Long> stats = new LinkedHashMap<>();
@@ -80,11 +92,9 @@ final class CacheSimService implements SimService {
         for (SimNode n : sim.nodes) {
             clockRatePermille.put(n.id, (long) sim.random.nextInt(2 * MAX_RATE_PERMILLE + 1) - MAX_RATE_PERMILLE);
         }
-        this.nodes = new CacheNodeSide(sim, this);
-        this.leaders = new CacheLeaderSide(sim, this);
         this.clients = new CacheClients(sim, this);
         this.coherence = new CacheCoherenceCheck(sim, this);
-        for (String name : new String[] {"hits", "misses", "fills", "invalidationAcks", "evictions", "drops", "leaseGrants",
+        for (String name : new String[] {"hits", "misses", "evictions", "invalidations", "leaseGrants",
                 "opsChecked", "opsOk", "opsFailed", "opsUnknown"}) {
             stats.put(name, 0L);
         }
@@ -95,9 +105,17 @@ final class CacheSimService implements SimService {
         return "cache";
     }
 
+    /** A new lifetime of {@code n}: a fresh node service, whose state machine the node wraps. */
     @Override
-    public StateMachine newStateMachine() {
-        return new CacheStateMachine();
+    public StateMachine newStateMachine(SimNode n) {
+        CacheService previous = services.remove(n.id);
+        if (previous != null) {
+            previous.counts().forEach((name, count) -> stats.merge(name, count, Long::sum));
+        }
+        CacheService service = new CacheService(n.id, capacity, timing, DROP_AFTER_MS, clock(n));
+        services.put(n.id, service);
+        published.remove(n.id);
+        return service.stateMachine();
     }
 
     /** The cache's clients are its own ({@link CacheClients}): they talk to nodes, not to Raft. */
@@ -119,52 +137,52 @@ final class CacheSimService implements SimService {
 
     @Override
     public void begin() {
-        nodes.begin();
         clients.begin();
     }
 
     @Override
-    public byte[] leaderDuty(SimNode leader, long nowMs) {
-        return leaders.leaderDuty(leader); // by the cache's own clock
+    public ServiceModule module(SimNode n) {
+        return service(n);
     }
 
+    /**
+     * {@code n} started a lifetime (its service's state machine already restored from its disk):
+     * the service gets its context, as the node shell gives it, and starts its lease loop. A
+     * restored snapshot (not a restart) reaches the service through its next {@code afterApply}.
+     */
     @Override
     public void onRestored(SimNode n, boolean restarted) {
+        CacheService service = service(n);
         if (restarted) {
-            states.put(n.id, new CacheNodeState(n, capacity, timing));
+            CacheInvariants.check(cache(n));
+            SimTimers timers = new SimTimers(sim, n);
+            ServiceContext context = new ServiceContext(n.id, n.replica, new RequestWaiter(REQUEST_TIMEOUT_MS),
+                    new SimLeaderCalls(sim, n, timers, (leader, request) -> service(leader).call(request)), clock(n), timers);
+            service.routes(context);
+            service.start();
+        } else {
+            CacheInvariants.check(cache(n));
+            service.afterApply(n.machine.lastApplied());
         }
-        afterChange(n, null, null);
     }
 
     @Override
     public void onApplied(SimNode n, Entry e, ApplyResult result) {
-        afterChange(n, e, result);
-    }
-
-    /** After an apply ({@code e}) or a restore ({@code e} null): check, sync the line cache, then the leader's side. */
-    private void afterChange(SimNode n, Entry e, ApplyResult result) {
-        CacheStateMachine sm = cache(n);
-        CacheInvariants.check(sm);
-        CacheChanges changes = sm.takeChanges();
+        CacheInvariants.check(cache(n));
         if (sim.verbose() && result != null) {
             sim.log(n.id + " applies " + e.index() + "/" + e.term() + " " + new String(Envelope.decode(e.data()).command(), UTF_8) + ": "
-                    + result.status() + " " + result.body() + (changes.awaited().isEmpty() ? "" : ", awaits " + changes.awaited()));
+                    + result.status() + " " + result.body());
         }
-        leaders.syncLeadership(n);
-        nodes.afterApply(n, sm, changes, n.machine.lastApplied());
-        if (e != null) {
-            leaders.afterApply(n, changes, e, result);
-        }
+        service(n).afterApply(e.index());
     }
 
+    /** As the node shell publishes its Raft status to its service after each Ready, when it changed. */
     @Override
-    public void onReadState(SimNode n, ReadState rs) {
-        leaders.onReadState(n, rs);
-    }
-
-    @Override
-    public void onReadDropped(SimNode n, long requestId) {
-        leaders.onReadDropped(n, requestId);
+    public void afterReady(SimNode n) {
+        NodeStatus status = new NodeStatus(n.core.role(), n.core.term(), n.core.leaderId(), n.core.commitIndex(), n.machine.lastApplied());
+        if (!status.equals(published.put(n.id, status))) {
+            service(n).onStatus(status);
+        }
     }
 
     @Override
@@ -180,7 +198,7 @@ final class CacheSimService implements SimService {
     /**
      * Healthy traffic for {@link #HEALTHY_MS} after the heal (the fault phase leaves few stable
      * leases, so this is where most hits happen), then the clients stop; once every operation has
-     * ended, the history is checked.
+     * ended, every change must settle and the history is checked.
      */
     @Override
     public void finish() {
@@ -195,9 +213,40 @@ final class CacheSimService implements SimService {
         if (!clients.idle()) {
             throw new AssertionError("cache clients still busy 5 s after they stopped");
         }
-        leaders.awaitAllSettled(SETTLE_LIMIT_MS);
+        awaitAllSettled(SETTLE_LIMIT_MS);
+        for (SimNode n : sim.upNodes()) {
+            service(n).counts().forEach((name, count) -> stats.merge(name, count, Long::sum));
+        }
         stats.put("opsChecked", (long) clients.history.operations());
         clients.history.check();
+    }
+
+    /**
+     * Liveness after the heal: with every node up and renewing and no more writes, every change
+     * must settle, so the leader has nothing pending and holds back no answer.
+     *
+     * @throws AssertionError if that has not happened within {@code limitMs}
+     */
+    private void awaitAllSettled(long limitMs) {
+        long deadline = sim.now + limitMs;
+        while (unsettled() != null && sim.now < deadline) {
+            sim.runUntil(sim.now + 20);
+        }
+        String unsettled = unsettled();
+        if (unsettled != null) {
+            throw new AssertionError("liveness: " + limitMs + " ms after the cache clients stopped, " + unsettled);
+        }
+    }
+
+    private String unsettled() {
+        SimNode l = sim.leader();
+        if (l == null) {
+            return "there is no leader";
+        }
+        CacheService leader = service(l);
+        return leader.pendingInvalidations() == 0 && leader.answersWaiting() == 0 ? null
+                : "leader " + l.id + " (term " + l.core.term() + ", applied " + l.machine.lastApplied() + ") has "
+                        + leader.pendingInvalidations() + " change(s) pending, " + leader.answersWaiting() + " answer(s) waiting";
     }
 
     @Override
@@ -209,17 +258,35 @@ final class CacheSimService implements SimService {
         stats.merge(name, 1L, Long::sum);
     }
 
-    /**
-     * {@code n}'s monotonic clock as its cache side reads it (lease requests, hits, the leader's
-     * tracker): the node's offset clock, running up to {@value #MAX_RATE_PERMILLE}‰ fast or slow,
-     * so two nodes' clocks drift apart by less than the allowance of {@link LeaseTiming}.
-     */
-    long clock(SimNode n) {
-        return n.clock(sim.now) + sim.now * clockRatePermille.get(n.id) / 1000;
+    /** A client request to {@code n}, through the entry point its HTTP route calls. */
+    CompletableFuture<ApiResponse> call(SimNode n, ApiRequest request) {
+        return service(n).call(request);
     }
 
-    CacheNodeState state(SimNode n) {
-        return states.get(n.id);
+    CacheService service(SimNode n) {
+        return services.get(n.id);
+    }
+
+    /**
+     * {@code n}'s clocks as its service reads them: the monotonic one (leases, deadlines) is the
+     * node's offset clock running up to {@value #MAX_RATE_PERMILLE}‰ fast or slow, so two nodes'
+     * clocks drift apart by less than the allowance of {@link LeaseTiming}; the wall clock is the
+     * node's offset clock.
+     */
+    @Override
+    public NodeClock clock(SimNode n) {
+        long rate = clockRatePermille.get(n.id);
+        return new NodeClock() {
+            @Override
+            public long monotonicMs() {
+                return n.clock(sim.now) + sim.now * rate / 1000;
+            }
+
+            @Override
+            public long wallMs() {
+                return n.clock(sim.now);
+            }
+        };
     }
 
     static CacheStateMachine cache(SimNode n) {

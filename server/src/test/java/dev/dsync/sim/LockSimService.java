@@ -1,11 +1,12 @@
 package dev.dsync.sim;
 
-import dev.dsync.lease.LeaderCountdowns;
-import dev.dsync.lease.LeaseClockBounds;
+import dev.dsync.node.NodeClock;
+import dev.dsync.node.ServiceModule;
 import dev.dsync.lock.LockCommand;
 import dev.dsync.lock.LockGrant;
 import dev.dsync.lock.LockInvariants;
 import dev.dsync.lock.LockMode;
+import dev.dsync.lock.LockService;
 import dev.dsync.lock.LockStateMachine;
 import dev.dsync.raft.Entry;
 import dev.dsync.statemachine.ApplyResult;
@@ -35,7 +36,8 @@ final class LockSimService implements SimService {
     private final Map<String, Map<String, LastFence>> fencesPerNode = new HashMap<>();
     private final Map<String, LockMode> grantByKeyFenceClient = new HashMap<>();
     private long requestSeq;
-    private final Map<String, LeaderCountdowns<String>> countdowns = new HashMap<>();
+    /** Each node's service for its current lifetime (the simulation uses its state machine and its leader duty). */
+    private final Map<String, LockService> services = new HashMap<>();
 
     LockSimService(Simulation sim) {
         this.sim = sim;
@@ -47,8 +49,10 @@ final class LockSimService implements SimService {
     }
 
     @Override
-    public StateMachine newStateMachine() {
-        return new LockStateMachine();
+    public StateMachine newStateMachine(SimNode n) {
+        LockService service = new LockService();
+        services.put(n.id, service);
+        return service.stateMachine();
     }
 
     @Override
@@ -84,32 +88,21 @@ final class LockSimService implements SimService {
     @Override
     public void onGaveUp(int client) {}
 
-    /**
-     * As the node does ({@code LockService.leaderDuties}): each lease counted down on the leader's
-     * own clock from when it first saw the refresh; countdowns are node memory, lost on a restart.
-     */
+    /** The node's service: the simulation runs its leader duties (lease expiry on the leader's own clock) as the node's loop does. */
     @Override
-    public byte[] leaderDuty(SimNode leader, long nowMs) {
-        LeaderCountdowns<String> mine = countdowns.computeIfAbsent(leader.id, id -> new LeaderCountdowns<>(LeaseClockBounds.DRIFT_PERMILLE));
-        List<String> ids = new ArrayList<>();
-        List<Long> refreshes = new ArrayList<>();
-        java.util.Set<String> live = new java.util.HashSet<>();
-        for (LockStateMachine.LeaseView lease : locks(leader).leases()) {
-            live.add(lease.clientId());
-            if (mine.runOut(lease.clientId(), lease.refreshIndex(), lease.ttlMs(), nowMs)) {
-                ids.add(lease.clientId());
-                refreshes.add(lease.refreshIndex());
-            }
-        }
-        mine.retainOnly(live);
-        return ids.isEmpty() ? null : new LockCommand.ExpireUnrenewed(ids, refreshes).encode();
+    public ServiceModule module(SimNode n) {
+        return services.get(n.id);
+    }
+
+    @Override
+    public NodeClock clock(SimNode n) {
+        return n.offsetClock(() -> sim.now);
     }
 
     @Override
     public void onRestored(SimNode n, boolean restarted) {
         if (restarted) {
             fencesPerNode.put(n.id, new HashMap<>()); // fences are compared within one lifetime of a node
-            countdowns.remove(n.id);
         }
         check(n);
     }

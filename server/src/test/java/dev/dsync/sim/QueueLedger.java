@@ -75,15 +75,15 @@ final class QueueLedger {
 
     /** Folds one applied command and its answer in; throws {@link AssertionError} on a violation. */
     void apply(long index, Envelope envelope, QueueCommand command, ApplyResult result) {
-        clockMs = Math.max(clockMs, envelope.nowMs());
         String session = envelope.clientId() == null || envelope.requestId() == null
                 ? null : envelope.clientId() + " " + envelope.requestId();
         if (session != null && answered.containsKey(session)) {
             ApplyResult first = answered.get(session);
             require(sameAnswer(first, result), index,
                     "retry of " + session + " answered " + result.body() + ", first answer was " + first.body());
-            return;
+            return; // changes nothing, the queue's clock included: a retry carries its own, later stamp
         }
+        clockMs = Math.max(clockMs, envelope.nowMs());
         if (session != null) {
             answered.put(session, result);
         }

@@ -1,11 +1,12 @@
 package dev.dsync.sim;
 
+import dev.dsync.node.NodeClock;
+import dev.dsync.node.ServiceModule;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import dev.dsync.queue.PartitionRing;
-import dev.dsync.lease.LeaderCountdowns;
-import dev.dsync.lease.LeaseClockBounds;
 import dev.dsync.queue.QueueCommand;
+import dev.dsync.queue.QueueService;
 import dev.dsync.queue.QueueStateMachine;
 import dev.dsync.raft.Entry;
 import dev.dsync.statemachine.ApplyResult;
@@ -21,7 +22,7 @@ import java.util.Map;
  * per-key order matters), often with a session id, and sometimes retry one of their recent
  * requests. Consumers dequeue with a visibility timeout, then ack, nack, ack with a stale receipt,
  * or "crash" (never ack, so the lease runs out and the leader's expiry duty makes the message
- * deliverable again). The leader proposes {@code expiredLeases} one batch at a time, as the shell.
+ * deliverable again). The leader's duty is the node's own, {@link QueueService#leaderDuties}.
  * Checks are {@link QueueChecks}' after every apply; what clients saw is judged by
  * {@link QueueClientRecord}, finally after {@link #finish} drained the queue.
  */
@@ -31,8 +32,6 @@ final class QueueSimService implements SimService {
     private static final int PRODUCERS = 2;
     private static final int CONSUMERS = 4;
     private static final int KEYS = 6;
-    /** As the node shell's expiry batch. */
-    private static final int EXPIRE_BATCH = 500;
     private static final long DRAIN_LIMIT_MS = 60_000;
 
     private enum Kind { ENQUEUE, DEQUEUE, ACK, STALE_ACK, NACK }
@@ -55,8 +54,8 @@ final class QueueSimService implements SimService {
     private long consumerCrashes;
     private long staleAcks;
     private final Map<String, Long> finalTotals = new LinkedHashMap<>();
-    /** Each node's lease countdowns: node memory, lost on a restart. */
-    private final Map<String, LeaderCountdowns<Long>> countdowns = new java.util.HashMap<>();
+    /** Each node's service for its current lifetime (the simulation uses its state machine and its leader duty). */
+    private final Map<String, QueueService> services = new java.util.HashMap<>();
 
     QueueSimService(Simulation sim) {
         this.sim = sim;
@@ -71,8 +70,10 @@ final class QueueSimService implements SimService {
     }
 
     @Override
-    public StateMachine newStateMachine() {
-        return new QueueStateMachine();
+    public StateMachine newStateMachine(SimNode n) {
+        QueueService service = new QueueService();
+        services.put(n.id, service);
+        return service.stateMachine();
     }
 
     @Override
@@ -181,29 +182,19 @@ final class QueueSimService implements SimService {
         }
     }
 
-    /** As the node does ({@code QueueService.leaderDuties}): deliveries counted down on the leader's own clock. */
+    /** The node's service: the simulation runs its leader duties (lease expiry on the leader's own clock) as the node's loop does. */
     @Override
-    public byte[] leaderDuty(SimNode leader, long nowMs) {
-        LeaderCountdowns<Long> mine = countdowns.computeIfAbsent(leader.id, id -> new LeaderCountdowns<>(LeaseClockBounds.DRIFT_PERMILLE));
-        List<Long> ids = new ArrayList<>();
-        List<Integer> deliveries = new ArrayList<>();
-        java.util.Set<Long> live = new java.util.HashSet<>();
-        for (QueueStateMachine.DeliveryView d : QueueChecks.queue(leader).liveDeliveries()) {
-            live.add(d.msgId());
-            if (mine.runOut(d.msgId(), d.delivery(), d.visibilityMs(), nowMs) && ids.size() < EXPIRE_BATCH) {
-                ids.add(d.msgId());
-                deliveries.add(d.delivery());
-            }
-        }
-        mine.retainOnly(live);
-        return ids.isEmpty() ? null : new QueueCommand.ExpireDeliveries(ids, deliveries).encode();
+    public ServiceModule module(SimNode n) {
+        return services.get(n.id);
+    }
+
+    @Override
+    public NodeClock clock(SimNode n) {
+        return n.offsetClock(() -> sim.now);
     }
 
     @Override
     public void onRestored(SimNode n, boolean restarted) {
-        if (restarted) {
-            countdowns.remove(n.id);
-        }
         checks.onRestored(n);
     }
 

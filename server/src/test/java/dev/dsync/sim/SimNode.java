@@ -1,5 +1,8 @@
 package dev.dsync.sim;
 
+import dev.dsync.node.LeaderDuties;
+import dev.dsync.node.NodeClock;
+import dev.dsync.node.PendingRequests;
 import dev.dsync.raft.DurabilityPolicy;
 import dev.dsync.raft.PersistentState;
 import dev.dsync.raft.RaftConfig;
@@ -7,7 +10,9 @@ import dev.dsync.raft.RaftCore;
 import dev.dsync.raft.Snapshot;
 import dev.dsync.statemachine.SessionStateMachine;
 import dev.dsync.statemachine.StateMachine;
+import java.util.function.Consumer;
 import java.util.function.IntUnaryOperator;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -24,11 +29,15 @@ final class SimNode {
     /** What the shell writes and when, as on a real node; rebuilt from the disk on each start. */
     DurabilityPolicy durability;
     SessionStateMachine machine;
+    /** The requests its {@link SimReplica} callers wait on, kept as the node's Raft loop keeps them. */
+    PendingRequests requests;
     /** Bumped on every start, so checks can tell one lifetime from the next. */
     int incarnation;
     long lastSnapshotIndex;
-    /** The leader's last lease-expiry proposal, as in the node shell: one at a time. */
-    long dutyInFlightIndex = -1;
+    /** Its {@link dev.dsync.node.Replica}, for this lifetime: what clients and the service code call. */
+    SimReplica replica;
+    /** When it proposes its service's duties while it leads: the node's own schedule. */
+    LeaderDuties duties;
 
     SimNode(String id, long clockOffsetMs) {
         this.id = id;
@@ -39,7 +48,8 @@ final class SimNode {
         return core != null;
     }
 
-    void start(RaftConfig config, IntUnaryOperator random, Supplier<StateMachine> service) {
+    void start(RaftConfig config, IntUnaryOperator random, Supplier<StateMachine> service, LongSupplier readIds,
+               Consumer<Runnable> loop) {
         PersistentState restored = disk.load();
         machine = new SessionStateMachine(service.get());
         Snapshot snapshot = restored.snapshot();
@@ -50,7 +60,8 @@ final class SimNode {
         }
         core = new RaftCore(config, random, restored);
         durability = new DurabilityPolicy(restored.hardState());
-        dutyInFlightIndex = -1;
+        requests = new PendingRequests(readIds, loop);
+        duties = new LeaderDuties();
         incarnation++;
     }
 
@@ -59,9 +70,27 @@ final class SimNode {
         core = null;
         durability = null;
         machine = null;
+        requests = null;
+        duties = null;
+        replica = null;
     }
 
     long clock(long simNowMs) {
         return simNowMs + clockOffsetMs;
+    }
+
+    /** This node's offset clock as a {@link NodeClock}, the same for both kinds of time. */
+    NodeClock offsetClock(LongSupplier simNowMs) {
+        return new NodeClock() {
+            @Override
+            public long monotonicMs() {
+                return clock(simNowMs.getAsLong());
+            }
+
+            @Override
+            public long wallMs() {
+                return clock(simNowMs.getAsLong());
+            }
+        };
     }
 }

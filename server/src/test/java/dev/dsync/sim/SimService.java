@@ -1,5 +1,7 @@
 package dev.dsync.sim;
 
+import dev.dsync.node.NodeClock;
+import dev.dsync.node.ServiceModule;
 import dev.dsync.raft.Entry;
 import dev.dsync.raft.ReadState;
 import dev.dsync.statemachine.ApplyResult;
@@ -18,15 +20,17 @@ import java.util.Map;
 interface SimService {
     String name();
 
-    /** A fresh service state machine; the node wraps it in client sessions, as the shell does. */
-    StateMachine newStateMachine();
+    /** A fresh service state machine for {@code n}'s next lifetime; the node wraps it in client sessions, as the shell does. */
+    StateMachine newStateMachine(SimNode n);
 
     /** How many clients the workload runs; they are numbered from 0. */
     int clients();
 
     /**
      * The next request (an encoded {@link dev.dsync.statemachine.Envelope}) of an idle client that
-     * will send it to {@code target}, or null if it has nothing to send now.
+     * will send it to {@code target}, or null if it has nothing to send now. Its client session and
+     * command go to the target's {@link dev.dsync.node.Replica#submit}, which stamps the entry with
+     * the node's own clock, as a node does for a request (a retry too).
      */
     byte[] nextRequest(int client, SimNode target);
 
@@ -36,8 +40,11 @@ interface SimService {
     /** The client stopped waiting without an answer (timeout, or its entry lost its index): outcome unknown. */
     void onGaveUp(int client);
 
-    /** The leader's periodic duty command (service bytes, not an envelope), or null if there is none. */
-    byte[] leaderDuty(SimNode leader, long nowMs);
+    /** {@code n}'s node service in its current lifetime: the simulation runs its leader duties as the node's loop does. */
+    ServiceModule module(SimNode n);
+
+    /** {@code n}'s clock as its service and its loop read it. */
+    NodeClock clock(SimNode n);
 
     /**
      * {@code n}'s state was replaced wholesale: it {@code restarted} from its disk, or it installed
@@ -73,6 +80,12 @@ interface SimService {
 
     /** A ReadIndex read on {@code n} failed (leadership lost); same rules as {@link #onReadState}. */
     default void onReadDropped(SimNode n, long requestId) {}
+
+    /**
+     * {@code n} carried out a Ready (or started): its Raft status may have changed, as the node
+     * shell publishes it to its service after each Ready.
+     */
+    default void afterReady(SimNode n) {}
 
     /** Counts worth reporting after a run (summed over seeds by the test), e.g. how often a fault path ran. */
     default Map<String, Long> stats() {

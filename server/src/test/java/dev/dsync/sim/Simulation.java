@@ -80,6 +80,7 @@ final class Simulation {
     private long events;
     boolean faultPhase = true;
     long crashes;
+    private Throwable bug;
 
     Simulation(long seed, boolean verbose) {
         this.seed = seed;
@@ -168,6 +169,9 @@ final class Simulation {
             Event e = queue.poll();
             now = e.time();
             e.action().run();
+            if (bug != null) {
+                throw new AssertionError("at " + now + " ms: " + bug, bug);
+            }
             events++;
             checker.afterStep(nodes);
             service.afterStep();
@@ -188,17 +192,43 @@ final class Simulation {
         queue.add(new Event(now + delayMs, seq++, action));
     }
 
+    /**
+     * Runs {@code task} on {@code n}'s loop, as the node's Raft loop runs what its inbox holds: as
+     * the next event, if {@code n} is still in the same lifetime then, and drains it afterwards.
+     */
+    void onLoop(SimNode n, Runnable task) {
+        int incarnation = n.incarnation;
+        schedule(0, () -> {
+            if (n.up() && n.incarnation == incarnation) {
+                task.run();
+                drain(n);
+            }
+        });
+    }
+
+    /**
+     * Fails the run with {@code bug}, found where it cannot be thrown (in a callback of the code
+     * under test, whose future would swallow it): the run stops after the current event.
+     */
+    void bug(Throwable bug) {
+        if (this.bug == null) {
+            this.bug = bug;
+        }
+    }
+
     // ---- node life cycle ---------------------------------------------------------------------------
 
     void start(SimNode n) {
         RaftConfig config = new RaftConfig(n.id, ids, electionTicks, heartbeatTicks, maxEntriesPerAppend, maxInflight,
                 preVote, checkQuorum);
-        n.start(config, random::nextInt, service::newStateMachine);
+        n.start(config, random::nextInt, () -> service.newStateMachine(n), workload::newReadId, task -> onLoop(n, task));
+        n.replica = new SimReplica(this, n);
         checker.onStart(n);
         if (n.machine.lastApplied() > 0) {
             convergence.afterRestore(n);
         }
         service.onRestored(n, true);
+        service.afterReady(n);
         trace.add("start " + n.id);
         log(n.id + " starts: term " + n.core.term() + " log " + n.core.firstIndex() + ".." + n.core.lastIndex()
                 + " commit " + n.core.commitIndex());
@@ -275,6 +305,7 @@ final class Simulation {
             send(plan.late());
             if (r.snapshot() != null) {
                 n.machine.restore(r.snapshot().data());
+                n.requests.onRestored(r.snapshot().index());
                 n.lastSnapshotIndex = r.snapshot().index();
                 checker.onSnapshotRestore(n, r.snapshot().index());
                 convergence.afterRestore(n);
@@ -285,22 +316,30 @@ final class Simulation {
             for (Entry e : r.committed()) {
                 checker.onApply(n, e);
                 ApplyResult result = n.machine.apply(e);
+                n.requests.onApplied(e, result, n.core.leaderId());
+                n.duties.onApplied(e.index());
                 convergence.afterApply(n, e.index());
                 workload.onApplied(n, e, result);
                 trace.add(e.index());
                 trace.add(e.term());
                 trace.add(e.data());
             }
+            if (!r.committed().isEmpty() || r.snapshot() != null) {
+                n.requests.wakeApplied(n.machine.lastApplied());
+            }
             for (ReadState rs : r.readStates()) {
                 checker.onReadState(n, rs);
                 service.onReadState(n, rs);
+                n.requests.onReadState(rs, n.machine.lastApplied());
             }
             for (long id : r.droppedReads()) {
                 checker.onReadDropped(id);
                 service.onReadDropped(n, id);
+                n.requests.onReadDropped(id, n.core.leaderId());
             }
             n.core.advance(r);
             maybeCompact(n);
+            service.afterReady(n);
         }
     }
 

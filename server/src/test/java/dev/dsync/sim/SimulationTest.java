@@ -10,7 +10,8 @@ import org.junit.jupiter.api.Test;
  * The deterministic simulation: seeds 0..N-1 (N = {@code -Dsim.seeds}, default 2000), or the one
  * seed {@code -Dsim.seed}. The seed's residue mod 3 picks the service: 0 lock, 1 queue, 2 cache. A
  * failing seed replays exactly with {@code make sim SEED=<seed>}; add {@code -Dsim.verbose=true} to
- * print its events.
+ * print its events. A run prints its trace hash (of one seed, or over every seed's in order): the
+ * same seeds give the same hash, which {@link #sameSeedGivesTheSameRun} checks for a seed of each service.
  */
 class SimulationTest {
     private static final int DEFAULT_SEEDS = 2000;
@@ -35,6 +36,7 @@ class SimulationTest {
         Map<String, Long> seedsPerService = new TreeMap<>(Map.of("lock", 0L, "queue", 0L, "cache", 0L));
         Map<String, Long> nanosPerService = new TreeMap<>();
         Map<String, Long> serviceStats = new TreeMap<>();
+        TraceHash runHash = new TraceHash(); // over every seed's trace hash, in seed order: equal runs, equal hashes
         for (long seed = first; seed < first + count; seed++) {
             Simulation.Result result;
             long seedStarted = System.nanoTime();
@@ -46,6 +48,10 @@ class SimulationTest {
                 throw new AssertionError("simulation seed " + seed + " failed: " + t.getMessage()
                         + "\nreplay: make sim SEED=" + seed, t);
             }
+            if (count == 1) {
+                System.out.printf("seed %d: trace hash %016x%n", seed, result.traceHash());
+            }
+            runHash.add(result.traceHash());
             events += result.events();
             committed += result.committed();
             crashes += result.crashes();
@@ -57,9 +63,9 @@ class SimulationTest {
             result.serviceStats().forEach((name, n) -> serviceStats.merge(result.service() + "." + name, n, Long::sum));
         }
         System.out.printf("simulation: %d seeds from %d (%d lock, %d queue, %d cache) in %.1fs (%s): %d events, %d entries committed,"
-                        + " %d leaders elected, %d crashes, %d reads confirmed, %d state digests equal at equal indexes%n",
+                        + " %d leaders elected, %d crashes, %d reads confirmed, %d state digests equal at equal indexes; trace hash %016x%n",
                 count, first, seedsPerService.get("lock"), seedsPerService.get("queue"), seedsPerService.get("cache"),
-                (System.nanoTime() - started) / 1e9, seconds(nanosPerService), events, committed, leaders, crashes, reads, digestComparisons);
+                (System.nanoTime() - started) / 1e9, seconds(nanosPerService), events, committed, leaders, crashes, reads, digestComparisons, runHash.value());
         if (!serviceStats.isEmpty()) {
             System.out.println("services: " + serviceStats);
         }

@@ -2,7 +2,6 @@ package dev.dsync.sim;
 
 import dev.dsync.raft.Entry;
 import dev.dsync.raft.RaftCore;
-import dev.dsync.raft.Role;
 import dev.dsync.statemachine.ApplyResult;
 import dev.dsync.statemachine.Envelope;
 import java.util.List;
@@ -14,21 +13,20 @@ import java.util.List;
  * the liveness probe of the final phase. What the requests are is the service's business.
  */
 final class Workload {
-    private static final int DUTY_EVERY_TICKS = 5;
 
     private final Simulation sim;
     private final SimService service;
     /**
      * Clients are closed-loop, like real ones: one request at a time, the next only once the
-     * last was applied where it was sent or timed out. (An open loop piles thousands of entries
-     * onto a stale leader, which no real client population does.)
+     * last was answered by the node it was sent to or timed out. (An open loop piles thousands of
+     * entries onto a stale leader, which no real client population does.)
      */
     private final long[] clientBusyUntil;
-    private final long[] clientWaitsForIndex;
-    private final long[] clientWaitsForTerm;
+    /** The node a client's request is waiting on, or null; a restarted node never answers (its callers time out). */
     private final SimNode[] clientWaitsOn;
-    /** The target's incarnation when the request was sent: a restarted node has forgotten its callers. */
-    private final int[] clientWaitsOnIncarnation;
+    /** Which request a client waits for, so an answer to one it gave up on is ignored. */
+    private final long[] clientTicket;
+    private long tickets;
     /** Bumped by {@link #begin}, so an older request loop stops when a new one starts. */
     private int loopGeneration;
     /** Clients keep sending after the fault phase while this is set (a service's end-of-run phase). */
@@ -45,10 +43,8 @@ final class Workload {
         this.service = service;
         int clients = service.clients();
         clientBusyUntil = new long[clients];
-        clientWaitsForIndex = new long[clients];
-        clientWaitsForTerm = new long[clients];
         clientWaitsOn = new SimNode[clients];
-        clientWaitsOnIncarnation = new int[clients];
+        clientTicket = new long[clients];
     }
 
     void begin() {
@@ -92,18 +88,26 @@ final class Workload {
         if (envelope == null) {
             return;
         }
-        long term = target.core.term(); // read first: proposing drains the node, which may crash it
-        int incarnation = target.incarnation;
-        long index = propose(target, envelope);
-        if (index > 0) {
-            clientBusyUntil[client] = sim.now + 200 + sim.random.nextInt(800);
-            clientWaitsForIndex[client] = index;
-            clientWaitsForTerm[client] = term;
-            clientWaitsOn[client] = target;
-            clientWaitsOnIncarnation[client] = incarnation;
-        } else {
-            service.onGaveUp(client);
-        }
+        // Through the node's own request path (Replica.submit, PendingRequests), as its HTTP handler
+        // submits: the node stamps the entry with its clock and answers when it applies the entry.
+        Envelope request = Envelope.decode(envelope);
+        long ticket = ++tickets;
+        clientTicket[client] = ticket;
+        clientWaitsOn[client] = target;
+        clientBusyUntil[client] = sim.now + 200 + sim.random.nextInt(800);
+        sim.trace.add("submit " + target.id + " c" + client);
+        target.replica.submit(request.clientId(), request.requestId(), request.command()).whenComplete((result, error) -> {
+            if (clientTicket[client] != ticket || clientWaitsOn[client] == null) {
+                return; // the client gave up on it already
+            }
+            clientWaitsOn[client] = null;
+            clientBusyUntil[client] = 0;
+            if (error == null) {
+                service.onAnswer(client, result);
+            } else {
+                service.onGaveUp(client); // refused, or another leader's entry took its index: the client cannot tell which
+            }
+        });
     }
 
     /**
@@ -138,34 +142,16 @@ final class Workload {
     }
 
     /**
-     * Leader duty, as the node shell does it: propose what the service wants done by the leader's
-     * clock (e.g. expire leases), but not while its previous duty proposal is still unapplied.
+     * Leader duty, by the node's own schedule ({@link dev.dsync.node.LeaderDuties}, as its Raft
+     * loop runs it on every turn): what the service wants done by the leader's clock (e.g. expire
+     * leases), but not while its previous duty proposal is still unapplied.
      */
     void onTick(SimNode n) {
-        if (n.core.role() != Role.LEADER || sim.random.nextInt(DUTY_EVERY_TICKS) != 0
-                || n.dutyInFlightIndex > n.machine.lastApplied()) {
-            return;
-        }
-        long nowMs = n.clock(sim.now);
-        byte[] duty = service.leaderDuty(n, nowMs);
-        if (duty != null) {
-            n.dutyInFlightIndex = propose(n, new Envelope(nowMs, null, null, duty).encode());
-        }
+        n.duties.run(n.core, service.module(n), n.machine.lastApplied(), service.clock(n));
     }
 
     void onApplied(SimNode n, Entry e, ApplyResult result) {
         service.onApplied(n, e, result);
-        for (int c = 0; c < clientWaitsOn.length; c++) {
-            if (clientWaitsOn[c] == n && clientWaitsForIndex[c] == e.index()) {
-                clientBusyUntil[c] = 0;
-                clientWaitsOn[c] = null;
-                if (clientWaitsOnIncarnation[c] == n.incarnation && clientWaitsForTerm[c] == e.term()) {
-                    service.onAnswer(c, result);
-                } else {
-                    service.onGaveUp(c); // another leader's entry took the index, or the node forgot us
-                }
-            }
-        }
         committed = Math.max(committed, e.index());
         if (e.index() == probeIndex && e.term() == probeTerm) {
             livenessMet = true;

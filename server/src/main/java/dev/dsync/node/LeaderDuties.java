@@ -1,0 +1,45 @@
+package dev.dsync.node;
+
+import dev.dsync.raft.RaftCore;
+import dev.dsync.raft.Role;
+import dev.dsync.statemachine.Envelope;
+
+/**
+ * When a leader proposes its service's own commands ({@link ServiceModule#leaderDuties}: lease
+ * expiry, drop-node): at most every {@link #INTERVAL_MS} on its monotonic clock while it leads,
+ * and only once the last duty entry it proposed has been applied, so a slow commit never piles up
+ * duplicates. One implementation for the node's Raft loop and the simulation; loop-confined.
+ */
+public final class LeaderDuties {
+    static final long INTERVAL_MS = 100;
+
+    private long inFlightIndex = -1;
+    private long nextAtMs = Long.MIN_VALUE;
+
+    /** One turn of the loop: proposes the service's duties if they are due. */
+    public void run(RaftCore core, ServiceModule service, long appliedIndex, NodeClock clock) {
+        long monotonicMs = clock.monotonicMs();
+        if (core.role() != Role.LEADER || monotonicMs < nextAtMs) {
+            return;
+        }
+        nextAtMs = monotonicMs + INTERVAL_MS;
+        if (inFlightIndex > appliedIndex) {
+            return;
+        }
+        // Services decide expiry on the monotonic clock; the wall clock only stamps the entry, as every proposal's is.
+        for (byte[] command : service.leaderDuties(monotonicMs)) {
+            try {
+                inFlightIndex = core.propose(new Envelope(clock.wallMs(), null, null, command).encode());
+            } catch (RaftCore.NotLeaderException e) {
+                return;
+            }
+        }
+    }
+
+    /** Entry {@code index} was applied. */
+    public void onApplied(long index) {
+        if (index == inFlightIndex) {
+            inFlightIndex = -1;
+        }
+    }
+}

@@ -1,0 +1,35 @@
+package dev.dsync.node;
+
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The node's {@link Timers}: one daemon scheduler thread. Actions must be short (they complete
+ * futures or hand work to the Raft loop); a slow one delays the others. An adapter (server/adapters.txt).
+ */
+public final class ThreadTimers implements Timers, AutoCloseable {
+    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "timers");
+        t.setDaemon(true);
+        return t;
+    });
+
+    @Override
+    public Cancellable after(long delayMs, Runnable action) {
+        ScheduledFuture<?> scheduled = scheduler.schedule(() -> {
+            try {
+                action.run();
+            } catch (RuntimeException e) {
+                System.getLogger(ThreadTimers.class.getName()).log(System.Logger.Level.WARNING, "timer action failed", e);
+            }
+        }, Math.max(0, delayMs), TimeUnit.MILLISECONDS);
+        return () -> scheduled.cancel(false);
+    }
+
+    @Override
+    public void close() {
+        scheduler.shutdownNow();
+    }
+}
