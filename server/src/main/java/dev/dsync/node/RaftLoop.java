@@ -306,9 +306,17 @@ public final class RaftLoop implements Replica, AutoCloseable {
     }
 
     @Override
+    /**
+     * Stops the loop after its current iteration (at most a tick's wait plus one Ready). It is not
+     * interrupted unless it overruns: an interrupt inside a write closes the log's file channel
+     * (ClosedByInterruptException), which the loop rightly treats as a disk failure and halts on.
+     */
     public void close() throws InterruptedException {
         running = false;
-        thread.interrupt();
         thread.join(2000);
+        if (thread.isAlive()) {
+            thread.interrupt();
+            thread.join(2000);
+        }
     }
 }
