@@ -10,6 +10,10 @@ public final class Main {
     private Main() {}
 
     public static void main(String[] args) throws Exception {
+        // PEERS may name hosts whose address changes when they restart (containers do): look names up
+        // at every connect rather than trusting the JVM's 30 s cache. Peer streams connect rarely.
+        java.security.Security.setProperty("networkaddress.cache.ttl", "0");
+        java.security.Security.setProperty("networkaddress.cache.negative.ttl", "0");
         // One line per log record, ISO time first: node logs are read side by side in chaos results.
         System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tFT%1$tT.%1$tL %4$s %3$s: %5$s%6$s%n");
         if (args.length > 0 && (args[0].equals("--help") || args[0].equals("-h"))) {

@@ -14,6 +14,11 @@ public final class ToxiproxyServerMain {
   private ToxiproxyServerMain() {}
 
   public static void main(String[] args) throws IOException, InterruptedException {
+    // Upstreams are container names: a container that is killed and started again may come back with
+    // another's old address (power/all restarts three at once). The JVM's 30 s name cache then sent
+    // one node's link to another node, whose checks refused it, and the cluster never recovered.
+    java.security.Security.setProperty("networkaddress.cache.ttl", "0");
+    java.security.Security.setProperty("networkaddress.cache.negative.ttl", "0");
     String host = "127.0.0.1";
     int port = 8474;
     for (int i = 0; i + 1 < args.length; i += 2) {
