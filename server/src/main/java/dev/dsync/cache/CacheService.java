@@ -89,6 +89,8 @@ public final class CacheService implements ServiceModule {
         }
         if (synced.ownLineAffected()) {
             renewer.kick(); // the leader learns from the renewal that this node no longer serves the old copy
+        } else {
+            renewer.linesChanged();
         }
         publishGauges();
     }

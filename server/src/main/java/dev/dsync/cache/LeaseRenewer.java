@@ -28,6 +28,11 @@ import java.util.concurrent.CompletableFuture;
  * (measured: renewals timing out for up to 4 s in a row after a cold start). The rounds run on the
  * node's {@link Timers} and on whatever thread finished the previous step, so the little state here
  * is guarded by this object's lock.
+ *
+ * <p>A node that holds no line and has no eviction to report has nothing a lease would let it serve,
+ * so it stops renewing (dormant) until its first line is installed: an idle cache cluster then sends
+ * no renewals and runs no ReadIndex rounds. Dormancy is safe because a lease only ever permits
+ * serving lines the node holds; the leader's invalidation bookkeeping only waits for holders.
  */
 final class LeaseRenewer {
     private static final System.Logger LOG = System.getLogger(LeaseRenewer.class.getName());
@@ -45,6 +50,8 @@ final class LeaseRenewer {
     private boolean running;
     private boolean inRound;
     private boolean again;
+    /** No round and no period timer pending: woken by {@link #linesChanged} or {@link #kick}. */
+    private boolean dormant;
     /** Rounds started so far: a period timer starts a round only if none started since it was set. */
     private long roundsStarted;
 
@@ -77,9 +84,31 @@ final class LeaseRenewer {
                 if (roundsStarted != seen) {
                     return;
                 }
+                if (lines.isEmpty() && evicted.isEmpty()) {
+                    dormant = true;
+                    return;
+                }
             }
             startRound();
         });
+    }
+
+    /**
+     * After applies changed this node's lines: a dormant node that now holds a line needs a lease at
+     * once to serve it (a copy installed by a miss should serve the next get as a hit).
+     */
+    void linesChanged() {
+        synchronized (this) {
+            if (!dormant || lines.isEmpty()) {
+                return;
+            }
+        }
+        kick();
+    }
+
+    /** Whether the renewer has gone quiet for want of lines (for tests and /cache/state). */
+    synchronized boolean dormant() {
+        return dormant;
     }
 
     /**
@@ -100,6 +129,7 @@ final class LeaseRenewer {
                 return;
             }
             inRound = true;
+            dormant = false;
             roundsStarted++;
         }
         round();

@@ -54,6 +54,10 @@ final class LocalLines {
         return lease.allowsHit(nowMs, syncedIndex, line) ? line : null;
     }
 
+    synchronized boolean isEmpty() {
+        return lines.size() == 0;
+    }
+
     synchronized long syncedIndex() {
         return syncedIndex;
     }

@@ -16,7 +16,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -48,6 +47,7 @@ final class PeerLink {
     private volatile long writeLimitNanos;
     private volatile boolean closed;
     private long failuresInARow;
+    private Thread sender;
 
     PeerLink(String selfId, String peer, URI base, String clusterToken, Duration timeout, AtomicLong dropped) {
         this.selfId = selfId;
@@ -58,23 +58,24 @@ final class PeerLink {
         this.dropped = dropped;
     }
 
+    void start() {
+        sender = Thread.ofPlatform().daemon().name("send-" + peer).start(this::run);
+    }
+
     void offer(Message m) {
         if (!queue.offer(m)) {
             dropped.incrementAndGet();
         }
     }
 
-    void run() {
+    private void run() {
         List<Message> batch = new ArrayList<>();
         while (!closed) {
             Message first;
             try {
-                first = queue.poll(200, TimeUnit.MILLISECONDS);
+                first = queue.take();
             } catch (InterruptedException e) {
-                break;
-            }
-            if (first == null) {
-                continue;
+                break; // close()
             }
             batch.clear();
             batch.add(first);
@@ -143,7 +144,7 @@ final class PeerLink {
             throw e;
         }
         socket = s;
-        Thread.ofVirtual().name("answer-" + peer).start(() -> readAnswer(s));
+        Thread.ofPlatform().daemon().name("answer-" + peer).start(() -> readAnswer(s));
     }
 
     /**
@@ -189,6 +190,9 @@ final class PeerLink {
 
     void close() {
         closed = true;
+        if (sender != null) {
+            sender.interrupt();
+        }
         Socket s = socket;
         if (s != null) {
             closeQuietly(s);

@@ -85,7 +85,17 @@ public final class PeerStreamReceiver implements HttpHandler {
             exchange.sendResponseHeaders(200, 0);
             exchange.getResponseBody().flush();
             long generation = generations.get(from).incrementAndGet();
-            receive(first, from, in, generation);
+            // Read on a platform thread: a virtual one would pass through the socket poller and the carrier
+            // pool for every batch, which on an idle cluster was most of the node's CPU. This handler's
+            // virtual thread just waits for the stream to end.
+            Message opening = first;
+            Thread reader = Thread.ofPlatform().daemon().name("recv-" + from)
+                    .start(() -> receive(opening, from, in, generation));
+            try {
+                reader.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 

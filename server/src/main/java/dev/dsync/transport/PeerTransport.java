@@ -14,6 +14,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * resends what still matters (heartbeats, probes). A full queue drops the newest message rather than
  * block the Raft loop. A watchdog closes a link whose write has been stuck too long (a peer that
  * stopped reading), so the link reconnects instead of hanging.
+ *
+ * <p>The links' threads are platform threads, not virtual ones: each message would otherwise wake a
+ * virtual thread through the carrier pool, and on an idle cluster (heartbeats only) those hand-offs
+ * were most of the node's CPU (see docs/performance.md).
  */
 public final class PeerTransport implements AutoCloseable {
     public static final String TOKEN_HEADER = "X-Dsync-Cluster-Token";
@@ -35,10 +39,10 @@ public final class PeerTransport implements AutoCloseable {
             if (!peer.getKey().equals(selfId)) {
                 PeerLink link = new PeerLink(selfId, peer.getKey(), peer.getValue(), clusterToken, requestTimeout, dropped);
                 links.put(peer.getKey(), link);
-                Thread.ofVirtual().name("send-" + peer.getKey()).start(link::run);
+                link.start();
             }
         }
-        watchdog = Thread.ofVirtual().name("peer-watchdog").start(this::watch);
+        watchdog = Thread.ofPlatform().daemon().name("peer-watchdog").start(this::watch);
     }
 
     /** Queues a message for its destination; never blocks. */

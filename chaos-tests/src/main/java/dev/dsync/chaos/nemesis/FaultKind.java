@@ -3,6 +3,12 @@ package dev.dsync.chaos.nemesis;
 /** The faults a schedule can contain; {@code mixed} draws from all of them. */
 public enum FaultKind {
     PARTITION_ISOLATE_LEADER("partition", "isolate-leader"),
+    /**
+     * One follower cut off while the majority keeps writing: its read lease must run out before a write
+     * it missed is acknowledged, and a node's cache that serves hits past its lease shows here, at the
+     * reader that stays on that node (an isolated old leader holds few lines; a follower holds many).
+     */
+    PARTITION_ISOLATE_FOLLOWER("partition", "isolate-follower"),
     PARTITION_RANDOM_HALVES("partition", "random-halves"),
     PARTITION_MAJORITIES_RING("partition", "majorities-ring"),
     PARTITION_BRIDGE("partition", "bridge"),

@@ -70,16 +70,22 @@ public final class Nemesis {
         boolean targetsLeader = Schedule.LEADER_SHAPES.contains(step.kind());
         // The leader is the node whose /health says role 2 (highest term); a fault aimed at it
         // waits for one, and says so in the history if none could be found.
-        java.util.Optional<String> found = targetsLeader ? probe.awaitLeader(LEADER_WAIT) : probe.leader();
+        boolean needsLeader = targetsLeader || step.kind() == FaultKind.PARTITION_ISOLATE_FOLLOWER;
+        java.util.Optional<String> found = needsLeader ? probe.awaitLeader(LEADER_WAIT) : probe.leader();
         String leader = found.orElse(fallback);
         Map<String, Object> value = new LinkedHashMap<>();
         value.put("shape", step.kind().shape);
-        if (targetsLeader) {
+        if (needsLeader) {
             value.put("leader", found.orElse(null));
         }
         value.put("duration_ms", step.durationMs());
         switch (step.kind()) {
             case PARTITION_ISOLATE_LEADER -> value.put("isolated", isolate(leader, ids));
+            case PARTITION_ISOLATE_FOLLOWER -> {
+                List<String> followers = new ArrayList<>(ids);
+                followers.remove(leader);
+                value.put("isolated", isolate(followers.get(pick.nextInt(followers.size())), ids));
+            }
             case PARTITION_RANDOM_HALVES -> value.put("isolated", isolate(ids.get(pick.nextInt(ids.size())), ids));
             case PARTITION_MAJORITIES_RING, PARTITION_BRIDGE -> {
                 java.util.Collections.shuffle(ids, pick);

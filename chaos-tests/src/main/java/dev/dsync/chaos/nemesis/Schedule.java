@@ -68,13 +68,13 @@ public record Schedule(String nemesis, long seed, List<Step> steps) {
     /**
      * The shapes every schedule of {@code nemesis} contains (when the run is long enough: 20 s
      * always is): kill runs kill the leader, partition runs isolate it while the majority keeps
-     * serving, pause runs pause it past an election timeout and resume it under load, latency runs
+     * serving and then isolate a follower the same way, pause runs pause it past an election timeout and resume it under load, latency runs
      * slow every link around it to just under a read lease's round trip, and mixed runs do all four.
      */
     public static List<FaultKind> required(String nemesis) {
         return switch (nemesis) {
             case "kill" -> List.of(FaultKind.KILL_LEADER);
-            case "partition" -> List.of(FaultKind.PARTITION_ISOLATE_LEADER);
+            case "partition" -> List.of(FaultKind.PARTITION_ISOLATE_LEADER, FaultKind.PARTITION_ISOLATE_FOLLOWER);
             case "pause" -> List.of(FaultKind.PAUSE_LEADER);
             case "latency" -> List.of(FaultKind.LATENCY_LEADER);
             case "mixed" -> List.of(FaultKind.KILL_LEADER, FaultKind.PARTITION_ISOLATE_LEADER, FaultKind.PAUSE_LEADER,
