@@ -40,7 +40,7 @@ public record NodeConfig(
         CLUSTER_TOKEN("cluster-token", "CLUSTER_TOKEN", "", "shared secret peers must present (empty: none)"),
         TICK_MS("tick-ms", "TICK_MS", "25", "length of one Raft tick"),
         ELECTION_TICKS("election-ticks", "ELECTION_TICKS", "12", "election timeout in ticks (randomized up to 2x)"),
-        HEARTBEAT_TICKS("heartbeat-ticks", "HEARTBEAT_TICKS", "2", "leader heartbeat interval in ticks"),
+        HEARTBEAT_TICKS("heartbeat-ticks", "HEARTBEAT_TICKS", "4", "leader heartbeat interval in ticks"),
         REQUEST_TIMEOUT_MS("request-timeout-ms", "REQUEST_TIMEOUT_MS", "5000", "how long a client request waits for commit before 504"),
         SNAPSHOT_EVERY("snapshot-every", "SNAPSHOT_EVERY", "10000", "take a snapshot and compact the log every N applied entries"),
         CACHE_CAPACITY("cache-capacity", "CACHE_CAPACITY", "10000", "cache service: lines each node keeps (LRU)");

@@ -182,12 +182,27 @@ public final class RaftLoop implements Replica, AutoCloseable {
 
     // ---- the loop ----------------------------------------------------------------------------
 
+    /**
+     * Sleeps until the next event or the next tick that can do anything ({@link RaftCore#ticksUntilDue}):
+     * an idle follower wakes only for its leader's heartbeats, a leader only to send them. The ticks
+     * that elapsed are delivered before the events that woke the loop, since an event (a heartbeat)
+     * may reset what they count. A leader wakes at least every {@link LeaderDuties#INTERVAL_MS}.
+     */
     private void run() {
         long nextTick = System.nanoTime() + tickNanos;
+        long dutyNanos = TimeUnit.MILLISECONDS.toNanos(LeaderDuties.INTERVAL_MS);
         while (running) {
             try {
-                long waitNanos = Math.max(0, nextTick - System.nanoTime());
-                Runnable event = inbox.poll(waitNanos, TimeUnit.NANOSECONDS);
+                long sleepNanos = (core.ticksUntilDue() - 1) * tickNanos + Math.max(0, nextTick - System.nanoTime());
+                if (core.role() == Role.LEADER) {
+                    sleepNanos = Math.min(sleepNanos, dutyNanos);
+                }
+                Runnable event = inbox.poll(sleepNanos, TimeUnit.NANOSECONDS);
+                long now = System.nanoTime();
+                while (now >= nextTick) {
+                    core.tick();
+                    nextTick += tickNanos;
+                }
                 // Take everything that queued meanwhile: one Ready, one fsync for all of it.
                 for (int n = 0; event != null && n < 10_000; n++) {
                     event.run();
@@ -195,11 +210,6 @@ public final class RaftLoop implements Replica, AutoCloseable {
                 }
                 if (event != null) {
                     event.run();
-                }
-                long now = System.nanoTime();
-                while (now >= nextTick) {
-                    core.tick();
-                    nextTick += tickNanos;
                 }
                 duties.run(core, service, machine.lastApplied(), clock);
                 processReadies();

@@ -95,6 +95,17 @@ public final class RaftCore {
         }
     }
 
+    /**
+     * How many more {@link #tick}s until one that can do anything (a heartbeat, a quorum check, a
+     * stalled probe, a transfer given up, an election): the ticks before it only count. At least 1.
+     * A shell may sleep that long when nothing else arrives; it must deliver the ticks that elapsed
+     * before the messages that arrived after them, since a message may reset what they count.
+     */
+    public int ticksUntilDue() {
+        int due = role == Role.LEADER ? replication.ticksUntilDue() : randomizedElectionTimeout - electionElapsed;
+        return Math.max(1, due);
+    }
+
     public void step(Message m) {
         if (!m.to().equals(id)) {
             throw new IllegalArgumentException("message for " + m.to() + " delivered to " + id);

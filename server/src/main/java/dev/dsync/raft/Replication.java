@@ -72,6 +72,21 @@ final class Replication {
         }
     }
 
+    /** For {@link RaftCore#ticksUntilDue}: each counter below is incremented by a tick, then compared. */
+    int ticksUntilDue() {
+        int electionTicks = core.config.electionTicks();
+        int due = Math.min(core.config.heartbeatTicks() - core.heartbeatElapsed, electionTicks - core.electionElapsed);
+        if (transferTarget != null) {
+            due = Math.min(due, electionTicks - transferElapsed);
+        }
+        for (Progress p : progress.values()) {
+            if (p.awaitingAck()) {
+                due = Math.min(due, electionTicks - p.stalledTicks);
+            }
+        }
+        return due;
+    }
+
     private boolean quorumRecentlyActive() {
         long active = 1 + progress.values().stream().filter(p -> p.recentActive).count();
         return active >= core.config.quorum();

@@ -26,7 +26,8 @@ public final class PeerTransport implements AutoCloseable {
     public static final String STREAM_PATH = "/raft/stream";
     /** A whole state machine image may take a while to send. */
     static final Duration SNAPSHOT_TIMEOUT = Duration.ofSeconds(30);
-    private static final long WATCHDOG_MS = 50;
+    /** A stuck write is noticed 0-250 ms after its limit; a shorter period cost an idle node measurable CPU. */
+    private static final long WATCHDOG_MS = 250;
 
     private final Map<String, PeerLink> links = new HashMap<>();
     private final AtomicLong dropped = new AtomicLong();
