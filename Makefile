@@ -55,10 +55,11 @@ status: ## show each demo node's /health
 demo: ## run the curl demo against the clusters started by make up
 	@scripts/demo.sh
 
-bench: ## benchmarks (BENCH="lock queue cache"): failover, lock latency and throughput, queue throughput, cache hit ratio and throughput; results in bench-results/
+bench: ## benchmarks (BENCH="lock queue cache idle"): failover, lock latency and throughput, queue throughput, cache hit ratio and throughput, idle CPU of make up's nine nodes; results in bench-results/
 	$(MVN) -pl server -am package dependency:build-classpath -DskipTests \
 	  -Dmdep.includeScope=test -Dmdep.outputFile=target/bench-classpath.txt
-	for b in $(or $(BENCH),lock queue cache); do \
+	for b in $(or $(BENCH),lock queue cache idle); do \
+	  if [ $$b = idle ]; then JAVA_HOME=$(JAVA_HOME) scripts/idle-cpu.sh || exit 1; continue; fi; \
 	  $(JAVA) -cp "server/target/test-classes:server/target/classes:$$(cat server/target/bench-classpath.txt)" \
 	    -Dserver.jar=$(SERVER_JAR) dev.dsync.bench.$$(echo $$b | sed 's/.*/\u&/')Bench || exit 1; \
 	done
