@@ -106,11 +106,6 @@ final class LeaseRenewer {
         kick();
     }
 
-    /** Whether the renewer has gone quiet for want of lines (for tests and /cache/state). */
-    synchronized boolean dormant() {
-        return dormant;
-    }
-
     /**
      * Renew now rather than at the next period. The round starts on a timer, not on the caller's
      * thread: callers include the Raft loop, in the middle of an apply.

@@ -17,7 +17,7 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>The links' threads are platform threads, not virtual ones: each message would otherwise wake a
  * virtual thread through the carrier pool, and on an idle cluster (heartbeats only) those hand-offs
- * were most of the node's CPU (see docs/performance.md).
+ * were most of the node's CPU (see docs/architecture.md, RaftLoop).
  */
 public final class PeerTransport implements AutoCloseable {
     public static final String TOKEN_HEADER = "X-Dsync-Cluster-Token";
