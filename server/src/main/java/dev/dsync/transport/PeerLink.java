@@ -39,7 +39,9 @@ final class PeerLink {
     private final Duration timeout;
     private final AtomicLong dropped;
     private final BlockingQueue<Message> queue = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
-    private final ByteArrayOutputStream chunk = new ByteArrayOutputStream(64 * 1024);
+    private static final int CHUNK_BUFFER_BYTES = 64 * 1024;
+    /** The batch being encoded; replaced after a batch that grew it far (a snapshot), so a link does not keep that memory. */
+    private ByteArrayOutputStream chunk = new ByteArrayOutputStream(CHUNK_BUFFER_BYTES);
     private volatile Socket socket;
     private OutputStream out;
     /** When the write in progress started (0: none), and how long it may take; read by the watchdog. */
@@ -96,6 +98,9 @@ final class PeerLink {
     }
 
     private void write(List<Message> batch) throws IOException {
+        if (chunk.size() > 16 * CHUNK_BUFFER_BYTES) {
+            chunk = new ByteArrayOutputStream(CHUNK_BUFFER_BYTES);
+        }
         chunk.reset();
         DataOutputStream frames = new DataOutputStream(chunk);
         boolean snapshot = false;
