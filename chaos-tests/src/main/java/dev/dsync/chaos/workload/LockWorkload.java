@@ -99,7 +99,7 @@ public final class LockWorkload implements Workload {
                 upgrade(s, key);
             } else if (dice < 60) { // rare: it holds a key for 1.3 leases
                 stats.ran("renew");
-                renewWhileHolding(s, key, mode);
+                renewWhileHolding(s, key, mode, stop);
             } else if (dice < 68) {
                 stats.ran("withdraw");
                 withdraw(s, key, 100 + random.nextInt(200));
@@ -159,12 +159,16 @@ public final class LockWorkload implements Workload {
         }
     }
 
-    /** Holds for 1.3 leases: only the renewal half-way keeps the lock, so the release must succeed. */
-    private void renewWhileHolding(LockSession s, String key, String mode) {
+    /**
+     * Holds for 1.3 leases: only the renewal half-way keeps the lock, so the release must succeed.
+     * When the run stops, the holds are cut short (renewed and released at once), so the run does
+     * not wait seconds for scenarios after its load ended.
+     */
+    private void renewWhileHolding(LockSession s, String key, String mode, AtomicBoolean stop) {
         if (!s.acquire(key, mode, waitMs).ok()) {
             return;
         }
-        sleepQuietly(s.ttlMs * 65 / 100);
+        sleepUnlessStopping(s.ttlMs * 65 / 100, stop);
         long renewedAt = System.nanoTime();
         LockSession.Answer renewed = s.fullApi() ? s.renew()
                 : s.unrecorded("/lock/renew", NodeClient.JSON.createObjectNode().put("client_id", s.clientId));
@@ -177,7 +181,7 @@ public final class LockWorkload implements Workload {
         if (renewed.ok()) {
             stats.renewed.incrementAndGet();
         }
-        sleepQuietly(s.ttlMs * 65 / 100);
+        sleepUnlessStopping(s.ttlMs * 65 / 100, stop);
         LockSession.Answer released = s.release(key);
         if (renewed.ok() && released.status() == 404 && (System.nanoTime() - renewedAt) / 1_000_000 < s.ttlMs * 8 / 10) {
             stats.unexpected("release by " + s.clientId + " of " + key + " after an ok renew found no hold");
@@ -250,6 +254,13 @@ public final class LockWorkload implements Workload {
             return null;
         } catch (java.util.concurrent.ExecutionException e) {
             throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    private static void sleepUnlessStopping(long ms, AtomicBoolean stop) {
+        long end = System.nanoTime() + ms * 1_000_000;
+        for (long left = ms; left > 0 && !stop.get(); left = (end - System.nanoTime()) / 1_000_000) {
+            sleepQuietly(Math.min(left, 50));
         }
     }
 
