@@ -25,7 +25,8 @@ public record NodeConfig(
         int heartbeatTicks,
         int requestTimeoutMs,
         int snapshotEvery,
-        int cacheCapacity) {
+        int cacheCapacity,
+        int segmentBytes) {
 
     public static final List<String> SERVICES = List.of("lock", "queue", "cache");
 
@@ -43,7 +44,8 @@ public record NodeConfig(
         HEARTBEAT_TICKS("heartbeat-ticks", "HEARTBEAT_TICKS", "4", "leader heartbeat interval in ticks"),
         REQUEST_TIMEOUT_MS("request-timeout-ms", "REQUEST_TIMEOUT_MS", "5000", "how long a client request waits for commit before 504"),
         SNAPSHOT_EVERY("snapshot-every", "SNAPSHOT_EVERY", "10000", "take a snapshot and compact the log every N applied entries"),
-        CACHE_CAPACITY("cache-capacity", "CACHE_CAPACITY", "10000", "cache service: lines each node keeps (LRU)");
+        CACHE_CAPACITY("cache-capacity", "CACHE_CAPACITY", "10000", "cache service: lines each node keeps (LRU)"),
+        SEGMENT_BYTES("segment-bytes", "SEGMENT_BYTES", "67108864", "the log starts a new segment file once the current one holds this many bytes");
 
         public final String flag;
         public final String env;
@@ -118,7 +120,7 @@ public record NodeConfig(
                 Path.of(lookup.apply(Setting.DATA_DIR)), lookup.apply(Setting.CLUSTER_TOKEN),
                 intSetting(lookup, Setting.TICK_MS, 1), electionTicks, heartbeatTicks,
                 intSetting(lookup, Setting.REQUEST_TIMEOUT_MS, 1), intSetting(lookup, Setting.SNAPSHOT_EVERY, 1),
-                intSetting(lookup, Setting.CACHE_CAPACITY, 1));
+                intSetting(lookup, Setting.CACHE_CAPACITY, 1), intSetting(lookup, Setting.SEGMENT_BYTES, 4096));
     }
 
     private static Setting byFlag(String name) {

@@ -62,7 +62,7 @@ public final class NodeServer implements AutoCloseable {
         AtomicReference<RaftLoop> loopRef = new AtomicReference<>();
         NodeMetrics metrics = new NodeMetrics(registry, () -> loopRef.get().status());
         this.store = RaftLogStore.open(config.dataDir(),
-                new StoreOptions(StoreOptions.defaults().segmentBytes(), metrics::fsync));
+                new StoreOptions(config.segmentBytes(), metrics::fsync));
         var recovered = store.recovered();
         SessionStateMachine machine = new SessionStateMachine(service.stateMachine());
         if (recovered.snapshot() != null) {

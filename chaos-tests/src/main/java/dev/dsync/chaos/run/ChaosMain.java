@@ -105,9 +105,14 @@ public final class ChaosMain {
         return schedule.steps().stream().anyMatch(s -> s.kind().family.equals("power"));
     }
 
-    /** Node settings for chaos runs: answer 504 before the bench's client gives up; snapshot often. */
+    /**
+     * Node settings for chaos runs: answer 504 before the bench's client gives up; snapshot often;
+     * and start a new log segment every 64 KiB, so every run rotates segments many times (with the
+     * default 64 MiB no run ever did, and a rotation that forgot its directory fsync went unseen
+     * by the power nemesis: make mutants ONLY=storage-no-dir-fsync-on-rotate).
+     */
     static Map<String, String> nodeEnvironment() {
-        return Map.of("REQUEST_TIMEOUT_MS", "2000", "SNAPSHOT_EVERY", "500");
+        return Map.of("REQUEST_TIMEOUT_MS", "2000", "SNAPSHOT_EVERY", "500", "SEGMENT_BYTES", "65536");
     }
 
     static Workload workload(String name, ChaosOptions options) {
