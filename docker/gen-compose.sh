@@ -38,7 +38,7 @@ x-$service-env: &$service-env
   SERVICE: $service
   PEERS: $peers
   PORT: "8000"
-  JAVA_OPTS: \${JAVA_OPTS:--Xmx256m -XX:+UseSerialGC}
+  JAVA_OPTS: \${JAVA_OPTS:--Xmx256m -XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError}
   CLUSTER_TOKEN: \${CLUSTER_TOKEN:-}
   REQUEST_TIMEOUT_MS: \${REQUEST_TIMEOUT_MS:-}
   SNAPSHOT_EVERY: \${SNAPSHOT_EVERY:-}

@@ -32,7 +32,7 @@ up() {
       local id="$s-$i" port=$((b + i - 1)) pid="$RUN_DIR/pids/$s-$i.pid"
       if alive "$pid"; then echo "$id already running (pid $(cat "$pid"))"; continue; fi
       # shellcheck disable=SC2046 # the archive flag is one word or none
-      nohup "$JAVA" -Xmx256m -XX:+UseSerialGC $( [ -f "${JAR%.jar}.jsa" ] && echo "-XX:SharedArchiveFile=${JAR%.jar}.jsa" ) -jar "$JAR" --service "$s" --id "$id" --port "$port" \
+      nohup "$JAVA" -Xmx256m -XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError $( [ -f "${JAR%.jar}.jsa" ] && echo "-XX:SharedArchiveFile=${JAR%.jar}.jsa" ) -jar "$JAR" --service "$s" --id "$id" --port "$port" \
         --peers "$(peers_of "$s")" --data-dir "$RUN_DIR/data/$id" >"$RUN_DIR/logs/$id.log" 2>&1 &
       echo $! >"$pid"
     done

@@ -189,19 +189,18 @@ public final class RaftLoop implements Replica, AutoCloseable {
      * may reset what they count. A leader wakes at least every {@link LeaderDuties#INTERVAL_MS}.
      */
     private void run() {
-        long nextTick = System.nanoTime() + tickNanos;
+        // Twice the base election timeout: past the longest randomized one, and a leader's quorum check.
+        TickSchedule ticks = new TickSchedule(tickNanos, 2 * core.electionTicks(), System.nanoTime());
         long dutyNanos = TimeUnit.MILLISECONDS.toNanos(LeaderDuties.INTERVAL_MS);
         while (running) {
             try {
-                long sleepNanos = (core.ticksUntilDue() - 1) * tickNanos + Math.max(0, nextTick - System.nanoTime());
+                long sleepNanos = ticks.nanosUntil(core.ticksUntilDue(), System.nanoTime());
                 if (core.role() == Role.LEADER) {
                     sleepNanos = Math.min(sleepNanos, dutyNanos);
                 }
                 Runnable event = inbox.poll(sleepNanos, TimeUnit.NANOSECONDS);
-                long now = System.nanoTime();
-                while (now >= nextTick) {
+                for (int due = ticks.takeDue(System.nanoTime()); due > 0; due--) {
                     core.tick();
-                    nextTick += tickNanos;
                 }
                 // Take everything that queued meanwhile: one Ready, one fsync for all of it.
                 for (int n = 0; event != null && n < 10_000; n++) {

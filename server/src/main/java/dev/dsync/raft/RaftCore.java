@@ -360,6 +360,11 @@ public final class RaftCore {
         return term;
     }
 
+    /** The base election timeout in ticks (the randomized one lies in [this, twice this)). */
+    public int electionTicks() {
+        return config.electionTicks();
+    }
+
     public long commitIndex() {
         return log.committed();
     }

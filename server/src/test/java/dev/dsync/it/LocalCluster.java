@@ -61,7 +61,7 @@ public final class LocalCluster implements AutoCloseable {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         StringJoiner peers = new StringJoiner(",");
         ports.forEach((peer, port) -> peers.add(peer + "=http://127.0.0.1:" + port));
-        List<String> command = new ArrayList<>(List.of(java, "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
+        List<String> command = new ArrayList<>(List.of(java, "-Xmx256m", "-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError", "-XX:TieredStopAtLevel=1"));
         Path archive = Path.of(jar).resolveSibling("server.jsa"); // made by the build: see dev.dsync.node.CdsTraining
         if (Files.exists(archive)) {
             command.add("-XX:SharedArchiveFile=" + archive);

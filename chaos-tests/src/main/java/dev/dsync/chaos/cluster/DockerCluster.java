@@ -112,7 +112,7 @@ public final class DockerCluster extends ProxiedCluster {
                     .withEnv("PEERS", peersOf(id))
                     // C1 only, like the process backend: nine JVMs warming up on two cores otherwise
                     // spend the first seconds compiling instead of electing.
-                    .withEnv("JAVA_OPTS", "-Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1")
+                    .withEnv("JAVA_OPTS", "-Xmx256m -XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError -XX:TieredStopAtLevel=1")
                     .withEnv(nodeEnv)
                     .waitingFor(Wait.forLogMessage(".*listening on.*", 1).withStartupTimeout(Duration.ofSeconds(120)));
             if (powerLossDataDirs) {

@@ -103,7 +103,7 @@ public final class ProcessCluster extends ProxiedCluster {
             peers.add(peer + "=http://" + host + ":" + port);
         }
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> command = new ArrayList<>(List.of(java, "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
+        List<String> command = new ArrayList<>(List.of(java, "-Xmx256m", "-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError", "-XX:TieredStopAtLevel=1"));
         Path archive = serverJar.resolveSibling("server.jsa"); // made by the build: see dev.dsync.node.CdsTraining
         if (Files.exists(archive)) {
             command.add("-XX:SharedArchiveFile=" + archive);
