@@ -45,14 +45,15 @@ public final class SessionStateMachine {
 
     /**
      * Applies one committed log entry; a duplicate request returns its first answer. A no-op entry
-     * (a new leader's first) only advances the applied index and returns null.
+     * (a new leader's first) and a configuration entry (Raft's own business) only advance the
+     * applied index and return null.
      */
     public ApplyResult apply(Entry entry) {
         if (entry.index() <= lastApplied) {
             throw new IllegalStateException("apply out of order: index " + entry.index() + " after " + lastApplied);
         }
         lastApplied = entry.index();
-        if (entry.isNoop()) {
+        if (entry.isNoop() || entry.isConfig()) {
             return null;
         }
         long index = entry.index();
