@@ -42,14 +42,22 @@ final class Elections {
             voteTerm = core.term;
         }
         granted.add(core.id);
-        if (granted.size() >= core.config.quorum()) {
+        if (votes(granted) >= core.membership().quorum()) {
             won(preVote);
             return;
         }
-        for (String peer : core.peers) {
+        for (String peer : core.voterPeers()) {
             core.send(new Message.VoteRequest(core.id, peer, voteTerm, core.log.lastIndex(), core.log.lastTerm(),
                     preVote, transfer));
         }
+    }
+
+    /**
+     * Only voters of our configuration count. A node votes whenever asked, learner or not: it may
+     * have been promoted in the candidate's log before its own log shows it.
+     */
+    private long votes(Set<String> from) {
+        return from.stream().filter(core.membership()::isVoter).count();
     }
 
     private void won(boolean preVote) {
@@ -95,9 +103,10 @@ final class Elections {
         } else if (!granted.contains(m.from())) {
             rejected.add(m.from());
         }
-        if (granted.size() >= core.config.quorum()) {
+        int quorum = core.membership().quorum();
+        if (votes(granted) >= quorum) {
             won(m.preVote());
-        } else if (rejected.size() >= core.config.quorum()) {
+        } else if (votes(rejected) >= quorum) {
             core.becomeFollower(core.term, null);
         }
     }

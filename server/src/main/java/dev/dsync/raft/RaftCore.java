@@ -39,9 +39,23 @@ public final class RaftCore {
         }
     }
 
+    /** Thrown by a membership change the rules refuse now (a change in progress) or at all (a bad change). */
+    public static final class MembershipChangeException extends Exception {
+        private final boolean retryable;
+
+        public MembershipChangeException(String message, boolean retryable) {
+            super(message);
+            this.retryable = retryable;
+        }
+
+        /** True if the same change may succeed later (another change is in progress, a new leader settling in). */
+        public boolean retryable() {
+            return retryable;
+        }
+    }
+
     final RaftConfig config;
     final String id;
-    final List<String> peers;
     private final IntUnaryOperator random;
     final RaftLog log;
     final ReadIndexQueue reads = new ReadIndexQueue();
@@ -72,9 +86,8 @@ public final class RaftCore {
     public RaftCore(RaftConfig config, IntUnaryOperator random, PersistentState restored) {
         this.config = config;
         this.id = config.id();
-        this.peers = config.voters().stream().filter(v -> !v.equals(config.id())).toList();
         this.random = random;
-        this.log = new RaftLog(restored);
+        this.log = new RaftLog(restored, config.bootstrap());
         this.term = restored.hardState().term();
         this.votedFor = restored.hardState().votedFor();
         this.lastHardState = new HardState(term, votedFor, restored.hardState().commit());
@@ -91,7 +104,11 @@ public final class RaftCore {
         if (role == Role.LEADER) {
             replication.tick();
         } else if (electionElapsed >= randomizedElectionTimeout) {
-            elections.campaign(config.preVote(), false);
+            if (isVoter()) {
+                elections.campaign(config.preVote(), false);
+            } else {
+                resetElectionTimer(); // a learner, a joining or a removed node never campaigns
+            }
         }
     }
 
@@ -110,9 +127,12 @@ public final class RaftCore {
         if (!m.to().equals(id)) {
             throw new IllegalArgumentException("message for " + m.to() + " delivered to " + id);
         }
-        if (!config.voters().contains(m.from()) || m.from().equals(id)) {
-            return; // not a member: ignore rather than let it disturb the cluster
+        if (m.from().equals(id)) {
+            return;
         }
+        // Messages from nodes outside our configuration are taken: our log may lag behind the
+        // change that added them (a new leader, a promoted learner asking for votes). A removed
+        // node cannot disrupt: PreVote and the CheckQuorum lease turn its elections away (§4.2.3).
         if (m.term() > term) {
             if (m instanceof Message.VoteRequest v) {
                 if (elections.inLease() && !v.leadershipTransfer()) {
@@ -153,7 +173,7 @@ public final class RaftCore {
                 }
             }
             case Message.TimeoutNow t -> {
-                if (role != Role.LEADER && t.from().equals(leaderId)) {
+                if (role != Role.LEADER && t.from().equals(leaderId) && isVoter()) {
                     elections.campaign(false, true);
                 }
             }
@@ -205,11 +225,79 @@ public final class RaftCore {
         return true;
     }
 
-    /** Hands leadership to {@code target} once it is up to date; ignored unless leader. */
+    /** Hands leadership to {@code target} (another voter) once it is up to date; ignored unless leader. */
     public void transferLeadership(String target) {
-        if (role == Role.LEADER && peers.contains(target)) {
+        if (role == Role.LEADER && !target.equals(id) && membership().isVoter(target)) {
             replication.transferTo(target);
         }
+    }
+
+    // ---- membership changes ----------------------------------------------------------------------
+
+    /** Adds {@code node} as a learner; the leader promotes it to voter once it has caught up. */
+    public long addLearner(String node, String address) throws NotLeaderException, MembershipChangeException {
+        checkLeader();
+        if (membership().contains(node)) {
+            throw new MembershipChangeException(node + " is already a member (" + membership() + ")", false);
+        }
+        checkNoChangeInProgress();
+        return replication.appendConfig(membership().withLearner(node, address));
+    }
+
+    /**
+     * Removes {@code node}. The leader does not remove itself: it hands leadership to the most up to
+     * date voter and refuses, so that the caller asks the new leader (which then removes this node).
+     */
+    public long removeMember(String node) throws NotLeaderException, MembershipChangeException {
+        checkLeader();
+        Membership current = membership();
+        if (!current.contains(node)) {
+            throw new MembershipChangeException(node + " is not a member (" + current + ")", false);
+        }
+        if (current.isVoter(node) && current.voters().size() == 1) {
+            throw new MembershipChangeException("cannot remove " + node + ": it is the last voter", false);
+        }
+        checkNoChangeInProgress();
+        if (node.equals(id)) {
+            String heir = replication.bestTransferTarget();
+            if (heir != null) {
+                replication.transferTo(heir);
+            }
+            throw new NotLeaderException("this node is the leader: it hands leadership to "
+                    + (heir == null ? "a caught-up voter" : heir) + " first; ask the new leader", null);
+        }
+        return replication.appendConfig(current.without(node));
+    }
+
+    private void checkLeader() throws NotLeaderException {
+        if (role != Role.LEADER) {
+            throw new NotLeaderException(leaderId);
+        }
+        if (replication.transferTarget() != null) {
+            throw new NotLeaderException(null);
+        }
+    }
+
+    /** The single-server rules (dissertation §4.1, and the fix of §4.1's erratum): one change at a time. */
+    private void checkNoChangeInProgress() throws MembershipChangeException {
+        String busy = replication.whyNoMembershipChange();
+        if (busy != null) {
+            throw new MembershipChangeException(busy, true);
+        }
+    }
+
+    /** The configuration in force: the latest in this node's log, committed or not. */
+    public Membership membership() {
+        return log.membership();
+    }
+
+    boolean isVoter() {
+        return membership().isVoter(id);
+    }
+
+    /** The other voters: who is asked for votes, and whose acknowledgements count. */
+    List<String> voterPeers() {
+        return membership().voters().keySet().stream().filter(v -> !v.equals(id)).toList();
     }
 
     /** The best follower to hand leadership to (the most up to date one), or null if none. */
@@ -271,6 +359,9 @@ public final class RaftCore {
     void becomeLeader() {
         if (role != Role.CANDIDATE) {
             throw new IllegalStateException("only a candidate becomes leader, not a " + role);
+        }
+        if (!isVoter()) {
+            throw new IllegalStateException(id + " won an election but is no voter of " + membership());
         }
         role = Role.LEADER;
         leaderId = id;

@@ -26,9 +26,11 @@ final class RaftLog {
     private long unstableFrom;
     /** A snapshot received from the leader that no Ready has carried yet. */
     private Snapshot unsentSnapshot;
+    private final Configurations configurations;
 
-    RaftLog(PersistentState restored) {
+    RaftLog(PersistentState restored, Membership bootstrap) {
         snapshot = restored.snapshot();
+        configurations = new Configurations(bootstrap, snapshot);
         snapshotIndex = snapshot == null ? 0 : snapshot.index();
         snapshotTerm = snapshot == null ? 0 : snapshot.term();
         for (Entry e : restored.entries()) {
@@ -39,6 +41,7 @@ final class RaftLog {
                 throw new IllegalStateException("restored log is not contiguous or terms decrease at index " + e.index());
             }
             entries.add(e);
+            configurations.appended(e);
         }
         committed = Math.max(restored.hardState().commit(), snapshotIndex);
         if (committed > lastIndex()) {
@@ -71,6 +74,16 @@ final class RaftLog {
 
     long committed() {
         return committed;
+    }
+
+    /** The configuration in force: the latest in the log, committed or not. */
+    Membership membership() {
+        return configurations.latest();
+    }
+
+    /** The index of the latest CONFIG entry, or 0 if the configuration in force predates the log. */
+    long membershipIndex() {
+        return configurations.latestIndex();
     }
 
     long persisted() {
@@ -133,6 +146,7 @@ final class RaftLog {
             throw new IllegalStateException("append out of order: " + e.index() + "/" + e.term() + " after " + lastIndex() + "/" + lastTerm());
         }
         entries.add(e);
+        configurations.appended(e);
     }
 
     /**
@@ -165,6 +179,7 @@ final class RaftLog {
             throw new IllegalStateException("log conflict at committed index " + index + " (commit " + committed + ")");
         }
         entries.subList(offset(index), entries.size()).clear();
+        configurations.truncatedFrom(index);
         unstableFrom = Math.min(unstableFrom, index);
         persisted = Math.min(persisted, index - 1);
     }
@@ -237,9 +252,10 @@ final class RaftLog {
         }
         long term = term(index);
         entries.subList(0, offset(index) + 1).clear();
+        configurations.compactedTo(index);
         snapshotIndex = index;
         snapshotTerm = term;
-        snapshot = new Snapshot(index, term, data);
+        snapshot = new Snapshot(index, term, configurations.at(index), data);
         return snapshot;
     }
 
@@ -253,11 +269,13 @@ final class RaftLog {
         if (s.index() <= committed) {
             throw new IllegalStateException("install of snapshot " + s.index() + " at or below commit " + committed);
         }
-        if (term(s.index()) == s.term()) {
+        boolean keep = term(s.index()) == s.term();
+        if (keep) {
             entries.subList(0, offset(s.index()) + 1).clear();
         } else {
             entries.clear();
         }
+        configurations.installed(s, keep);
         snapshot = s;
         snapshotIndex = s.index();
         snapshotTerm = s.term();

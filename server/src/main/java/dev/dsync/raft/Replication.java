@@ -7,8 +7,12 @@ import java.util.Map;
 
 /**
  * Leader side of replication for one leadership (one term): per-follower progress and flow
- * control, heartbeats, the commit rule, CheckQuorum, ReadIndex confirmation and leadership
- * transfer. A new instance starts with every follower in probe state.
+ * control, heartbeats, the commit rule, CheckQuorum, ReadIndex confirmation, leadership transfer
+ * and membership changes. A new instance starts with every follower in probe state.
+ *
+ * <p>Every member but the leader gets the log, learners included, and so does a removed one until
+ * its removal commits (so that it learns of it and stops campaigning); only voters count toward a
+ * commit, a read confirmation or a quorum check.
  */
 final class Replication {
     /** Data bytes in one AppendRequest (one entry may exceed it alone): keeps peer messages small. */
@@ -24,9 +28,78 @@ final class Replication {
     Replication(RaftCore core) {
         this.core = core;
         this.log = core.log;
-        for (String peer : core.peers) {
-            progress.put(peer, new Progress(log.lastIndex(), core.config.maxInflightAppends()));
+        track(core.membership());
+    }
+
+    /**
+     * Starts tracking every member of {@code m} that has no progress yet, probing from the next
+     * entry to be appended (a new member's first append then carries the entry that added it).
+     */
+    private void track(Membership m) {
+        for (String peer : m.members()) {
+            if (!peer.equals(core.id)) {
+                progress.computeIfAbsent(peer, p -> new Progress(log.lastIndex(), core.config.maxInflightAppends()));
+            }
         }
+    }
+
+    /** Once the configuration in force is committed, stops sending to the nodes it removed. */
+    private void forgetRemoved() {
+        if (log.membershipIndex() <= log.committed()) {
+            progress.keySet().removeIf(peer -> !core.membership().contains(peer));
+        }
+    }
+
+    /** Why no membership change may start now, or null if one may. */
+    String whyNoMembershipChange() {
+        if (log.committed() < termStartIndex) {
+            // A change appended before this term's first commit could overlap a change of an earlier
+            // leader that this one does not know is uncommitted (the single-server erratum, §4.1).
+            return "the new leader has not yet committed an entry of its term; retry shortly";
+        }
+        if (log.membershipIndex() > log.committed()) {
+            return "a membership change is in progress (index " + log.membershipIndex() + " not yet committed); retry shortly";
+        }
+        return null;
+    }
+
+    /** Appends a configuration (one step from the one in force, checked by the caller's rules). */
+    long appendConfig(Membership next) {
+        Membership current = core.membership();
+        if (!next.singleChangeFrom(current) || !next.isVoter(core.id)) {
+            throw new IllegalStateException("not a single-server step from " + current + " to " + next);
+        }
+        track(next);
+        long index = log.lastIndex() + 1;
+        log.append(Entry.config(core.term, index, next));
+        broadcastAppends();
+        maybeCommit();
+        return index;
+    }
+
+    /** A learner that holds everything committed is promoted, when no other change is in progress. */
+    private void maybePromote(String peer, Progress p) {
+        if (core.membership().isLearner(peer) && p.match >= log.committed() && whyNoMembershipChange() == null) {
+            appendConfig(core.membership().promoted(peer));
+        }
+    }
+
+    private void broadcastAppends() {
+        for (String peer : progress.keySet()) {
+            sendAppends(peer);
+        }
+    }
+
+    /** Voters' values of {@code valueOf} (ours as {@code own}), sorted: entry {@code length - quorum} is what a quorum reached. */
+    private long quorumValue(long own, java.util.function.ToLongFunction<Progress> valueOf) {
+        Membership m = core.membership();
+        long[] values = new long[m.voters().size()];
+        int k = 0;
+        for (String voter : m.voters().keySet()) {
+            values[k++] = voter.equals(core.id) ? own : valueOf.applyAsLong(progress.get(voter));
+        }
+        Arrays.sort(values);
+        return values[values.length - m.quorum()];
     }
 
     String transferTarget() {
@@ -39,9 +112,7 @@ final class Replication {
         if (termStartIndex == 0) {
             termStartIndex = index;
         }
-        for (String peer : core.peers) {
-            sendAppends(peer);
-        }
+        broadcastAppends();
         maybeCommit(); // single-node cluster: nothing to wait for but our own fsync
         return index;
     }
@@ -69,6 +140,10 @@ final class Replication {
         }
         if (core.heartbeatElapsed >= core.config.heartbeatTicks()) {
             broadcastHeartbeat();
+            // A learner that caught up while another change was in progress waits for this.
+            for (String learner : core.membership().learners().keySet()) {
+                maybePromote(learner, progress.get(learner));
+            }
         }
     }
 
@@ -88,8 +163,8 @@ final class Replication {
     }
 
     private boolean quorumRecentlyActive() {
-        long active = 1 + progress.values().stream().filter(p -> p.recentActive).count();
-        return active >= core.config.quorum();
+        long active = 1 + core.voterPeers().stream().filter(v -> progress.get(v).recentActive).count();
+        return active >= core.membership().quorum();
     }
 
     private void broadcastHeartbeat() {
@@ -140,6 +215,9 @@ final class Replication {
 
     void handleAppendResponse(Message.AppendResponse r) {
         Progress p = progress.get(r.from());
+        if (p == null) {
+            return; // from a node no longer (or not yet) in our configuration
+        }
         p.recentActive = true;
         noteReadAck(p, r.readContext());
         if (r.success()) {
@@ -149,9 +227,11 @@ final class Replication {
                     p.becomeReplicate();
                 }
                 if (maybeCommit()) {
+                    maybePromote(r.from(), p);
                     return; // maybeCommit already sent everyone, this follower included, what it can
                 }
                 maybeSendTimeoutNow(r.from());
+                maybePromote(r.from(), p);
             }
         } else if (p.reject(r.matchIndex(), r.rejectHint())) {
             sendAppends(r.from());
@@ -165,6 +245,9 @@ final class Replication {
 
     void handleSnapshotResponse(Message.SnapshotResponse r) {
         Progress p = progress.get(r.from());
+        if (p == null) {
+            return;
+        }
         p.recentActive = true;
         if (p.state != Progress.State.SNAPSHOT) {
             return; // duplicate or late
@@ -186,18 +269,12 @@ final class Replication {
      * Our own copy counts only once persisted.
      */
     private boolean maybeCommit() {
-        long[] matches = new long[core.peers.size() + 1];
-        int k = 0;
-        matches[k++] = Math.min(log.persisted(), log.lastIndex());
-        for (Progress p : progress.values()) {
-            matches[k++] = p.match;
-        }
-        Arrays.sort(matches);
-        long quorumIndex = matches[matches.length - core.config.quorum()];
+        long quorumIndex = quorumValue(Math.min(log.persisted(), log.lastIndex()), p -> p.match);
         if (quorumIndex <= log.committed() || log.term(quorumIndex) != core.term) {
             return false;
         }
         log.commitTo(quorumIndex);
+        forgetRemoved();
         if (core.reads.hasHeld() && log.committed() >= termStartIndex) {
             core.reads.releaseHeld(log.committed());
             confirmReads();
@@ -224,7 +301,7 @@ final class Replication {
             return;
         }
         core.reads.start(requestId, log.committed());
-        if (progress.isEmpty()) {
+        if (core.voterPeers().isEmpty()) {
             confirmReads();
         } else {
             broadcastHeartbeat();
@@ -242,14 +319,8 @@ final class Replication {
         if (!core.reads.hasPending()) {
             return;
         }
-        long[] rounds = new long[core.peers.size() + 1];
-        int k = 0;
-        rounds[k++] = core.reads.round(); // the leader confirms its own round trivially
-        for (Progress p : progress.values()) {
-            rounds[k++] = p.ackedReadRound;
-        }
-        Arrays.sort(rounds);
-        core.reads.confirmUpTo(rounds[rounds.length - core.config.quorum()]);
+        // The leader confirms its own round trivially.
+        core.reads.confirmUpTo(quorumValue(core.reads.round(), p -> p.ackedReadRound));
     }
 
     // ---- leadership transfer ---------------------------------------------------------------------
@@ -286,6 +357,9 @@ final class Replication {
         String best = null;
         long bestMatch = -1;
         for (Map.Entry<String, Progress> e : progress.entrySet()) {
+            if (!core.membership().isVoter(e.getKey())) {
+                continue;
+            }
             if (e.getValue().recentActive && e.getValue().match > bestMatch) {
                 best = e.getKey();
                 bestMatch = e.getValue().match;

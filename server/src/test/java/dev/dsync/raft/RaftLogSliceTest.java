@@ -13,7 +13,7 @@ class RaftLogSliceTest {
         for (int i = 0; i < sizes.length; i++) {
             entries.add(new Entry(1, i + 1, new byte[sizes[i]]));
         }
-        return new RaftLog(new PersistentState(HardState.INITIAL, null, entries));
+        return new RaftLog(new PersistentState(HardState.INITIAL, null, entries), Membership.EMPTY);
     }
 
     @Test
