@@ -55,7 +55,7 @@ final class CacheLeaderOps {
                     .thenApply(grant -> {
                         if (grant.value() == null) {
                             throw new ApiException(503, Router.errorWithLeader("no lease for " + node
-                                    + " now (leadership moved or its copies are being dropped)", replica.leaderId()));
+                                    + " now (leadership moved, its copies are being dropped, or it is no member of the cluster)", replica.leaderId()));
                         }
                         return grant.value();
                     });

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.dsync.http.ApiException;
 import dev.dsync.http.Router;
 import dev.dsync.node.NodeStatus;
+import dev.dsync.raft.Membership;
 import dev.dsync.raft.Role;
 import dev.dsync.statemachine.ApplyResult;
 import java.util.ArrayList;
@@ -28,6 +29,8 @@ final class LeaseDesk {
     }
 
     private final InvalidationTracker tracker;
+    /** The configuration in force here; leases go to its members only. */
+    private Membership membership = Membership.EMPTY;
     private final List<Waiter> waiters = new ArrayList<>();
     private long term = -1;
     private String dropInFlight;
@@ -41,6 +44,7 @@ final class LeaseDesk {
     }
 
     void onStatus(NodeStatus status, long nowMs) {
+        membership = status.membership();
         boolean leads = status.role() == Role.LEADER;
         if (leads && status.term() != term) {
             stop("leadership moved to a new term");
@@ -75,9 +79,13 @@ final class LeaseDesk {
         settle(nowMs);
     }
 
-    /** A lease for {@code node}, or null if this node no longer leads term {@code inTerm} or is dropping {@code node}. */
+    /**
+     * A lease for {@code node}, or null if this node no longer leads term {@code inTerm}, is dropping
+     * {@code node}, or {@code node} is no member: a removed node gets no more log, so it could never
+     * report past a change, and a lease it kept renewing would hold every write to its keys forever.
+     */
     Grant grant(String node, long inTerm, long nowMs) {
-        if (!tracker.leading() || term != inTerm || node.equals(dropInFlight)) {
+        if (!tracker.leading() || term != inTerm || node.equals(dropInFlight) || !membership.contains(node)) {
             return null;
         }
         tracker.onGrant(node, nowMs);

@@ -1,13 +1,19 @@
 package dev.dsync.node;
 
+import dev.dsync.raft.Membership;
 import dev.dsync.raft.RaftCore;
 import dev.dsync.raft.Role;
 
-/** An immutable view of the Raft state, published by the loop for /health, metrics and routing. */
-public record NodeStatus(Role role, long term, String leaderId, long commitIndex, long appliedIndex) {
+/**
+ * An immutable view of the Raft state, published by the loop for /health, metrics and routing.
+ * {@code membership} is the configuration in force at this node.
+ */
+public record NodeStatus(Role role, long term, String leaderId, long commitIndex, long appliedIndex, Membership membership) {
 
-    static NodeStatus of(RaftCore core, long appliedIndex, NodeStatus previous) {
-        NodeStatus next = new NodeStatus(core.role(), core.term(), core.leaderId(), core.commitIndex(), appliedIndex);
+    /** The view of {@code core} now; {@code previous} itself if nothing changed (so readers can compare references). */
+    public static NodeStatus of(RaftCore core, long appliedIndex, NodeStatus previous) {
+        NodeStatus next = new NodeStatus(core.role(), core.term(), core.leaderId(), core.commitIndex(), appliedIndex,
+                core.membership());
         return next.equals(previous) ? previous : next;
     }
 }

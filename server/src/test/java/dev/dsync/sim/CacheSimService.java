@@ -179,7 +179,7 @@ final class CacheSimService implements SimService {
     /** As the node shell publishes its Raft status to its service after each Ready, when it changed. */
     @Override
     public void afterReady(SimNode n) {
-        NodeStatus status = new NodeStatus(n.core.role(), n.core.term(), n.core.leaderId(), n.core.commitIndex(), n.machine.lastApplied());
+        NodeStatus status = NodeStatus.of(n.core, n.machine.lastApplied(), null);
         if (!status.equals(published.put(n.id, status))) {
             service(n).onStatus(status);
         }

@@ -62,7 +62,7 @@ final class QueueChecks {
     }
 
     void onApplied(SimNode n, Entry e, ApplyResult result) {
-        if (e.isNoop()) {
+        if (e.isNoop() || e.isConfig()) {
             return;
         }
         Applied first = history.get(e.index());

@@ -235,7 +235,7 @@ final class QueueSimService implements SimService {
                     + QueueChecks.queue(leader).stats(QUEUE).path("in_flight") + " in flight, "
                     + QueueChecks.queue(leader).stats(DEAD_LETTERS).path("depth") + " dead-lettered waiting") + "; " + nodeSummary());
         }
-        for (SimNode n : sim.nodes) {
+        for (SimNode n : sim.members()) {
             record.checkDrained(n, checks.ledger(n));
         }
         QueueStateMachine q = QueueChecks.queue(sim.leader());
@@ -263,7 +263,7 @@ final class QueueSimService implements SimService {
     }
 
     private boolean allEmpty() {
-        for (SimNode n : sim.nodes) {
+        for (SimNode n : sim.members()) {
             if (!n.up() || QueueChecks.queue(n).messageCount() != 0) {
                 return false;
             }
@@ -277,7 +277,7 @@ final class QueueSimService implements SimService {
         if (leader == null) {
             return false;
         }
-        for (SimNode n : sim.nodes) {
+        for (SimNode n : sim.members()) {
             if (!n.up() || n.machine.lastApplied() < leader.core.commitIndex()) {
                 return false;
             }

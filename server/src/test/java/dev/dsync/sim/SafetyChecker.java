@@ -1,6 +1,7 @@
 package dev.dsync.sim;
 
 import dev.dsync.raft.Entry;
+import dev.dsync.raft.Membership;
 import dev.dsync.raft.RaftCore;
 import dev.dsync.raft.ReadState;
 import dev.dsync.raft.Role;
@@ -41,6 +42,8 @@ final class SafetyChecker {
     private long highestApplied;
     long leaderChanges;
     long readsConfirmed;
+    /** Configuration entries applied (each index once). */
+    long configsCommitted;
 
     /** A node (re)started: its volatile history starts over from what its disk holds. */
     void onStart(SimNode n) {
@@ -78,6 +81,7 @@ final class SafetyChecker {
         Committed c = applied.get(e.index());
         if (c == null) {
             applied.put(e.index(), new Committed(e.term(), e.data(), n.core.term()));
+            configsCommitted += e.isConfig() ? 1 : 0;
         } else if (c.term != e.term() || !Arrays.equals(c.data, e.data())) {
             fail("State Machine Safety: " + n.id + " applied " + e.index() + "/" + e.term() + " where another node applied term " + c.term);
         } else {
@@ -114,12 +118,19 @@ final class SafetyChecker {
             }
             RaftCore core = n.core;
             long commit = core.commitIndex();
-            if (commit < lastCommit.get(n.id)) {
+            long previousCommit = lastCommit.get(n.id);
+            if (commit < previousCommit) {
                 fail(n.id + " commit index went back from " + lastCommit.get(n.id) + " to " + commit);
             }
             lastCommit.put(n.id, commit);
             if (commit > core.lastIndex()) {
                 fail(n.id + " commit " + commit + " beyond its last index " + core.lastIndex());
+            }
+            if (core.role() != Role.FOLLOWER && !core.membership().isVoter(n.id)) {
+                fail(n.id + " is " + core.role() + " but no voter of its configuration (" + core.membership() + ")");
+            }
+            if (core.role() == Role.LEADER && commit > previousCommit) {
+                checkCommitQuorum(n, nodes);
             }
             if (core.role() == Role.LEADER) {
                 String earlier = leaderOfTerm.putIfAbsent(core.term(), n.id);
@@ -130,6 +141,24 @@ final class SafetyChecker {
                     fail("Election Safety: " + earlier + " and " + n.id + " both led term " + core.term());
                 }
             }
+        }
+    }
+
+    /**
+     * A leader's new commit index is on the disks of a majority of the voters of its configuration
+     * in force: learners, removed nodes and nodes outside it do not count.
+     */
+    private void checkCommitQuorum(SimNode leader, List<SimNode> nodes) {
+        long index = leader.core.commitIndex();
+        long term = leader.core.termAt(index);
+        if (term < 0) {
+            return; // compacted away already: checked when it was committed
+        }
+        Membership m = leader.core.membership();
+        long holders = nodes.stream().filter(v -> m.isVoter(v.id) && v.disk.holds(index, term)).count();
+        if (holders < m.quorum()) {
+            fail(leader.id + " committed " + index + "/" + term + " held by " + holders + " voters of " + m
+                    + " (quorum " + m.quorum() + ")");
         }
     }
 

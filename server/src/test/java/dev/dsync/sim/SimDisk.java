@@ -59,6 +59,15 @@ final class SimDisk {
         return new PersistentState(hardState, snapshot, List.copyOf(entries));
     }
 
+    /** Whether this disk holds entry (index, term), or a snapshot that covers the index. */
+    boolean holds(long index, long term) {
+        if (index <= snapshotIndex()) {
+            return true;
+        }
+        long offset = index - snapshotIndex() - 1;
+        return offset < entries.size() && entries.get((int) offset).term() == term;
+    }
+
     private long snapshotIndex() {
         return snapshot == null ? 0 : snapshot.index();
     }

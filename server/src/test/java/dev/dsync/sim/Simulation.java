@@ -2,6 +2,7 @@ package dev.dsync.sim;
 
 import dev.dsync.raft.DurabilityPolicy;
 import dev.dsync.raft.Entry;
+import dev.dsync.raft.Membership;
 import dev.dsync.raft.Message;
 import dev.dsync.raft.RaftConfig;
 import dev.dsync.raft.RaftCore;
@@ -44,7 +45,7 @@ final class Simulation {
 
     /** What a finished run reports. */
     record Result(String service, long traceHash, long events, long committed, long leaderChanges, long crashes, long reads,
-                  long digestComparisons, Map<String, Long> serviceStats) {}
+                  long digestComparisons, boolean membershipChanges, long configsCommitted, Map<String, Long> serviceStats) {}
 
     private record Event(long time, long seq, Runnable action) {}
 
@@ -58,7 +59,9 @@ final class Simulation {
     final TraceHash trace = new TraceHash();
     private final PriorityQueue<Event> queue =
             new PriorityQueue<>(Comparator.comparingLong(Event::time).thenComparingLong(Event::seq));
+    /** Every node's id: the bootstrap members first, then the spares the membership nemesis may add. */
     private final List<String> ids = new ArrayList<>();
+    private final Membership bootstrap;
     private final boolean verbose;
     private final long faultPhaseMs;
     private final int electionTicks;
@@ -75,6 +78,8 @@ final class Simulation {
     final SimService service;
     final Workload workload;
     final Faults faults;
+    /** Null in the seeds without membership changes. */
+    final MembershipFaults membership;
     long now;
     private long seq;
     private long events;
@@ -93,6 +98,7 @@ final class Simulation {
             ids.add(id);
             nodes.add(new SimNode(id, random.nextInt(41) - 20));
         }
+        bootstrap = Membership.ofVoters(ids);
         faultPhaseMs = 15_000 + random.nextInt(10_000);
         electionTicks = 10;
         heartbeatTicks = 1 + random.nextInt(3);
@@ -106,6 +112,20 @@ final class Simulation {
         network.maxDelayMs = 2 + random.nextInt(25);
         network.dropPermille = random.nextInt(3) == 0 ? 0 : random.nextInt(80);
         network.duplicatePermille = random.nextInt(30);
+        // Drawn apart from the run's random, so a seed without membership changes runs as before they existed.
+        Random membershipRandom = new Random(seed ^ 0x6d656d62657273L);
+        // Only with PreVote and CheckQuorum, as every node runs: without them a removed node that never
+        // heard of its removal disrupts the cluster with elections forever (dissertation §4.2.3).
+        if (preVote && checkQuorum && membershipRandom.nextInt(2) == 0) {
+            for (int i = 0; i < 2; i++) {
+                String id = "n" + (size + i + 1);
+                ids.add(id);
+                nodes.add(new SimNode(id, membershipRandom.nextInt(41) - 20));
+            }
+            membership = new MembershipFaults(this, membershipRandom);
+        } else {
+            membership = null;
+        }
         // By the seed's residue, not by a draw: each service gets a third of any seed range, and
         // the replay line's seed alone tells which service failed.
         service = switch ((int) (seed % 3)) {
@@ -117,7 +137,8 @@ final class Simulation {
         faults = new Faults(this);
         log("config: service=" + service.name() + " nodes=" + size + " hb=" + heartbeatTicks + " maxEntries=" + maxEntriesPerAppend
                 + " inflight=" + maxInflight                + " churn=" + leaderChurnPermille + "‰ preVote=" + preVote + " checkQuorum=" + checkQuorum + " snapshotEvery=" + snapshotEvery
-                + " delay<=" + network.maxDelayMs + " drop=" + network.dropPermille + "‰ dup=" + network.duplicatePermille + "‰");
+                + " delay<=" + network.maxDelayMs + " drop=" + network.dropPermille + "‰ dup=" + network.duplicatePermille + "‰"
+                + (membership == null ? "" : " membership changes, spares " + ids.subList(size, ids.size())));
     }
 
     Result run() {
@@ -134,6 +155,9 @@ final class Simulation {
         }
         workload.begin();
         faults.begin();
+        if (membership != null) {
+            membership.begin();
+        }
         service.begin();
         runUntil(faultPhaseMs);
 
@@ -160,7 +184,7 @@ final class Simulation {
         checker.checkLogsPairwise(nodes);
         convergence.atEnd(nodes);
         return new Result(service.name(), trace.value(), events, workload.committed, checker.leaderChanges, crashes, checker.readsConfirmed,
-                convergence.comparisons,
+                convergence.comparisons, membership != null, checker.configsCommitted,
                 service.stats());
     }
 
@@ -219,7 +243,8 @@ final class Simulation {
     // ---- node life cycle ---------------------------------------------------------------------------
 
     void start(SimNode n) {
-        RaftConfig config = new RaftConfig(n.id, ids, electionTicks, heartbeatTicks, maxEntriesPerAppend, maxInflight,
+        // A spare starts as a node started with --join: no configuration until the leader's log gives it one.
+        RaftConfig config = new RaftConfig(n.id, bootstrap.isVoter(n.id) ? bootstrap : Membership.EMPTY, electionTicks, heartbeatTicks, maxEntriesPerAppend, maxInflight,
                 preVote, checkQuorum);
         n.start(config, random::nextInt, () -> service.newStateMachine(n), workload::newReadId, task -> onLoop(n, task));
         n.replica = new SimReplica(this, n);
@@ -418,6 +443,16 @@ final class Simulation {
      */
     long electionTimeoutMinMs() {
         return (long) electionTicks * (TICK_MS - 1);
+    }
+
+    /** The nodes of the configuration in force at the leader; every node while none leads. */
+    List<SimNode> members() {
+        SimNode leader = leader();
+        if (leader == null) {
+            return nodes;
+        }
+        Membership m = leader.core.membership();
+        return nodes.stream().filter(n -> m.contains(n.id)).toList();
     }
 
     List<SimNode> upNodes() {

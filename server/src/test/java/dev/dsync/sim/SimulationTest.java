@@ -33,6 +33,8 @@ class SimulationTest {
         long leaders = 0;
         long reads = 0;
         long digestComparisons = 0;
+        long membershipSeeds = 0;
+        long configsCommitted = 0;
         Map<String, Long> seedsPerService = new TreeMap<>(Map.of("lock", 0L, "queue", 0L, "cache", 0L));
         Map<String, Long> nanosPerService = new TreeMap<>();
         Map<String, Long> serviceStats = new TreeMap<>();
@@ -58,14 +60,18 @@ class SimulationTest {
             leaders += result.leaderChanges();
             reads += result.reads();
             digestComparisons += result.digestComparisons();
+            membershipSeeds += result.membershipChanges() ? 1 : 0;
+            configsCommitted += result.configsCommitted();
             seedsPerService.merge(result.service(), 1L, Long::sum);
             nanosPerService.merge(result.service(), System.nanoTime() - seedStarted, Long::sum);
             result.serviceStats().forEach((name, n) -> serviceStats.merge(result.service() + "." + name, n, Long::sum));
         }
         System.out.printf("simulation: %d seeds from %d (%d lock, %d queue, %d cache) in %.1fs (%s): %d events, %d entries committed,"
-                        + " %d leaders elected, %d crashes, %d reads confirmed, %d state digests equal at equal indexes; trace hash %016x%n",
+                        + " %d leaders elected, %d crashes, %d reads confirmed, %d state digests equal at equal indexes,"
+                        + " %d membership changes committed in %d seeds; trace hash %016x%n",
                 count, first, seedsPerService.get("lock"), seedsPerService.get("queue"), seedsPerService.get("cache"),
-                (System.nanoTime() - started) / 1e9, seconds(nanosPerService), events, committed, leaders, crashes, reads, digestComparisons, runHash.value());
+                (System.nanoTime() - started) / 1e9, seconds(nanosPerService), events, committed, leaders, crashes, reads, digestComparisons,
+                configsCommitted, membershipSeeds, runHash.value());
         if (!serviceStats.isEmpty()) {
             System.out.println("services: " + serviceStats);
         }
