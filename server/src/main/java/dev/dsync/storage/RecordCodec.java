@@ -16,10 +16,23 @@ import java.util.zip.CRC32C;
  * </pre>
  * The CRC covers the length too, so a damaged length cannot make us read a wrong-sized record
  * whose bytes happen to check out. All offsets here are absolute positions in the buffer.
+ *
+ * <p>Payloads (longs and ints big-endian):
+ * <pre>
+ *   entry       (type 4)  long term, long index, byte kind (0 DATA, 1 CONFIG), data to the end
+ *   old entry   (type 1)  long term, long index, data to the end; read as DATA, no longer written
+ *   hard state  (type 2)  long term, long commit, int voteLength (-1: no vote), vote in UTF-8
+ *   snapshot    (type 3)  long index, long term, byte keptSuffix (0 or 1)
+ * </pre>
+ * Entries got a kind after logs already existed on disk, so the kind came with a new type rather
+ * than a changed payload: segments written before still open, and an older build that meets a
+ * type 4 record refuses to start instead of misreading it.
  */
 final class RecordCodec {
     static final int HEADER_BYTES = 9;
     private static final int NULL_VOTE = -1;
+    private static final byte KIND_DATA = 0;
+    private static final byte KIND_CONFIG = 1;
 
     private RecordCodec() {
     }
@@ -49,6 +62,7 @@ final class RecordCodec {
             case WalRecord.EntryRecord r -> {
                 out.putLong(r.entry().term());
                 out.putLong(r.entry().index());
+                out.put(kindByte(r.entry().kind()));
                 out.put(r.entry().data());
             }
             case WalRecord.HardStateRecord r -> {
@@ -99,12 +113,13 @@ final class RecordCodec {
     private static WalRecord parse(byte type, ByteBuffer p) {
         try {
             WalRecord record = switch (type) {
-                case WalRecord.EntryRecord.TYPE -> {
+                case WalRecord.EntryRecord.TYPE, WalRecord.EntryRecord.DATA_ONLY_TYPE -> {
                     long term = p.getLong();
                     long index = p.getLong();
+                    Entry.Kind kind = type == WalRecord.EntryRecord.TYPE ? kindOf(p.get()) : Entry.Kind.DATA;
                     byte[] data = new byte[p.remaining()];
                     p.get(data);
-                    yield new WalRecord.EntryRecord(new Entry(term, index, data));
+                    yield new WalRecord.EntryRecord(new Entry(term, index, kind, data));
                 }
                 case WalRecord.HardStateRecord.TYPE -> {
                     long term = p.getLong();
@@ -135,10 +150,26 @@ final class RecordCodec {
 
     private static int payloadSize(WalRecord record) {
         return switch (record) {
-            case WalRecord.EntryRecord r -> 16 + r.entry().data().length;
+            case WalRecord.EntryRecord r -> 17 + r.entry().data().length;
             case WalRecord.HardStateRecord r -> 20 + (r.hardState().votedFor() == null
                     ? 0 : r.hardState().votedFor().getBytes(StandardCharsets.UTF_8).length);
             case WalRecord.SnapshotMarker r -> 17;
+        };
+    }
+
+    /** Fixed values rather than ordinals, so reordering or adding kinds cannot change what disk bytes mean. */
+    private static byte kindByte(Entry.Kind kind) {
+        return switch (kind) {
+            case DATA -> KIND_DATA;
+            case CONFIG -> KIND_CONFIG;
+        };
+    }
+
+    private static Entry.Kind kindOf(byte b) {
+        return switch (b) {
+            case KIND_DATA -> Entry.Kind.DATA;
+            case KIND_CONFIG -> Entry.Kind.CONFIG;
+            default -> throw new IllegalStateException("unknown entry kind " + b);
         };
     }
 

@@ -1,5 +1,6 @@
 package dev.dsync.storage;
 
+import dev.dsync.raft.Membership;
 import dev.dsync.raft.Snapshot;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -17,7 +18,19 @@ import java.util.zip.CRC32C;
 
 /**
  * Snapshot files in {@code <dataDir>/snapshot/}, named by index ({@code 00000000000000000042.snap}).
- * Layout: int magic, long index, long term, int dataLength, data, int CRC32C of all preceding bytes.
+ * Layout (big-endian):
+ * <pre>
+ *   int  magic             "DSN2"
+ *   long index
+ *   long term
+ *   int  membershipLength  -1: no membership (the bootstrap member list is in force)
+ *   byte[membershipLength] {@link Membership#encode()}
+ *   int  dataLength
+ *   byte[dataLength]       data
+ *   int  CRC32C of all preceding bytes
+ * </pre>
+ * Files written before snapshots carried a membership have magic "DSNP" and no membership fields;
+ * they still load, with a null membership.
  *
  * <p>A snapshot becomes visible atomically: written to a {@code .tmp} file, fsynced, renamed, and
  * the directory fsynced. Only the newest snapshot is kept. If it fails its CRC check we refuse to
@@ -27,8 +40,10 @@ import java.util.zip.CRC32C;
  */
 final class SnapshotStore {
     private static final System.Logger LOG = System.getLogger(SnapshotStore.class.getName());
-    private static final int MAGIC = 0x44534E50; // "DSNP"
-    private static final int HEADER_BYTES = 24;
+    private static final int MAGIC = 0x44534E32; // "DSN2"
+    private static final int MAGIC_WITHOUT_MEMBERSHIP = 0x44534E50; // "DSNP": read, no longer written
+    private static final int NO_MEMBERSHIP = -1;
+    private static final int FIXED_BYTES = 20; // magic, index, term
     private static final Pattern NAME = Pattern.compile("(\\d{20})\\.snap");
     private static final String TEMP_SUFFIX = ".tmp";
 
@@ -71,8 +86,15 @@ final class SnapshotStore {
     void write(Snapshot snapshot) throws IOException {
         Path target = pathFor(snapshot.index());
         Path temp = target.resolveSibling(target.getFileName() + TEMP_SUFFIX);
-        ByteBuffer header = ByteBuffer.allocate(HEADER_BYTES)
-                .putInt(MAGIC).putLong(snapshot.index()).putLong(snapshot.term()).putInt(snapshot.data().length).flip();
+        byte[] membership = snapshot.membership() == null ? null : snapshot.membership().encode();
+        ByteBuffer header = ByteBuffer.allocate(FIXED_BYTES + 4 + (membership == null ? 0 : membership.length) + 4)
+                .putInt(MAGIC).putLong(snapshot.index()).putLong(snapshot.term());
+        if (membership == null) {
+            header.putInt(NO_MEMBERSHIP);
+        } else {
+            header.putInt(membership.length).put(membership);
+        }
+        header.putInt(snapshot.data().length).flip();
         CRC32C crc = new CRC32C();
         crc.update(header.duplicate());
         crc.update(snapshot.data());
@@ -93,41 +115,63 @@ final class SnapshotStore {
     private Snapshot read(Path file) throws IOException {
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
             long size = channel.size();
-            ByteBuffer header = ByteBuffer.allocate(HEADER_BYTES);
-            readFully(channel, header, file);
-            header.flip();
-            if (header.getInt(0) != MAGIC) {
+            CRC32C crc = new CRC32C();
+            ByteBuffer fixed = read(channel, FIXED_BYTES, file, crc);
+            int magic = fixed.getInt(0);
+            if (magic != MAGIC && magic != MAGIC_WITHOUT_MEMBERSHIP) {
                 throw new CorruptLogException(file, 0, "bad snapshot magic");
             }
-            long index = header.getLong(4);
-            long term = header.getLong(12);
-            int length = header.getInt(20);
-            if (length < 0 || size != HEADER_BYTES + (long) length + 4) {
-                throw new CorruptLogException(file, 20, "snapshot data length " + length + " does not match file size " + size);
-            }
+            long index = fixed.getLong(4);
+            long term = fixed.getLong(12);
             if (index != indexOf(file) || term < 0) {
                 throw new CorruptLogException(file, 4, "snapshot index " + index + "/term " + term + " does not match its name");
             }
-            ByteBuffer data = ByteBuffer.allocate(length);
-            readFully(channel, data, file);
-            ByteBuffer trailer = ByteBuffer.allocate(4);
-            readFully(channel, trailer, file);
-            CRC32C crc = new CRC32C();
-            crc.update(header.rewind());
-            crc.update(data.array());
-            if (trailer.getInt(0) != (int) crc.getValue()) {
+            byte[] membership = null;
+            if (magic == MAGIC) {
+                int length = read(channel, 4, file, crc).getInt(0);
+                if (length != NO_MEMBERSHIP) {
+                    if (length < 0 || length > size - channel.position()) {
+                        throw new CorruptLogException(file, FIXED_BYTES, "snapshot membership length " + length
+                                + " does not fit in file size " + size);
+                    }
+                    membership = read(channel, length, file, crc).array();
+                }
+            }
+            long lengthAt = channel.position();
+            int length = read(channel, 4, file, crc).getInt(0);
+            if (length < 0 || size != lengthAt + 4 + length + 4) {
+                throw new CorruptLogException(file, lengthAt, "snapshot data length " + length + " does not match file size " + size);
+            }
+            byte[] data = read(channel, length, file, crc).array();
+            if (read(channel, 4, file, null).getInt(0) != (int) crc.getValue()) {
                 throw new CorruptLogException(file, size - 4, "snapshot CRC mismatch");
             }
-            return new Snapshot(index, term, data.array());
+            return new Snapshot(index, term, membership == null ? null : decodeMembership(membership, file), data);
         }
     }
 
-    private static void readFully(FileChannel channel, ByteBuffer buffer, Path file) throws IOException {
+    /** Only called once the CRC checked out: bytes that do not parse were written so, not damaged since. */
+    private static Membership decodeMembership(byte[] bytes, Path file) throws CorruptLogException {
+        try {
+            return Membership.decode(bytes);
+        } catch (IllegalArgumentException e) {
+            throw new CorruptLogException(file, FIXED_BYTES + 4, "snapshot membership does not parse (" + e.getMessage() + ")");
+        }
+    }
+
+    /** The next {@code n} bytes, flipped, added to {@code crc} unless it is null. */
+    private static ByteBuffer read(FileChannel channel, int n, Path file, CRC32C crc) throws IOException {
+        ByteBuffer buffer = ByteBuffer.allocate(n);
         while (buffer.hasRemaining()) {
             if (channel.read(buffer) < 0) {
                 throw new CorruptLogException(file, channel.position(), "snapshot file ends early");
             }
         }
+        buffer.flip();
+        if (crc != null) {
+            crc.update(buffer.duplicate());
+        }
+        return buffer;
     }
 
     private void deleteAllBut(Path keep) throws IOException {

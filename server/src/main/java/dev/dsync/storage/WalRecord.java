@@ -13,8 +13,11 @@ sealed interface WalRecord {
     /** Type byte on disk; never reuse a value for a different meaning. */
     byte type();
 
+    /** Written as {@link #TYPE}, whose payload has the entry's kind. */
     record EntryRecord(Entry entry) implements WalRecord {
-        static final byte TYPE = 1;
+        /** Written before entries had kinds, so its payload has none: read as a DATA entry, never written. */
+        static final byte DATA_ONLY_TYPE = 1;
+        static final byte TYPE = 4;
 
         @Override
         public byte type() {

@@ -1,6 +1,7 @@
 package dev.dsync.transport;
 
 import dev.dsync.raft.Entry;
+import dev.dsync.raft.Membership;
 import dev.dsync.raft.Message;
 import dev.dsync.raft.Snapshot;
 import java.io.ByteArrayInputStream;
@@ -18,6 +19,11 @@ import java.util.List;
  * order (longs and ints big-endian, booleans as one byte, strings as {@link DataOutputStream#writeUTF},
  * byte arrays as an int length and the bytes). A message travels as one frame of a peer stream
  * ({@link PeerStreamReceiver}): an int length, then these bytes.
+ *
+ * <p>Nested values: an {@link Entry} is long term, long index, byte kind (0 DATA, 1 CONFIG), byte
+ * array data; a {@link Snapshot} is long index, long term, membership, byte array data, where the
+ * membership is an int length and {@link Membership#encode()}'s bytes, or the length -1 for null.
+ * There is no version field: only peers of the same build talk to each other.
  */
 public final class MessageCodec {
     /** Largest frame accepted: a snapshot of a large state machine fits, a garbage length does not. */
@@ -30,6 +36,11 @@ public final class MessageCodec {
     private static final byte SNAPSHOT_REQUEST = 5;
     private static final byte SNAPSHOT_RESPONSE = 6;
     private static final byte TIMEOUT_NOW = 7;
+
+    private static final byte KIND_DATA = 0;
+    private static final byte KIND_CONFIG = 1;
+    private static final int NO_MEMBERSHIP = -1;
+    private static final int MIN_ENTRY_BYTES = 8 + 8 + 1 + 4;
 
     private MessageCodec() {}
 
@@ -83,6 +94,7 @@ public final class MessageCodec {
                     for (Entry e : a.entries()) {
                         out.writeLong(e.term());
                         out.writeLong(e.index());
+                        out.writeByte(kindByte(e.kind()));
                         bytes(out, e.data());
                     }
                     out.writeLong(a.leaderCommit());
@@ -99,6 +111,7 @@ public final class MessageCodec {
                     header(out, SNAPSHOT_REQUEST, m);
                     out.writeLong(s.snapshot().index());
                     out.writeLong(s.snapshot().term());
+                    membership(out, s.snapshot().membership());
                     bytes(out, s.snapshot().data());
                 }
                 case Message.SnapshotResponse s -> {
@@ -132,7 +145,7 @@ public final class MessageCodec {
                 case APPEND_RESPONSE -> new Message.AppendResponse(in.readUTF(), in.readUTF(), in.readLong(), in.readBoolean(),
                         in.readLong(), in.readLong(), in.readLong());
                 case SNAPSHOT_REQUEST -> new Message.SnapshotRequest(in.readUTF(), in.readUTF(), in.readLong(),
-                        new Snapshot(in.readLong(), in.readLong(), bytes(in, body.length)));
+                        new Snapshot(in.readLong(), in.readLong(), membership(in, body.length), bytes(in, body.length)));
                 case SNAPSHOT_RESPONSE -> new Message.SnapshotResponse(in.readUTF(), in.readUTF(), in.readLong(), in.readLong());
                 case TIMEOUT_NOW -> new Message.TimeoutNow(in.readUTF(), in.readUTF(), in.readLong());
                 default -> throw new IllegalArgumentException("unknown raft message type " + body[0]);
@@ -155,15 +168,45 @@ public final class MessageCodec {
         long prevLogIndex = in.readLong();
         long prevLogTerm = in.readLong();
         int count = in.readInt();
-        // Every entry takes at least 20 bytes: a count beyond what the frame can hold is garbage.
-        if (count < 0 || count > frameBytes / 20) {
+        // A count beyond what the frame can hold is garbage: do not allocate for it.
+        if (count < 0 || count > frameBytes / MIN_ENTRY_BYTES) {
             throw new IllegalArgumentException("AppendRequest claims " + count + " entries in a " + frameBytes + "-byte frame");
         }
         List<Entry> entries = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
-            entries.add(new Entry(in.readLong(), in.readLong(), bytes(in, frameBytes)));
+            entries.add(new Entry(in.readLong(), in.readLong(), kindOf(in.readByte()), bytes(in, frameBytes)));
         }
         return new Message.AppendRequest(from, to, term, prevLogIndex, prevLogTerm, entries, in.readLong(), in.readLong());
+    }
+
+    /** Fixed values rather than ordinals, so reordering the enum cannot change the wire format unnoticed. */
+    private static byte kindByte(Entry.Kind kind) {
+        return switch (kind) {
+            case DATA -> KIND_DATA;
+            case CONFIG -> KIND_CONFIG;
+        };
+    }
+
+    private static Entry.Kind kindOf(byte b) {
+        return switch (b) {
+            case KIND_DATA -> Entry.Kind.DATA;
+            case KIND_CONFIG -> Entry.Kind.CONFIG;
+            default -> throw new IllegalArgumentException("unknown entry kind " + b);
+        };
+    }
+
+    private static void membership(DataOutputStream out, Membership membership) throws IOException {
+        if (membership == null) {
+            out.writeInt(NO_MEMBERSHIP);
+        } else {
+            bytes(out, membership.encode());
+        }
+    }
+
+    /** @throws IllegalArgumentException from {@link Membership#decode} when the bytes are not one */
+    private static Membership membership(DataInputStream in, int frameBytes) throws IOException {
+        int length = in.readInt();
+        return length == NO_MEMBERSHIP ? null : Membership.decode(bytes(in, length, frameBytes));
     }
 
     private static void header(DataOutputStream out, byte type, Message m) throws IOException {
@@ -179,7 +222,10 @@ public final class MessageCodec {
     }
 
     private static byte[] bytes(DataInputStream in, int frameBytes) throws IOException {
-        int length = in.readInt();
+        return bytes(in, in.readInt(), frameBytes);
+    }
+
+    private static byte[] bytes(DataInputStream in, int length, int frameBytes) throws IOException {
         if (length < 0 || length > frameBytes) {
             throw new IllegalArgumentException("byte array of " + length + " bytes in a " + frameBytes + "-byte frame");
         }

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.dsync.raft.HardState;
+import dev.dsync.raft.Snapshot;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -108,10 +109,27 @@ class CorruptionTest {
         try (Stream<Path> files = Files.list(dir.resolve("snapshot"))) {
             snap = files.findFirst().orElseThrow();
         }
-        flipByte(snap, 26); // inside the data
+        flipByte(snap, Files.size(snap) - 5); // the last byte of the data, before the CRC
         CorruptLogException e = assertThrows(CorruptLogException.class,
                 () -> RaftLogStore.open(dir, StoreOptions.defaults()));
         assertEquals(snap, e.file());
+        assertTrue(e.getMessage().contains("CRC"), e.getMessage());
+    }
+
+    @Test
+    void damagedSnapshotMembershipIsCorruption() throws Exception {
+        try (RaftLogStore store = RaftLogStore.open(dir, StoreOptions.defaults())) {
+            store.save(null, entries(1, 10, 1));
+            store.saveSnapshot(new Snapshot(5, 1, StoreFixtures.MEMBERSHIP, new byte[] {5}));
+        }
+        Path snap;
+        try (Stream<Path> files = Files.list(dir.resolve("snapshot"))) {
+            snap = files.findFirst().orElseThrow();
+        }
+        // The first letter of the first voter's id: still a well-formed membership, only the CRC can tell.
+        flipByte(snap, 24 + 4 + 1 + 2);
+        CorruptLogException e = assertThrows(CorruptLogException.class,
+                () -> RaftLogStore.open(dir, StoreOptions.defaults()));
         assertTrue(e.getMessage().contains("CRC"), e.getMessage());
     }
 

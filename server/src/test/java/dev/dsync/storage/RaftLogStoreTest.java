@@ -1,6 +1,7 @@
 package dev.dsync.storage;
 
 import static dev.dsync.storage.StoreFixtures.assertSameEntries;
+import static dev.dsync.storage.StoreFixtures.config;
 import static dev.dsync.storage.StoreFixtures.entries;
 import static dev.dsync.storage.StoreFixtures.entry;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -43,6 +44,22 @@ class RaftLogStoreTest {
             assertEquals(hs, store.recovered().hardState());
             assertNull(store.recovered().snapshot());
             assertSameEntries(written, store.recovered().entries());
+        }
+    }
+
+    @Test
+    void configurationEntriesKeepTheirKindAndMembership() throws Exception {
+        // A CONFIG entry read back as DATA would hand the configuration to the state machine as a
+        // command, and the node would go on using the old configuration.
+        List<Entry> written = List.of(entry(1, 1), config(1, 2), new Entry(2, 3, null), config(2, 4), entry(2, 5));
+        try (RaftLogStore store = RaftLogStore.open(dir, StoreOptions.defaults())) {
+            store.save(null, written);
+        }
+        try (RaftLogStore store = RaftLogStore.open(dir, StoreOptions.defaults())) {
+            List<Entry> recovered = store.recovered().entries();
+            assertSameEntries(written, recovered);
+            assertEquals(StoreFixtures.MEMBERSHIP, recovered.get(3).membership());
+            assertTrue(recovered.get(2).isNoop() && !recovered.get(1).isNoop());
         }
     }
 

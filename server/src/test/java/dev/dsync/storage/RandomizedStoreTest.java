@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 
 import dev.dsync.raft.Entry;
 import dev.dsync.raft.HardState;
+import dev.dsync.raft.Membership;
 import dev.dsync.raft.PersistentState;
 import dev.dsync.raft.Snapshot;
 import java.io.IOException;
@@ -62,11 +63,11 @@ class RandomizedStoreTest {
                             random.nextInt((int) model.lastIndex() + 1)), List.of());
                 } else if (roll < 72 && model.lastIndex() > model.baseIndex) {
                     long index = model.baseIndex + 1 + random.nextInt((int) (model.lastIndex() - model.baseIndex));
-                    snapshot(new Snapshot(index, model.termAt(index), ("s" + index).getBytes()));
+                    snapshot(new Snapshot(index, model.termAt(index), membership(), ("s" + index).getBytes()));
                 } else if (roll < 75) {
                     term++; // a leader's snapshot from a newer term: usually disagrees with our log
                     long index = model.baseIndex + 1 + random.nextInt((int) (model.lastIndex() - model.baseIndex) + 5);
-                    snapshot(new Snapshot(index, term, ("leader" + index).getBytes()));
+                    snapshot(new Snapshot(index, term, membership(), ("leader" + index).getBytes()));
                 } else if (roll < 88) {
                     restart();
                 } else if (roll < 94) {
@@ -87,9 +88,14 @@ class RandomizedStoreTest {
         for (int i = 0; i < n; i++) {
             byte[] data = new byte[random.nextInt(40)];
             random.nextBytes(data);
-            batch.add(new Entry(entryTerm, first + i, data));
+            batch.add(random.nextInt(8) == 0 ? StoreFixtures.config(entryTerm, first + i) : new Entry(entryTerm, first + i, data));
         }
         return batch;
+    }
+
+    /** Null (the bootstrap member list) or a configuration. */
+    private Membership membership() {
+        return random.nextBoolean() ? null : StoreFixtures.MEMBERSHIP.without("n" + (1 + random.nextInt(4)));
     }
 
     private void save(List<Entry> batch) throws IOException {
@@ -116,6 +122,7 @@ class RandomizedStoreTest {
         } else {
             assertEquals(model.snapshot.index(), state.snapshot().index());
             assertEquals(model.snapshot.term(), state.snapshot().term());
+            assertEquals(model.snapshot.membership(), state.snapshot().membership());
             assertArrayEquals(model.snapshot.data(), state.snapshot().data());
         }
         assertSameEntries(model.log, state.entries());

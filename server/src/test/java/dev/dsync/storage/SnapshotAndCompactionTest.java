@@ -7,9 +7,11 @@ import static dev.dsync.storage.StoreFixtures.snapshot;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.dsync.raft.HardState;
+import dev.dsync.raft.Membership;
 import dev.dsync.raft.PersistentState;
 import dev.dsync.raft.Snapshot;
 import java.nio.file.Files;
@@ -62,6 +64,28 @@ class SnapshotAndCompactionTest {
         }
         try (RaftLogStore store = RaftLogStore.open(dir, SMALL)) {
             assertSameEntries(entries(46, 61, 1), store.recovered().entries());
+        }
+    }
+
+    @Test
+    void snapshotMembershipSurvivesRestartAndNullStaysNull() throws Exception {
+        try (RaftLogStore store = RaftLogStore.open(dir, SMALL)) {
+            store.save(null, entries(1, 20, 1));
+            store.saveSnapshot(new Snapshot(5, 1, StoreFixtures.MEMBERSHIP, new byte[] {5}));
+        }
+        try (RaftLogStore store = RaftLogStore.open(dir, SMALL)) {
+            assertEquals(StoreFixtures.MEMBERSHIP, store.recovered().snapshot().membership());
+            assertArrayEquals(new byte[] {5}, store.recovered().snapshot().data());
+            // Null means "use the bootstrap member list", which no membership (not even an empty one) may stand in for.
+            store.saveSnapshot(new Snapshot(10, 1, null, new byte[] {10}));
+        }
+        try (RaftLogStore store = RaftLogStore.open(dir, SMALL)) {
+            assertNull(store.recovered().snapshot().membership());
+            store.saveSnapshot(new Snapshot(15, 1, Membership.EMPTY, new byte[0]));
+        }
+        try (RaftLogStore store = RaftLogStore.open(dir, SMALL)) {
+            assertEquals(Membership.EMPTY, store.recovered().snapshot().membership());
+            assertSameEntries(entries(16, 20, 1), store.recovered().entries());
         }
     }
 

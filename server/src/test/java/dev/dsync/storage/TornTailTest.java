@@ -38,7 +38,7 @@ class TornTailTest {
         }
     }
 
-    /** The second batch's first record (entry 6, "e6t2") frames to 9 + 16 + 4 = 29 bytes. */
+    /** The second batch's first record (entry 6, "e6t2") frames to 9 + 17 + 4 = 30 bytes. */
     @ParameterizedTest(name = "cut {0} bytes into the second batch")
     @ValueSource(ints = {1, 4, 8, 9, 20, 28})
     void cutMidRecordRecoversEarlierRecordsAndWarns(int cut) throws Exception {

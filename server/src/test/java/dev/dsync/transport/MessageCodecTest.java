@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.dsync.raft.Entry;
+import dev.dsync.raft.Membership;
 import dev.dsync.raft.Message;
 import dev.dsync.raft.Snapshot;
 import java.io.ByteArrayInputStream;
@@ -16,13 +17,20 @@ import java.io.DataOutputStream;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class MessageCodecTest {
     private final Random random = new Random(7);
 
-    /** A random message of each type (and entries with and without data, ids with non-ASCII letters). */
+    static final Membership MEMBERSHIP = new Membership(Map.of("lock-1", "http://10.0.0.1:8000", "nœud-2", ""),
+            Map.of("lock-4", "http://10.0.0.4:8000"));
+
+    /**
+     * A random message of each type (and entries with and without data, configuration entries,
+     * snapshots with and without a membership, ids with non-ASCII letters).
+     */
     static List<Message> oneOfEach(Random random) {
         String a = "lock-" + random.nextInt(9);
         String b = "nœud-" + random.nextInt(9);
@@ -30,7 +38,9 @@ class MessageCodecTest {
         for (int i = random.nextInt(4); i > 0; i--) {
             byte[] data = new byte[random.nextInt(3) == 0 ? 0 : random.nextInt(300)];
             random.nextBytes(data);
-            entries.add(new Entry(1 + random.nextInt(5), 1 + random.nextInt(1_000_000), data));
+            long term = 1 + random.nextInt(5);
+            long index = 1 + random.nextInt(1_000_000);
+            entries.add(random.nextInt(3) == 0 ? Entry.config(term, index, MEMBERSHIP) : new Entry(term, index, data));
         }
         byte[] image = new byte[random.nextInt(5000)];
         random.nextBytes(image);
@@ -40,7 +50,8 @@ class MessageCodecTest {
                 new Message.VoteResponse(b, a, random.nextLong(1, 1000), random.nextBoolean(), random.nextBoolean()),
                 new Message.AppendRequest(a, b, 3, random.nextLong(0, 1000), 2, entries, random.nextLong(0, 1000), random.nextLong()),
                 new Message.AppendResponse(b, a, 3, random.nextBoolean(), random.nextLong(0, 1000), random.nextLong(0, 1000), random.nextLong()),
-                new Message.SnapshotRequest(a, b, 4, new Snapshot(random.nextLong(0, 1000), 3, image)),
+                new Message.SnapshotRequest(a, b, 4, new Snapshot(random.nextLong(0, 1000), 3,
+                        random.nextBoolean() ? null : MEMBERSHIP, image)),
                 new Message.SnapshotResponse(b, a, 4, random.nextLong(0, 1000)),
                 new Message.TimeoutNow(a, b, 9));
     }
@@ -52,6 +63,31 @@ class MessageCodecTest {
                 assertSameMessage(m, MessageCodec.decode(MessageCodec.encode(m)));
             }
         }
+    }
+
+    @Test
+    void configurationEntriesAndSnapshotMembershipsSurviveTheRoundTrip() {
+        List<Entry> entries = List.of(new Entry(2, 7, new byte[] {1}), Entry.config(2, 8, MEMBERSHIP), new Entry(2, 9, null));
+        Message.AppendRequest append = (Message.AppendRequest) MessageCodec.decode(MessageCodec.encode(
+                new Message.AppendRequest("a", "b", 2, 6, 2, entries, 6, 0)));
+        assertEquals(List.of(Entry.Kind.DATA, Entry.Kind.CONFIG, Entry.Kind.DATA), append.entries().stream().map(Entry::kind).toList());
+        assertEquals(MEMBERSHIP, append.entries().get(1).membership());
+        // Null (the bootstrap member list) and the empty membership are different configurations.
+        for (Membership m : Arrays.asList(MEMBERSHIP, Membership.EMPTY, null)) {
+            Message.SnapshotRequest s = (Message.SnapshotRequest) MessageCodec.decode(MessageCodec.encode(
+                    new Message.SnapshotRequest("a", "b", 2, new Snapshot(9, 2, m, new byte[] {9}))));
+            assertEquals(m, s.snapshot().membership());
+        }
+    }
+
+    @Test
+    void unknownEntryKindIsRefused() {
+        byte[] body = MessageCodec.encode(new Message.AppendRequest("a", "b", 1, 0, 0, List.of(new Entry(1, 1, null)), 0, 0));
+        int kindAt = 1 + 3 + 3 + 8 + 8 + 8 + 4 + 8 + 8;
+        assertEquals(0, body[kindAt], "DATA");
+        body[kindAt] = 2;
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> MessageCodec.decode(body));
+        assertTrue(e.getMessage().contains("kind"), e.getMessage());
     }
 
     @Test
@@ -118,6 +154,7 @@ class MessageCodecTest {
                 for (int i = 0; i < a.entries().size(); i++) {
                     assertEquals(a.entries().get(i).term(), b.entries().get(i).term());
                     assertEquals(a.entries().get(i).index(), b.entries().get(i).index());
+                    assertEquals(a.entries().get(i).kind(), b.entries().get(i).kind());
                     assertArrayEquals(a.entries().get(i).data(), b.entries().get(i).data());
                 }
             }
@@ -125,6 +162,7 @@ class MessageCodecTest {
                 Message.SnapshotRequest t = (Message.SnapshotRequest) actual;
                 assertEquals(List.of(s.from(), s.to(), s.term(), s.snapshot().index(), s.snapshot().term()),
                         List.of(t.from(), t.to(), t.term(), t.snapshot().index(), t.snapshot().term()));
+                assertEquals(s.snapshot().membership(), t.snapshot().membership());
                 assertArrayEquals(s.snapshot().data(), t.snapshot().data());
             }
             default -> assertEquals(expected, actual); // records without arrays compare by value
