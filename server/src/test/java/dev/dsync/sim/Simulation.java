@@ -113,7 +113,8 @@ final class Simulation {
         network.dropPermille = random.nextInt(3) == 0 ? 0 : random.nextInt(80);
         network.duplicatePermille = random.nextInt(30);
         // Drawn apart from the run's random, so a seed without membership changes runs as before they existed.
-        Random membershipRandom = new Random(seed ^ 0x6d656d62657273L);
+        // (Mixed first: java.util.Random's first draws from neighbouring seeds are nearly equal.)
+        Random membershipRandom = new Random((seed + 1) * 0x9E3779B97F4A7C15L ^ 0x6d656d62657273L);
         // Only with PreVote and CheckQuorum, as every node runs: without them a removed node that never
         // heard of its removal disrupts the cluster with elections forever (dissertation §4.2.3).
         if (preVote && checkQuorum && membershipRandom.nextInt(2) == 0) {
