@@ -61,6 +61,7 @@ public final class RaftCore {
     final ReadIndexQueue reads = new ReadIndexQueue();
     final Elections elections = new Elections(this);
     final LogReceiver receiver = new LogReceiver(this);
+    private final MembershipRequests membershipRequests = new MembershipRequests(this);
     /** Non-null exactly while this node is leader. */
     Replication replication;
 
@@ -236,12 +237,7 @@ public final class RaftCore {
 
     /** Adds {@code node} as a learner; the leader promotes it to voter once it has caught up. */
     public long addLearner(String node, String address) throws NotLeaderException, MembershipChangeException {
-        checkLeader();
-        if (membership().contains(node)) {
-            throw new MembershipChangeException(node + " is already a member (" + membership() + ")", false);
-        }
-        checkNoChangeInProgress();
-        return replication.appendConfig(membership().withLearner(node, address));
+        return membershipRequests.addLearner(node, address);
     }
 
     /**
@@ -249,46 +245,23 @@ public final class RaftCore {
      * date voter and refuses, so that the caller asks the new leader (which then removes this node).
      */
     public long removeMember(String node) throws NotLeaderException, MembershipChangeException {
-        checkLeader();
-        Membership current = membership();
-        if (!current.contains(node)) {
-            throw new MembershipChangeException(node + " is not a member (" + current + ")", false);
-        }
-        if (current.isVoter(node) && current.voters().size() == 1) {
-            throw new MembershipChangeException("cannot remove " + node + ": it is the last voter", false);
-        }
-        checkNoChangeInProgress();
-        if (node.equals(id)) {
-            String heir = replication.bestTransferTarget();
-            if (heir != null) {
-                replication.transferTo(heir);
-            }
-            throw new NotLeaderException("this node is the leader: it hands leadership to "
-                    + (heir == null ? "a caught-up voter" : heir) + " first; ask the new leader", null);
-        }
-        return replication.appendConfig(current.without(node));
-    }
-
-    private void checkLeader() throws NotLeaderException {
-        if (role != Role.LEADER) {
-            throw new NotLeaderException(leaderId);
-        }
-        if (replication.transferTarget() != null) {
-            throw new NotLeaderException(null);
-        }
-    }
-
-    /** The single-server rules (dissertation §4.1, and the fix of §4.1's erratum): one change at a time. */
-    private void checkNoChangeInProgress() throws MembershipChangeException {
-        String busy = replication.whyNoMembershipChange();
-        if (busy != null) {
-            throw new MembershipChangeException(busy, true);
-        }
+        return membershipRequests.removeMember(node);
     }
 
     /** The configuration in force: the latest in this node's log, committed or not. */
     public Membership membership() {
         return log.membership();
+    }
+
+    /**
+     * On the leader, the highest index {@code member} is known to hold (this node: its last index);
+     * -1 elsewhere, or for a node the leader does not replicate to.
+     */
+    public long matchIndex(String member) {
+        if (role != Role.LEADER) {
+            return -1;
+        }
+        return member.equals(id) ? log.lastIndex() : replication.matchOf(member);
     }
 
     boolean isVoter() {

@@ -50,6 +50,11 @@ final class Replication {
         }
     }
 
+    long matchOf(String peer) {
+        Progress p = progress.get(peer);
+        return p == null ? -1 : p.match;
+    }
+
     /** Why no membership change may start now, or null if one may. */
     String whyNoMembershipChange() {
         if (log.committed() < termStartIndex) {
