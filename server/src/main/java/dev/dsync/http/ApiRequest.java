@@ -29,14 +29,22 @@ public final class ApiRequest {
     private final Map<String, String> query;
     private final byte[] body;
     private final boolean forwarded;
+    private final String authorization;
     private ObjectNode json;
 
     public ApiRequest(String method, String path, Map<String, String> query, byte[] body, boolean forwarded) {
+        this(method, path, query, body, forwarded, null);
+    }
+
+    /** @param authorization the Authorization header, or null: passed on when the request is forwarded */
+    public ApiRequest(String method, String path, Map<String, String> query, byte[] body, boolean forwarded,
+                      String authorization) {
         this.method = method;
         this.path = path;
         this.query = Map.copyOf(query);
         this.body = body;
         this.forwarded = forwarded;
+        this.authorization = authorization;
     }
 
     public String method() {
@@ -54,6 +62,11 @@ public final class ApiRequest {
     /** True when another node already forwarded this request here (so it is never forwarded again). */
     public boolean forwarded() {
         return forwarded;
+    }
+
+    /** The Authorization header as sent, or null. */
+    public String authorization() {
+        return authorization;
     }
 
     public String queryParam(String name) {

@@ -1,12 +1,15 @@
 package dev.dsync.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.dsync.transport.MemberDirectory;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -15,20 +18,29 @@ import java.util.concurrent.CompletionException;
  * Sends a client request that only the leader may serve to the leader, once, and returns the
  * leader's answer unchanged. The forwarded request is marked so the receiver never forwards again.
  * Services also use it for their own calls to the leader's peer endpoints ({@link #post}), which
- * carry the cluster token.
+ * carry the cluster token. The leader's address comes from the {@link MemberDirectory}, so a
+ * leader that joined after this node started is reached too. A forwarded request keeps its
+ * Authorization header (the leader checks the admin token again), and the answer keeps the
+ * leader's Retry-After and WWW-Authenticate headers.
  */
 public final class LeaderForwarder implements LeaderCalls {
     public static final String FORWARDED_HEADER = "X-Dsync-Forwarded-By";
+    /** The leader's own headers that a forwarded answer keeps. */
+    private static final List<String> KEPT_HEADERS = List.of("Retry-After", "WWW-Authenticate");
 
     private final String selfId;
-    private final Map<String, URI> members;
+    private final MemberDirectory members;
     private final String clusterToken;
     private final HttpClient http;
     private final Duration timeout;
 
     public LeaderForwarder(String selfId, Map<String, URI> members, String clusterToken, Duration timeout) {
+        this(selfId, MemberDirectory.fixed(members), clusterToken, timeout);
+    }
+
+    public LeaderForwarder(String selfId, MemberDirectory members, String clusterToken, Duration timeout) {
         this.selfId = selfId;
-        this.members = Map.copyOf(members);
+        this.members = members;
         this.clusterToken = clusterToken;
         this.timeout = timeout;
         this.http = HttpClient.newBuilder()
@@ -40,7 +52,12 @@ public final class LeaderForwarder implements LeaderCalls {
 
     public ApiResponse forward(String leaderId, ApiRequest request, String rawQuery) throws InterruptedException {
         String target = request.path() + (rawQuery == null || rawQuery.isEmpty() ? "" : "?" + rawQuery);
-        return send(leaderId, target, request.method(), request.body(), timeout);
+        HttpRequest forwarded = request(leaderId, target, request.method(), request.body(), timeout, request.authorization());
+        try {
+            return answer(http.send(forwarded, HttpResponse.BodyHandlers.ofByteArray()));
+        } catch (IOException e) {
+            throw failure(leaderId, e);
+        }
     }
 
     /** POSTs {@code body} to {@code path} on the leader, with the cluster token, waiting at most {@code waitMs}. */
@@ -54,7 +71,7 @@ public final class LeaderForwarder implements LeaderCalls {
         }
         HttpRequest request;
         try {
-            request = request(leaderId, path, "POST", bytes, Duration.ofMillis(waitMs));
+            request = request(leaderId, path, "POST", bytes, Duration.ofMillis(waitMs), null);
         } catch (ApiException e) {
             return CompletableFuture.failedFuture(e);
         }
@@ -71,21 +88,17 @@ public final class LeaderForwarder implements LeaderCalls {
                 });
     }
 
-    private ApiResponse send(String leaderId, String target, String method, byte[] body, Duration waitFor) throws InterruptedException {
-        HttpRequest request = request(leaderId, target, method, body, waitFor);
-        try {
-            return answer(http.send(request, HttpResponse.BodyHandlers.ofByteArray()));
-        } catch (IOException e) {
-            throw failure(leaderId, e);
-        }
-    }
-
     private static ApiResponse answer(HttpResponse<byte[]> response) throws IOException {
-        return new ApiResponse(response.statusCode(), ApiRequest.JSON.readTree(response.body()));
+        Map<String, String> kept = new LinkedHashMap<>();
+        for (String name : KEPT_HEADERS) {
+            response.headers().firstValue(name).ifPresent(value -> kept.put(name, value));
+        }
+        return new ApiResponse(response.statusCode(), ApiRequest.JSON.readTree(response.body()), null, kept);
     }
 
-    private HttpRequest request(String leaderId, String target, String method, byte[] body, Duration waitFor) {
-        URI base = leaderId == null ? null : members.get(leaderId);
+    private HttpRequest request(String leaderId, String target, String method, byte[] body, Duration waitFor,
+                                String authorization) {
+        URI base = leaderId == null ? null : members.address(leaderId);
         if (base == null) {
             throw new ApiException(503, Router.errorWithLeader(leaderId == null ? "no leader elected; retry shortly"
                     : "leader " + leaderId + " is not a known member", null));
@@ -97,6 +110,9 @@ public final class LeaderForwarder implements LeaderCalls {
                 .method(method, body.length == 0 ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
         if (!clusterToken.isEmpty()) {
             forwarded.header(dev.dsync.transport.PeerTransport.TOKEN_HEADER, clusterToken);
+        }
+        if (authorization != null) {
+            forwarded.header("Authorization", authorization);
         }
         return forwarded.build();
     }

@@ -9,6 +9,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
@@ -18,6 +19,11 @@ import java.util.function.Supplier;
  * Dispatches every HTTP request of a node: finds the route, enforces method, body size and cluster
  * token, forwards leader-only requests from a follower, turns exceptions into JSON errors, stamps
  * the leader header, and records request metrics.
+ *
+ * <p>A route's path is exact, or ends in one {@code {name}} segment that matches any one non-empty
+ * segment ({@code /cluster/members/{id}}); its handler reads the segment from the request's path.
+ * A route may have a gate: while the gate names a refusal, the route answers with it before
+ * anything else happens (a node removed from its cluster refuses service requests so).
  */
 public final class Router implements HttpHandler {
     public static final String LEADER_HEADER = "X-Dsync-Leader";
@@ -35,6 +41,9 @@ public final class Router implements HttpHandler {
     private static final System.Logger LOG = System.getLogger(Router.class.getName());
 
     private final Map<String, Map<String, Route>> routes = new LinkedHashMap<>();
+    /** Templated paths by their fixed prefix ("/cluster/members/"), each route with one trailing {name} segment. */
+    private final Map<String, String> templates = new LinkedHashMap<>();
+    private final Map<Route, Supplier<ApiException>> gates = new IdentityHashMap<>();
     private final BooleanSupplier isLeader;
     private final Supplier<String> leaderId;
     private final LeaderForwarder forwarder;
@@ -55,20 +64,46 @@ public final class Router implements HttpHandler {
         if (previous != null) {
             throw new IllegalStateException("route registered twice: " + route.method() + " " + route.path());
         }
+        int brace = route.path().indexOf('{');
+        if (brace >= 0) {
+            String prefix = route.path().substring(0, brace);
+            if (!prefix.endsWith("/") || !route.path().endsWith("}") || route.path().indexOf('/', brace) >= 0) {
+                throw new IllegalArgumentException("a templated path ends in one {name} segment: " + route.path());
+            }
+            templates.put(prefix, route.path());
+        }
         return this;
+    }
+
+    /** Adds a route that answers {@code gate}'s refusal instead whenever it gives one (null: serve). */
+    public Router add(Route route, Supplier<ApiException> gate) {
+        add(route);
+        gates.put(route, gate);
+        return this;
+    }
+
+    /** The registered path a request path falls under: itself, or a template whose last segment it fills. */
+    private String routePath(String path) {
+        if (routes.containsKey(path)) {
+            return path;
+        }
+        int slash = path.lastIndexOf('/');
+        String template = slash < 0 || slash == path.length() - 1 ? null : templates.get(path.substring(0, slash + 1));
+        return template != null ? template : path;
     }
 
     @Override
     public void handle(HttpExchange exchange) throws IOException {
         long start = System.nanoTime();
         String path = exchange.getRequestURI().getPath();
-        Map<String, Route> byMethod = routes.get(path);
-        String metricPath = byMethod == null ? "unmatched" : path;
+        String routePath = routePath(path);
+        Map<String, Route> byMethod = routes.get(routePath);
+        String metricPath = byMethod == null ? "unmatched" : routePath;
         ApiResponse response;
         try {
             response = dispatch(exchange, path, byMethod);
         } catch (ApiException e) {
-            response = new ApiResponse(e.status(), e.body());
+            response = e.response();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             response = new ApiResponse(503, errorWithLeader("node is shutting down", leaderId.get()));
@@ -90,13 +125,19 @@ public final class Router implements HttpHandler {
         if (route == null) {
             throw new ApiException(405, "method " + method + " is not allowed on " + path + "; use " + String.join(" or ", byMethod.keySet()));
         }
+        Supplier<ApiException> gate = gates.get(route);
+        ApiException refused = gate == null ? null : gate.get();
+        if (refused != null) {
+            throw refused;
+        }
         if (route.where() == Route.Where.PEER && !clusterToken.isEmpty()
                 && !clusterToken.equals(exchange.getRequestHeaders().getFirst(dev.dsync.transport.PeerTransport.TOKEN_HEADER))) {
             throw new ApiException(401, "missing or wrong cluster token");
         }
         byte[] body = readBody(exchange, route.where() == Route.Where.PEER ? MAX_PEER_BODY_BYTES : MAX_BODY_BYTES);
         String forwardedBy = exchange.getRequestHeaders().getFirst(LeaderForwarder.FORWARDED_HEADER);
-        ApiRequest request = new ApiRequest(method, path, parseQuery(exchange.getRequestURI().getRawQuery()), body, forwardedBy != null);
+        ApiRequest request = new ApiRequest(method, path, parseQuery(exchange.getRequestURI().getRawQuery()), body, forwardedBy != null,
+                exchange.getRequestHeaders().getFirst("Authorization"));
         if (route.where() == Route.Where.LEADER && !isLeader.getAsBoolean()) {
             String leader = leaderId.get();
             if (leader == null) {
@@ -154,6 +195,7 @@ public final class Router implements HttpHandler {
         }
         String leader = leaderId.get();
         exchange.getResponseHeaders().set(LEADER_HEADER, leader == null ? "" : leader);
+        response.headers().forEach((name, value) -> exchange.getResponseHeaders().set(name, value));
         int status = response.status();
         // A HEAD answer has no body: writing one would fail after the headers went out.
         if (status == 204 || bytes.length == 0 || "HEAD".equals(exchange.getRequestMethod())) {

@@ -1,5 +1,6 @@
 package dev.dsync.node;
 
+import dev.dsync.transport.MemberDirectory;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -7,10 +8,15 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.regex.Pattern;
 
 /**
  * Everything one node process needs, from command-line flags or, for each flag not given, the
  * environment variable named beside it in {@link Setting}.
+ *
+ * <p>A node either founds a cluster with a fixed first member list ({@code --peers}, the same on
+ * every founding member) or joins a running one ({@code --join}, the URL of any member): then
+ * {@link #peers} is empty and {@link #joinUrl} is set.
  */
 public record NodeConfig(
         String service,
@@ -18,6 +24,9 @@ public record NodeConfig(
         String bindHost,
         int port,
         Map<String, URI> peers,
+        URI joinUrl,
+        URI advertiseUrl,
+        String adminToken,
         Path dataDir,
         String clusterToken,
         int tickMs,
@@ -29,14 +38,19 @@ public record NodeConfig(
         int segmentBytes) {
 
     public static final List<String> SERVICES = List.of("lock", "queue", "cache");
+    /** What a node id may be: it appears in URLs (DELETE /cluster/members/{id}), headers and logs. */
+    public static final Pattern NODE_ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
 
     /** The settings a node understands: flag name, environment variable, default (null = required). */
     public enum Setting {
         SERVICE("service", "SERVICE", null, "lock, queue or cache"),
-        ID("id", "NODE_ID", null, "this node's id; must be one of --peers"),
+        ID("id", "NODE_ID", null, "this node's id (A-Z a-z 0-9 . _ -, at most 64); one of --peers unless it joins"),
         BIND_HOST("bind", "BIND_HOST", "127.0.0.1", "address the HTTP server listens on"),
         PORT("port", "PORT", null, "HTTP port for clients and peers"),
-        PEERS("peers", "PEERS", null, "every member as id=url, comma separated, this node included"),
+        PEERS("peers", "PEERS", "", "every first member as id=url, comma separated, this node included (or --join)"),
+        JOIN("join", "JOIN_URL", "", "URL of any member of a running cluster to join, instead of --peers"),
+        ADVERTISE_URL("advertise-url", "ADVERTISE_URL", "", "URL peers reach this node at (default: its --peers entry, else http://<bind>:<port>)"),
+        ADMIN_TOKEN("admin-token", "ADMIN_TOKEN", "", "secret that membership changes must present as 'Authorization: Bearer <token>' (empty: changes disabled)"),
         DATA_DIR("data-dir", "DATA_DIR", null, "directory for the write-ahead log and snapshots"),
         CLUSTER_TOKEN("cluster-token", "CLUSTER_TOKEN", "", "shared secret peers must present (empty: none)"),
         TICK_MS("tick-ms", "TICK_MS", "25", "length of one Raft tick"),
@@ -107,20 +121,64 @@ public record NodeConfig(
             throw new ConfigException("--service must be one of " + SERVICES + ", not '" + service + "'");
         }
         String id = lookup.apply(Setting.ID);
-        Map<String, URI> peers = parsePeers(lookup.apply(Setting.PEERS));
-        if (!peers.containsKey(id)) {
+        if (!NODE_ID.matcher(id).matches()) {
+            throw new ConfigException("--id '" + id + "' must be 1-64 of A-Z a-z 0-9 . _ -");
+        }
+        String peersSpec = lookup.apply(Setting.PEERS);
+        String joinSpec = lookup.apply(Setting.JOIN);
+        if (!peersSpec.isEmpty() && !joinSpec.isEmpty()) {
+            throw new ConfigException("give either --peers (the first members of a new cluster) or --join (a member of a "
+                    + "running cluster to join), not both");
+        }
+        if (peersSpec.isEmpty() && joinSpec.isEmpty()) {
+            throw new ConfigException("missing --peers (or environment PEERS): " + Setting.PEERS.help
+                    + "; or --join (or JOIN_URL): " + Setting.JOIN.help);
+        }
+        Map<String, URI> peers = peersSpec.isEmpty() ? Map.of() : parsePeers(peersSpec);
+        if (!peersSpec.isEmpty() && !peers.containsKey(id)) {
             throw new ConfigException("--id " + id + " is not among --peers " + peers.keySet());
         }
+        URI join = joinSpec.isEmpty() ? null : url(Setting.JOIN, joinSpec);
+        String bindHost = lookup.apply(Setting.BIND_HOST);
+        int port = port(lookup);
+        URI advertise = advertiseUrl(lookup.apply(Setting.ADVERTISE_URL), peers.get(id), bindHost, port);
         int electionTicks = intSetting(lookup, Setting.ELECTION_TICKS, 2);
         int heartbeatTicks = intSetting(lookup, Setting.HEARTBEAT_TICKS, 1);
         if (heartbeatTicks >= electionTicks) {
             throw new ConfigException("--heartbeat-ticks must be below --election-ticks");
         }
-        return new NodeConfig(service, id, lookup.apply(Setting.BIND_HOST), port(lookup), peers,
+        return new NodeConfig(service, id, bindHost, port, peers, join, advertise, lookup.apply(Setting.ADMIN_TOKEN),
                 Path.of(lookup.apply(Setting.DATA_DIR)), lookup.apply(Setting.CLUSTER_TOKEN),
                 intSetting(lookup, Setting.TICK_MS, 1), electionTicks, heartbeatTicks,
                 intSetting(lookup, Setting.REQUEST_TIMEOUT_MS, 1), intSetting(lookup, Setting.SNAPSHOT_EVERY, 1),
                 intSetting(lookup, Setting.CACHE_CAPACITY, 1), intSetting(lookup, Setting.SEGMENT_BYTES, 4096));
+    }
+
+    private static URI url(Setting s, String raw) {
+        URI url = MemberDirectory.parse(raw);
+        if (url == null) {
+            throw new ConfigException("--" + s.flag + " '" + raw + "' must be an http://host:port URL (no path)");
+        }
+        return url;
+    }
+
+    /**
+     * Where peers reach this node: given, or its own --peers entry, or its bind address. A wildcard
+     * bind address names no host a peer could reach, so a joining node bound to one must say.
+     */
+    private static URI advertiseUrl(String given, URI ownPeersEntry, String bindHost, int port) {
+        if (!given.isEmpty()) {
+            return url(Setting.ADVERTISE_URL, given);
+        }
+        if (ownPeersEntry != null) {
+            return ownPeersEntry;
+        }
+        if (bindHost.equals("0.0.0.0") || bindHost.equals("::") || bindHost.equals("[::]")) {
+            throw new ConfigException("--bind " + bindHost + " listens on every interface, so the node cannot tell "
+                    + "peers where to reach it: set --advertise-url (e.g. http://host-d:8000)");
+        }
+        String host = bindHost.contains(":") && !bindHost.startsWith("[") ? "[" + bindHost + "]" : bindHost;
+        return url(Setting.ADVERTISE_URL, "http://" + host + ":" + port);
     }
 
     private static Setting byFlag(String name) {
@@ -180,7 +238,9 @@ public record NodeConfig(
 
     public static String usage() {
         StringBuilder sb = new StringBuilder("usage: java -jar server.jar --service lock --id lock-1 --port 8000 "
-                + "--peers lock-1=http://127.0.0.1:8000,lock-2=...,lock-3=... --data-dir DIR\n\n");
+                + "--peers lock-1=http://127.0.0.1:8000,lock-2=...,lock-3=... --data-dir DIR\n"
+                + "   or: java -jar server.jar --service lock --id lock-4 --port 8003 --join http://127.0.0.1:8000 "
+                + "--admin-token SECRET --data-dir DIR\n\n");
         for (Setting s : Setting.values()) {
             sb.append(String.format("  --%-20s %-20s %s%s%n", s.flag, s.env, s.help,
                     s.defaultValue == null ? " (required)" : s.defaultValue.isEmpty() ? "" : " (default " + s.defaultValue + ")"));

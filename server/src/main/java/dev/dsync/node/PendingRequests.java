@@ -47,21 +47,32 @@ public final class PendingRequests {
     /** Proposes {@code data} (an encoded envelope); {@code result} completes as the class comment says. */
     public void propose(RaftCore core, byte[] data, CompletableFuture<ApplyResult> result) {
         try {
-            long index = core.propose(data);
-            Pending stale = proposals.put(index, new Pending(core.term(), result));
-            if (stale != null) {
-                // Our log lost the older proposal's entry, but another node may still hold it
-                // and a later leader commit it: its outcome is unknown, not failed.
-                stale.result().completeExceptionally(new ApiException(504, Router.timeoutBody()));
-            }
-            result.whenComplete((r, e) -> {
-                if (result.isCancelled()) {
-                    loop.accept(() -> proposals.computeIfPresent(index, (i, p) -> p.result() == result ? null : p));
-                }
-            });
+            track(core.propose(data), core.term(), result);
         } catch (RaftCore.NotLeaderException e) {
             result.completeExceptionally(new Replica.NotLeaderException(e.getMessage(), e.leaderId()));
         }
+    }
+
+    /**
+     * Waits for the configuration entry the core just appended at {@code index} in {@code term}
+     * (a membership change) as for a proposal; {@code result} completes with 200 {"index": ...}.
+     */
+    public void awaitConfig(long index, long term, CompletableFuture<ApplyResult> result) {
+        track(index, term, result);
+    }
+
+    private void track(long index, long term, CompletableFuture<ApplyResult> result) {
+        Pending stale = proposals.put(index, new Pending(term, result));
+        if (stale != null) {
+            // Our log lost the older proposal's entry, but another node may still hold it
+            // and a later leader commit it: its outcome is unknown, not failed.
+            stale.result().completeExceptionally(new ApiException(504, Router.timeoutBody()));
+        }
+        result.whenComplete((r, e) -> {
+            if (result.isCancelled()) {
+                loop.accept(() -> proposals.computeIfPresent(index, (i, p) -> p.result() == result ? null : p));
+            }
+        });
     }
 
     /** Starts a ReadIndex round; {@code done} completes once the state machine reflects the read index. */
@@ -101,7 +112,9 @@ public final class PendingRequests {
             return;
         }
         if (pending.term() == entry.term()) {
-            pending.result().complete(result != null ? result : ApplyResult.error(500, "no-op applied"));
+            pending.result().complete(result != null ? result
+                    : entry.isConfig() ? ApplyResult.ok(ApplyResult.object().put("index", entry.index()))
+                    : ApplyResult.error(500, "no-op applied"));
         } else {
             // Another leader's entry took this index: ours can never commit.
             pending.result().completeExceptionally(

@@ -1,9 +1,8 @@
 package dev.dsync.node;
 
-import dev.dsync.http.ApiException;
-import dev.dsync.http.Router;
 import dev.dsync.raft.Entry;
 import dev.dsync.raft.DurabilityPolicy;
+import dev.dsync.raft.Membership;
 import dev.dsync.raft.Message;
 import dev.dsync.raft.RaftCore;
 import dev.dsync.raft.ReadState;
@@ -16,14 +15,12 @@ import dev.dsync.statemachine.SessionStateMachine;
 import dev.dsync.statemachine.StateDigest;
 import dev.dsync.statemachine.StateMachine;
 import dev.dsync.storage.RaftLogStore;
+import dev.dsync.transport.MemberDirectory;
 import dev.dsync.transport.PeerTransport;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -35,7 +32,7 @@ import java.util.function.Function;
  * apply, advance). Everything else talks to it through its inbox. Requests that arrive while a
  * batch is being persisted pile up in the inbox and share the next fsync (group commit).
  */
-public final class RaftLoop implements Replica, AutoCloseable {
+public final class RaftLoop implements Replica, MembershipControl, AutoCloseable {
     private static final System.Logger LOG = System.getLogger(RaftLoop.class.getName());
 
     private final RaftCore core;
@@ -55,13 +52,20 @@ public final class RaftLoop implements Replica, AutoCloseable {
     private final PendingRequests pending;
     private long nextReadId = 1;
     private final DurabilityPolicy durability;
+    private final MembershipTracker tracker;
+    private final MembershipOps membershipOps;
     private long lastSnapshotIndex;
     private final LeaderDuties duties = new LeaderDuties();
     private volatile boolean running = true;
     private volatile NodeStatus status;
 
+    /**
+     * @param directory where peers are reached: this loop publishes the configuration's addresses
+     * @param bootstrap the configuration the core was started with (this node was a member once if it names it)
+     */
     public RaftLoop(RaftCore core, RaftLogStore store, SessionStateMachine machine, ServiceModule service,
-                    PeerTransport transport, NodeMetrics metrics, int tickMs, int snapshotEvery, NodeClock clock) {
+                    PeerTransport transport, MemberDirectory directory, Membership bootstrap, NodeMetrics metrics,
+                    int tickMs, int snapshotEvery, NodeClock clock) {
         this.core = core;
         this.clock = clock;
         this.pending = new PendingRequests(() -> nextReadId++, inbox::add);
@@ -74,6 +78,9 @@ public final class RaftLoop implements Replica, AutoCloseable {
         this.snapshotEvery = snapshotEvery;
         this.lastSnapshotIndex = machine.lastApplied();
         this.durability = new DurabilityPolicy(store.recovered().hardState());
+        this.tracker = new MembershipTracker(core.id(), core.membership(), recordedConfigurations(bootstrap), directory,
+                transport::closeStaleLinks);
+        this.membershipOps = new MembershipOps(core, pending);
         publishStatus();
         this.thread = Thread.ofPlatform().name("raft-loop").unstarted(this::run);
     }
@@ -86,9 +93,52 @@ public final class RaftLoop implements Replica, AutoCloseable {
         return status;
     }
 
+    /** Every configuration this node's store still records, and the bootstrap one (see {@link MembershipTracker}). */
+    private List<Membership> recordedConfigurations(Membership bootstrap) {
+        List<Membership> recorded = new ArrayList<>(List.of(bootstrap));
+        Snapshot snapshot = store.recovered().snapshot();
+        if (snapshot != null && snapshot.membership() != null) {
+            recorded.add(snapshot.membership());
+        }
+        for (Entry e : store.recovered().entries()) {
+            if (e.isConfig()) {
+                recorded.add(e.membership());
+            }
+        }
+        return recorded;
+    }
+
     /** Delivers a message from a peer. */
     public void deliver(Message m) {
         inbox.add(() -> core.step(m));
+    }
+
+    // ---- MembershipControl ---------------------------------------------------------------------
+
+    @Override
+    public CompletableFuture<Long> addLearner(String id, String url) {
+        CompletableFuture<Long> done = new CompletableFuture<>();
+        inbox.add(() -> membershipOps.addLearner(id, url, done));
+        return done;
+    }
+
+    @Override
+    public CompletableFuture<Long> removeMember(String id) {
+        CompletableFuture<Long> done = new CompletableFuture<>();
+        inbox.add(() -> membershipOps.removeMember(id, done));
+        return done;
+    }
+
+    @Override
+    public CompletableFuture<MemberList> members() {
+        CompletableFuture<MemberList> list = new CompletableFuture<>();
+        inbox.add(() -> list.complete(membershipOps.members()));
+        return list;
+    }
+
+    @Override
+    public MembershipView view() {
+        return tracker.view();
     }
 
     // ---- Replica ---------------------------------------------------------------------------
@@ -227,6 +277,8 @@ public final class RaftLoop implements Replica, AutoCloseable {
     private void processReadies() {
         while (core.hasReady()) {
             Ready ready = core.ready();
+            // Before anything is sent: a new member's first append leaves in this very Ready.
+            tracker.observe(core.membership());
             DurabilityPolicy.Plan plan = durability.plan(ready);
             plan.early().forEach(transport::send);
             persist(plan);
@@ -275,6 +327,9 @@ public final class RaftLoop implements Replica, AutoCloseable {
     }
 
     private void restore(Snapshot snapshot) {
+        if (snapshot.membership() != null) {
+            tracker.applied(snapshot.membership(), false);
+        }
         machine.restore(snapshot.data());
         pending.onRestored(snapshot.index());
         lastSnapshotIndex = snapshot.index();
@@ -285,6 +340,10 @@ public final class RaftLoop implements Replica, AutoCloseable {
             return; // already reflected in a restored snapshot
         }
         ApplyResult result = machine.apply(entry);
+        if (entry.isConfig()) {
+            tracker.applied(entry.membership(), true);
+            metrics.membershipChanged();
+        }
         duties.onApplied(entry.index());
         pending.onApplied(entry, result, core.leaderId());
     }

@@ -33,6 +33,7 @@ final class PeerLink {
     private static final byte[] CRLF = {'\r', '\n'};
 
     private final String selfId;
+    private final String advertisedUrl;
     private final String peer;
     private final URI base;
     private final String clusterToken;
@@ -51,13 +52,18 @@ final class PeerLink {
     private long failuresInARow;
     private Thread sender;
 
-    PeerLink(String selfId, String peer, URI base, String clusterToken, Duration timeout, AtomicLong dropped) {
+    PeerLink(String selfId, String advertisedUrl, String peer, URI base, String clusterToken, Duration timeout, AtomicLong dropped) {
         this.selfId = selfId;
+        this.advertisedUrl = advertisedUrl;
         this.peer = peer;
         this.base = base;
         this.clusterToken = clusterToken;
         this.timeout = timeout;
         this.dropped = dropped;
+    }
+
+    URI base() {
+        return base;
     }
 
     void start() {
@@ -138,6 +144,9 @@ final class PeerLink {
                     .append("Content-Type: application/octet-stream\r\n")
                     .append("Transfer-Encoding: chunked\r\n")
                     .append(PeerTransport.FROM_HEADER).append(": ").append(selfId).append("\r\n");
+            if (!advertisedUrl.isEmpty()) {
+                head.append(PeerTransport.FROM_URL_HEADER).append(": ").append(advertisedUrl).append("\r\n");
+            }
             if (!clusterToken.isEmpty()) {
                 head.append(PeerTransport.TOKEN_HEADER).append(": ").append(clusterToken).append("\r\n");
             }

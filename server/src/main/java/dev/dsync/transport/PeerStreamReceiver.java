@@ -11,7 +11,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
@@ -23,26 +22,31 @@ import java.util.function.Consumer;
  * problem and delivers nothing. After the 200 every frame is delivered in order; a frame that is
  * malformed or not addressed from that sender to this node ends the stream (logged), as does a newer
  * stream from the same sender (the older connection may be half-open).
+ *
+ * <p>Streams from ids outside this node's configuration are taken: a joining node knows none yet,
+ * and a member's log may lag behind the change that added the sender. The cluster token, when set,
+ * is what authenticates a peer. The address a sender declares ({@link PeerTransport#FROM_URL_HEADER})
+ * goes to the {@link MemberDirectory}, so this node can answer a sender it never heard of.
  */
 public final class PeerStreamReceiver implements HttpHandler {
     private static final System.Logger LOG = System.getLogger(PeerStreamReceiver.class.getName());
     private static final long MAX_DRAIN_BYTES = 64L << 20;
 
+    /** A sender's id is a short printable token; anything else is not a peer. */
+    private static final int MAX_ID_LENGTH = 256;
+
     private final String selfId;
-    private final Set<String> peers;
+    private final MemberDirectory directory;
     private final String clusterToken;
     private final Consumer<Message> deliver;
     /** Per sender, the number of its newest stream: only that stream delivers. */
     private final Map<String, AtomicLong> generations = new ConcurrentHashMap<>();
 
-    public PeerStreamReceiver(String selfId, Set<String> peers, String clusterToken, Consumer<Message> deliver) {
+    public PeerStreamReceiver(String selfId, MemberDirectory directory, String clusterToken, Consumer<Message> deliver) {
         this.selfId = selfId;
-        this.peers = Set.copyOf(peers);
+        this.directory = directory;
         this.clusterToken = clusterToken;
         this.deliver = deliver;
-        for (String peer : this.peers) {
-            generations.put(peer, new AtomicLong());
-        }
     }
 
     @Override
@@ -62,8 +66,8 @@ public final class PeerStreamReceiver implements HttpHandler {
                 refuse(exchange, 401, "missing or wrong cluster token");
                 return;
             }
-            if (from == null || from.equals(selfId) || !peers.contains(from)) {
-                refuse(exchange, 400, PeerTransport.FROM_HEADER + " must name another member of this cluster " + peers + ", got " + from);
+            if (from == null || from.isBlank() || from.equals(selfId) || from.length() > MAX_ID_LENGTH) {
+                refuse(exchange, 400, PeerTransport.FROM_HEADER + " must name the sending node (not " + selfId + "), got " + from);
                 return;
             }
             DataInputStream in = new DataInputStream(new BufferedInputStream(exchange.getRequestBody(), 64 * 1024));
@@ -82,9 +86,10 @@ public final class PeerStreamReceiver implements HttpHandler {
                 refuse(exchange, 400, problem);
                 return;
             }
+            directory.learn(from, exchange.getRequestHeaders().getFirst(PeerTransport.FROM_URL_HEADER));
             exchange.sendResponseHeaders(200, 0);
             exchange.getResponseBody().flush();
-            long generation = generations.get(from).incrementAndGet();
+            long generation = generations.computeIfAbsent(from, id -> new AtomicLong()).incrementAndGet();
             // Read on a platform thread: a virtual one would pass through the socket poller and the carrier
             // pool for every batch, which on an idle cluster was most of the node's CPU. This handler's
             // virtual thread just waits for the stream to end.

@@ -15,7 +15,8 @@ import java.util.StringJoiner;
 
 /**
  * Three real node processes of one service on loopback, started from the shaded server jar, each
- * with its own data dir and log file. Nodes can be killed with SIGKILL and restarted on their data.
+ * with its own data dir and log file. Nodes can be killed with SIGKILL and restarted on their data,
+ * and more nodes can join the running cluster ({@link #addNode}, {@link #startJoining}).
  */
 public final class LocalCluster implements AutoCloseable {
     private final String service;
@@ -23,6 +24,8 @@ public final class LocalCluster implements AutoCloseable {
     private final Map<String, Integer> ports = new LinkedHashMap<>();
     private final Map<String, Process> processes = new LinkedHashMap<>();
     private final Map<String, String> extraEnv;
+    /** Nodes that join a running cluster instead of founding it. */
+    private final java.util.Set<String> joiners = new java.util.HashSet<>();
     final TestClient client = new TestClient();
 
     public LocalCluster(String service, int size, Map<String, String> extraEnv) throws IOException {
@@ -57,19 +60,40 @@ public final class LocalCluster implements AutoCloseable {
     }
 
     public void start(String id) throws IOException {
+        StringJoiner peers = new StringJoiner(",");
+        founders().forEach(peer -> peers.add(peer + "=http://127.0.0.1:" + ports.get(peer)));
+        launch(id, List.of("--peers", peers.toString()), Map.of());
+    }
+
+    /** Adds a node that is not among the founders, for {@link #startJoining}. */
+    public void addNode(String id) throws IOException {
+        ports.put(id, freePort());
+        joiners.add(id);
+    }
+
+    /** Starts a node added with {@link #addNode} with {@code --join} the given member (and its extra environment). */
+    public void startJoining(String id, String member, Map<String, String> env) throws IOException {
+        launch(id, List.of("--join", "http://127.0.0.1:" + ports.get(member)), env);
+    }
+
+    private List<String> founders() {
+        return ports.keySet().stream().filter(id -> !joiners.contains(id)).toList();
+    }
+
+    private void launch(String id, List<String> membership, Map<String, String> env) throws IOException {
         String jar = System.getProperty("server.jar", "target/server.jar");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        StringJoiner peers = new StringJoiner(",");
-        ports.forEach((peer, port) -> peers.add(peer + "=http://127.0.0.1:" + port));
         List<String> command = new ArrayList<>(List.of(java, "-Xmx256m", "-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError", "-XX:TieredStopAtLevel=1"));
         Path archive = Path.of(jar).resolveSibling("server.jsa"); // made by the build: see dev.dsync.node.CdsTraining
         if (Files.exists(archive)) {
             command.add("-XX:SharedArchiveFile=" + archive);
         }
         command.addAll(List.of("-jar", jar, "--service", service, "--id", id, "--port", Integer.toString(ports.get(id)),
-                "--peers", peers.toString(), "--data-dir", dataDir(id).toString()));
+                "--data-dir", dataDir(id).toString()));
+        command.addAll(membership);
         ProcessBuilder pb = new ProcessBuilder(command);
         pb.environment().putAll(extraEnv);
+        pb.environment().putAll(env);
         pb.redirectErrorStream(true);
         pb.redirectOutput(ProcessBuilder.Redirect.appendTo(logFile(id).toFile()));
         processes.put(id, pb.start());

@@ -27,6 +27,7 @@ import org.junit.jupiter.api.Test;
 class PeerStreamTest {
     private final BlockingQueue<Message> delivered = new LinkedBlockingQueue<>();
     private final List<AutoCloseable> open = new ArrayList<>();
+    private final MemberDirectory receiverDirectory = new MemberDirectory(Map.of());
 
     @AfterEach
     void closeAll() throws Exception {
@@ -37,7 +38,7 @@ class PeerStreamTest {
 
     private HttpServer receiver(int port, String token) throws Exception {
         HttpServer http = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 64);
-        http.createContext(PeerTransport.STREAM_PATH, new PeerStreamReceiver("b", Set.of("a", "b", "c"), token, delivered::add));
+        http.createContext(PeerTransport.STREAM_PATH, new PeerStreamReceiver("b", receiverDirectory, token, delivered::add));
         http.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
         http.start();
         open.add(() -> http.stop(0));
@@ -123,6 +124,37 @@ class PeerStreamTest {
         assertEquals(400, spoofed.statusCode());
         assertTrue(spoofed.body().contains("does not belong"), spoofed.body());
         assertEquals(null, delivered.poll(200, TimeUnit.MILLISECONDS));
+    }
+
+    @Test
+    void aSenderOutsideTheConfigurationIsTakenAndItsDeclaredAddressLearned() throws Exception {
+        HttpServer http = receiver(0, "");
+        MemberDirectory senderView = MemberDirectory.fixed(Map.of("b", URI.create("http://127.0.0.1:" + http.getAddress().getPort())));
+        PeerTransport stranger = new PeerTransport("a", senderView, "http://127.0.0.1:4444", "", Duration.ofMillis(500));
+        open.add(stranger);
+        assertEquals(null, receiverDirectory.address("a"));
+        stranger.send(numbered(1));
+        assertEquals(numbered(1), delivered.poll(10, TimeUnit.SECONDS));
+        assertEquals(URI.create("http://127.0.0.1:4444"), receiverDirectory.address("a"), "the declared address was not learned");
+    }
+
+    @Test
+    void aMessageToAnUnknownPeerIsDroppedAndCountedAndForgottenLinksClose() throws Exception {
+        HttpServer http = receiver(0, "");
+        MemberDirectory view = MemberDirectory.fixed(Map.of("b", URI.create("http://127.0.0.1:" + http.getAddress().getPort())));
+        PeerTransport t = new PeerTransport("a", view, "http://127.0.0.1:4444", "", Duration.ofMillis(500));
+        open.add(t);
+        t.send(new Message.TimeoutNow("a", "z", 1));
+        assertEquals(1, t.droppedMessages());
+        assertEquals(1, t.unknownDestinations());
+        t.send(numbered(1));
+        assertEquals(numbered(1), delivered.poll(10, TimeUnit.SECONDS));
+        assertEquals(Set.of("b"), t.linkedPeers());
+        view.publish(Map.of("c", "http://127.0.0.1:1"));
+        t.closeStaleLinks();
+        assertEquals(Set.of(), t.linkedPeers(), "the link to a forgotten peer stayed open");
+        t.send(numbered(2));
+        assertEquals(2, t.unknownDestinations());
     }
 
     /** The same message from a to b, whatever its original direction. */
