@@ -11,7 +11,25 @@ package dev.dsync.raft;
 public record Entry(long term, long index, Kind kind, byte[] data) {
     public static final byte[] NO_DATA = new byte[0];
 
-    public enum Kind { DATA, CONFIG }
+    public enum Kind {
+        DATA((byte) 0), CONFIG((byte) 1);
+
+        /** The kind's byte in the WAL and on the wire: fixed values, not ordinals, so reordering or adding kinds cannot change what stored bytes mean. */
+        public final byte code;
+
+        Kind(byte code) {
+            this.code = code;
+        }
+
+        public static Kind ofCode(byte code) {
+            for (Kind k : values()) {
+                if (k.code == code) {
+                    return k;
+                }
+            }
+            throw new IllegalArgumentException("unknown entry kind " + code);
+        }
+    }
 
     public Entry {
         if (term < 1 || index < 1) {

@@ -31,8 +31,6 @@ import java.util.zip.CRC32C;
 final class RecordCodec {
     static final int HEADER_BYTES = 9;
     private static final int NULL_VOTE = -1;
-    private static final byte KIND_DATA = 0;
-    private static final byte KIND_CONFIG = 1;
 
     private RecordCodec() {
     }
@@ -62,7 +60,7 @@ final class RecordCodec {
             case WalRecord.EntryRecord r -> {
                 out.putLong(r.entry().term());
                 out.putLong(r.entry().index());
-                out.put(kindByte(r.entry().kind()));
+                out.put(r.entry().kind().code);
                 out.put(r.entry().data());
             }
             case WalRecord.HardStateRecord r -> {
@@ -116,7 +114,7 @@ final class RecordCodec {
                 case WalRecord.EntryRecord.TYPE, WalRecord.EntryRecord.DATA_ONLY_TYPE -> {
                     long term = p.getLong();
                     long index = p.getLong();
-                    Entry.Kind kind = type == WalRecord.EntryRecord.TYPE ? kindOf(p.get()) : Entry.Kind.DATA;
+                    Entry.Kind kind = type == WalRecord.EntryRecord.TYPE ? Entry.Kind.ofCode(p.get()) : Entry.Kind.DATA;
                     byte[] data = new byte[p.remaining()];
                     p.get(data);
                     yield new WalRecord.EntryRecord(new Entry(term, index, kind, data));
@@ -154,22 +152,6 @@ final class RecordCodec {
             case WalRecord.HardStateRecord r -> 20 + (r.hardState().votedFor() == null
                     ? 0 : r.hardState().votedFor().getBytes(StandardCharsets.UTF_8).length);
             case WalRecord.SnapshotMarker r -> 17;
-        };
-    }
-
-    /** Fixed values rather than ordinals, so reordering or adding kinds cannot change what disk bytes mean. */
-    private static byte kindByte(Entry.Kind kind) {
-        return switch (kind) {
-            case DATA -> KIND_DATA;
-            case CONFIG -> KIND_CONFIG;
-        };
-    }
-
-    private static Entry.Kind kindOf(byte b) {
-        return switch (b) {
-            case KIND_DATA -> Entry.Kind.DATA;
-            case KIND_CONFIG -> Entry.Kind.CONFIG;
-            default -> throw new IllegalStateException("unknown entry kind " + b);
         };
     }
 

@@ -37,8 +37,6 @@ public final class MessageCodec {
     private static final byte SNAPSHOT_RESPONSE = 6;
     private static final byte TIMEOUT_NOW = 7;
 
-    private static final byte KIND_DATA = 0;
-    private static final byte KIND_CONFIG = 1;
     private static final int NO_MEMBERSHIP = -1;
     private static final int MIN_ENTRY_BYTES = 8 + 8 + 1 + 4;
 
@@ -94,7 +92,7 @@ public final class MessageCodec {
                     for (Entry e : a.entries()) {
                         out.writeLong(e.term());
                         out.writeLong(e.index());
-                        out.writeByte(kindByte(e.kind()));
+                        out.writeByte(e.kind().code);
                         bytes(out, e.data());
                     }
                     out.writeLong(a.leaderCommit());
@@ -174,25 +172,9 @@ public final class MessageCodec {
         }
         List<Entry> entries = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
-            entries.add(new Entry(in.readLong(), in.readLong(), kindOf(in.readByte()), bytes(in, frameBytes)));
+            entries.add(new Entry(in.readLong(), in.readLong(), Entry.Kind.ofCode(in.readByte()), bytes(in, frameBytes)));
         }
         return new Message.AppendRequest(from, to, term, prevLogIndex, prevLogTerm, entries, in.readLong(), in.readLong());
-    }
-
-    /** Fixed values rather than ordinals, so reordering the enum cannot change the wire format unnoticed. */
-    private static byte kindByte(Entry.Kind kind) {
-        return switch (kind) {
-            case DATA -> KIND_DATA;
-            case CONFIG -> KIND_CONFIG;
-        };
-    }
-
-    private static Entry.Kind kindOf(byte b) {
-        return switch (b) {
-            case KIND_DATA -> Entry.Kind.DATA;
-            case KIND_CONFIG -> Entry.Kind.CONFIG;
-            default -> throw new IllegalArgumentException("unknown entry kind " + b);
-        };
     }
 
     private static void membership(DataOutputStream out, Membership membership) throws IOException {
