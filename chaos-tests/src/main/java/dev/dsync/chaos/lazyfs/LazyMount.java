@@ -87,6 +87,7 @@ public final class LazyMount implements AutoCloseable {
         CompletableFuture<Void> ended = new CompletableFuture<>();
         Thread.ofPlatform().daemon().name("lazyfs " + mp.getFileName()).start(() -> {
             try {
+                CloseOnExec.markAll(); // libfuse's fusermount must not inherit the bench's sockets
                 fuse.mount(mp, true, false, options);
                 ended.complete(null);
             } catch (Throwable e) {
