@@ -18,7 +18,7 @@ MVN := ./mvnw -q -B
 SERVER_JAR := server/target/server.jar
 CHECKER_JAR := history-checker/target/history-checker.jar
 
-.PHONY: help build test sim sim-coverage up down status demo bench chaos chaos-open check bench-checker mutants clean \
+.PHONY: help build test sim sim-coverage up down scale status demo bench chaos chaos-open check bench-checker mutants clean \
         docker-images compose-up compose-down seed-demo
 
 help: ## list the targets
@@ -49,6 +49,9 @@ up: $(SERVER_JAR) ## start the demo clusters on 127.0.0.1 (lock 8000-8002, queue
 down: ## stop the demo clusters (graceful: leaders hand over first)
 	@scripts/cluster.sh down
 
+scale: ## grow or shrink a running demo cluster: make scale SERVICE=lock N=5 (new nodes join as learners, become voters; removed ones stop)
+	@scripts/cluster.sh scale "$(SERVICE)" "$(N)"
+
 status: ## show each demo node's /health
 	@scripts/cluster.sh status
 
@@ -64,7 +67,7 @@ bench: ## benchmarks (BENCH="lock queue cache idle"): failover, lock latency and
 	    -Dserver.jar=$(SERVER_JAR) dev.dsync.bench.$$(echo $$b | sed 's/.*/\u&/')Bench || exit 1; \
 	done
 
-chaos: ## the chaos matrix (every workload x partition, kill, pause, latency, power, mixed); one run: make chaos WORKLOAD=lock NEMESIS=partition DURATION=60 SEED=42
+chaos: ## the chaos matrix (every workload x partition, kill, pause, latency, clock, power, membership, mixed); one run: make chaos WORKLOAD=lock NEMESIS=partition DURATION=60 SEED=42
 	$(MVN) -pl server,chaos-tests -am package dependency:build-classpath -DskipTests \
 	  -Dmdep.includeScope=runtime -Dmdep.outputFile=target/classpath.txt
 	WORKLOAD=$(WORKLOAD) NEMESIS=$(NEMESIS) DURATION=$(DURATION) SEED=$(SEED) CLIENTS=$(CLIENTS) FULL_API=$(FULL_API) CHAOS_PARALLEL=$(CHAOS_PARALLEL) \
