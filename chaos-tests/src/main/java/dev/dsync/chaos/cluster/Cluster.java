@@ -15,18 +15,71 @@ import java.util.Random;
  * A three-node cluster of one service whose every link runs through its own Toxiproxy proxy:
  * one per directed peer link (node i reaches node j only through proxy "i->j") and one per
  * client link ("client->i"). Backends differ in how nodes run: local JVM processes or containers.
+ * Backends that {@link #canStartNodes() can} also start nodes that join at run time (the
+ * membership nemesis); those have a client proxy and one inbound peer proxy only (see LinkWiring).
  */
 public interface Cluster extends AutoCloseable {
 
     String service();
 
+    /**
+     * The members: the founding three until a membership change, then the configuration as the bench
+     * last saw it. Clients pick nodes from it on every request, so they follow the changes.
+     */
     List<String> nodeIds();
+
+    /** The {@code index}-th member, wrapping around: how clients go round the current members. */
+    default String nodeAt(int index) {
+        List<String> members = nodeIds();
+        return members.get(Math.floorMod(index, members.size()));
+    }
+
+    /** Every node started in this run, members or not (logs are collected from all of them). */
+    default List<String> allNodeIds() {
+        return nodeIds();
+    }
+
+    /** Records the configuration after a membership change: what {@link #nodeIds()} returns from now on. */
+    default void useMembers(List<String> members) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " has a fixed member list");
+    }
+
+    /** Whether this backend can start a node that joins the running cluster ({@link #startJoining}). */
+    default boolean canStartNodes() {
+        return false;
+    }
+
+    /**
+     * Starts a new node with {@code --join} (through {@code via}'s client proxy), the admin token and
+     * an advertised URL that runs through its inbound proxy; it asks to be added itself. Returns its id.
+     */
+    default String startJoining(String via) throws IOException {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot start nodes at run time");
+    }
+
+    /** The admin token every node was started with ({@code ADMIN_TOKEN}), if any. */
+    default Optional<String> adminToken() {
+        return Optional.empty();
+    }
 
     /** Where the bench's clients reach a node: through that node's client proxy. */
     URI clientUrl(String nodeId);
 
     /** The proxy that carries traffic from {@code from} to {@code to} ("client" for the client side). */
     Proxy link(String from, String to);
+
+    /** Whether {@link #link} has a proxy for {@code from -> to} alone: not to or from a node that joined at run time. */
+    default boolean hasLink(String from, String to) {
+        return true;
+    }
+
+    /**
+     * For a node that joined at run time, the one proxy every member reaches it through (cutting it
+     * cuts them all); empty for a founder, whose inbound links are each their own proxy.
+     */
+    default Optional<Proxy> sharedInbound(String nodeId) {
+        return Optional.empty();
+    }
 
     /** Every peer link, both directions of each pair. */
     List<Proxy> peerLinks();
@@ -71,7 +124,7 @@ public interface Cluster extends AutoCloseable {
         throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot simulate a power loss");
     }
 
-    /** Copies each node's log into {@code dir} as {@code <id>.log}. */
+    /** Copies each node's log, removed and joined nodes' too, into {@code dir} as {@code <id>.log}. */
     void collectLogs(Path dir) throws IOException;
 
     @Override

@@ -9,7 +9,10 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Optional;
 
-/** Reads nodes' /health through their client links: who leads, is the cluster serving. */
+/**
+ * Reads nodes' /health through their client links: who leads, is the cluster serving; and the
+ * configuration ({@code GET /cluster/members}, which needs no token).
+ */
 public final class ClusterProbe {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(500)).build();
@@ -45,6 +48,30 @@ public final class ClusterProbe {
             }
         }
         return Optional.ofNullable(leader);
+    }
+
+    /**
+     * The configuration as a leader reports it, asked of the members in turn (a follower passes the
+     * question to its leader); empty if none answers with a leader's view ({@link Configuration#fromLeader}).
+     */
+    public Optional<Configuration> configuration() {
+        for (String id : cluster.nodeIds()) {
+            if (!cluster.isRunning(id)) {
+                continue;
+            }
+            try {
+                URI uri = cluster.clientUrl(id).resolve("/cluster/members");
+                HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(3)).GET().build(),
+                        HttpResponse.BodyHandlers.ofString());
+                Configuration c = r.statusCode() == 200 ? Configuration.parse(JSON.readTree(r.body())) : null;
+                if (c != null && c.fromLeader()) {
+                    return Optional.of(c);
+                }
+            } catch (Exception e) {
+                // this member cannot say: ask the next
+            }
+        }
+        return Optional.empty();
     }
 
     /** Waits until some node leads; empty if none does within the timeout. */

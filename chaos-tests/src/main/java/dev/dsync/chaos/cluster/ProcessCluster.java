@@ -29,6 +29,11 @@ import java.util.concurrent.TimeUnit;
  * <p>With {@code powerLossDataDirs}, each node's data dir is a lazy file system mount (see
  * {@link LazyMount}) whose durable state is kept in {@code <runDir>/durable/<id>}, so a power loss
  * can drop what a node did not fsync. The mounts live as long as the cluster.
+ *
+ * <p>Nodes can join at run time ({@link #startJoining}): launched with {@code --join}, the admin
+ * token from the node environment and {@code --advertise-url} at their inbound proxy, on a fresh
+ * data dir (a mount too, with power-loss data dirs), so every fault that acts on processes reaches
+ * them as it reaches the founders.
  */
 public final class ProcessCluster extends ProxiedCluster {
     private final ToxiproxyClient toxiproxy;
@@ -42,6 +47,8 @@ public final class ProcessCluster extends ProxiedCluster {
     private final NodeClocks clocks;
     private final boolean powerLossDataDirs;
     private final Map<String, LazyMount> mounts = new LinkedHashMap<>();
+    /** For each node that joined at run time: the member URL it was told to join through. */
+    private final Map<String, URI> joinedThrough = new LinkedHashMap<>();
 
     public ProcessCluster(String service, ToxiproxyClient toxiproxy, String toxiproxyHost, Path serverJar,
                           Path runDir, Map<String, String> nodeEnv) {
@@ -77,13 +84,7 @@ public final class ProcessCluster extends ProxiedCluster {
         for (String id : ids) {
             ports.put(id, StablePorts.next("127.0.0.1"));
         }
-        links.create(toxiproxy, ids, id -> "127.0.0.1:" + ports.get(id), name -> {
-            try {
-                return toxiproxyHost + ":" + StablePorts.next(toxiproxyHost);
-            } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-        });
+        links.create(toxiproxy, ids, id -> "127.0.0.1:" + ports.get(id), this::listenFor);
         Files.createDirectories(runDir.resolve("logs"));
         if (powerLossDataDirs) {
             for (String id : ids) {
@@ -95,12 +96,57 @@ public final class ProcessCluster extends ProxiedCluster {
         }
     }
 
+    private String listenFor(String proxyName) {
+        try {
+            return toxiproxyHost + ":" + StablePorts.next(toxiproxyHost);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public boolean canStartNodes() {
+        return true;
+    }
+
+    @Override
+    public synchronized String startJoining(String via) throws IOException {
+        if (adminToken().isEmpty()) {
+            throw new IllegalStateException("nodes were started without ADMIN_TOKEN: a joining node could not ask to be added");
+        }
+        String id = nextJoinedId();
+        ports.put(id, StablePorts.next("127.0.0.1"));
+        links.createJoined(toxiproxy, id, "127.0.0.1:" + ports.get(id), this::listenFor);
+        joined.add(id);
+        joinedThrough.put(id, clientUrl(via));
+        if (powerLossDataDirs) {
+            mounts.put(id, LazyMount.mount(dataDir(id), runDir.resolve("durable").resolve(id)));
+        }
+        launch(id);
+        return id;
+    }
+
+    @Override
+    public Optional<String> adminToken() {
+        String token = nodeEnv.get("ADMIN_TOKEN");
+        return token == null || token.isBlank() ? Optional.empty() : Optional.of(token);
+    }
+
     private void launch(String id) throws IOException {
-        StringJoiner peers = new StringJoiner(",");
-        for (String peer : ids) {
-            int port = peer.equals(id) ? ports.get(id) : LinkWiring.port(links.get(id, peer));
-            String host = peer.equals(id) ? "127.0.0.1" : toxiproxyHost;
-            peers.add(peer + "=http://" + host + ":" + port);
+        List<String> membership;
+        URI joinUrl = joinedThrough.get(id);
+        if (joinUrl != null) {
+            // Ignored on a restart with data: the node then goes by the configuration in its log.
+            String advertised = "http://" + toxiproxyHost + ":" + LinkWiring.port(links.get(LinkWiring.PEERS, id));
+            membership = List.of("--join", joinUrl.toString(), "--advertise-url", advertised);
+        } else {
+            StringJoiner peers = new StringJoiner(",");
+            for (String peer : ids) {
+                int port = peer.equals(id) ? ports.get(id) : LinkWiring.port(links.get(id, peer));
+                String host = peer.equals(id) ? "127.0.0.1" : toxiproxyHost;
+                peers.add(peer + "=http://" + host + ":" + port);
+            }
+            membership = List.of("--peers", peers.toString());
         }
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> command = new ArrayList<>(List.of(java, "-Xmx256m", "-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError", "-XX:TieredStopAtLevel=1"));
@@ -109,8 +155,9 @@ public final class ProcessCluster extends ProxiedCluster {
             command.add("-XX:SharedArchiveFile=" + archive);
         }
         command.addAll(List.of("-jar", serverJar.toString(), "--service", service, "--id", id,
-                "--port", Integer.toString(ports.get(id)), "--peers", peers.toString(),
-                "--data-dir", dataDir(id).toString()));
+                "--port", Integer.toString(ports.get(id))));
+        command.addAll(membership);
+        command.addAll(List.of("--data-dir", dataDir(id).toString()));
         ProcessBuilder pb = new ProcessBuilder(command);
         pb.environment().putAll(nodeEnv);
         if (clocks != null) {
@@ -192,7 +239,7 @@ public final class ProcessCluster extends ProxiedCluster {
     @Override
     public void collectLogs(Path dir) throws IOException {
         Files.createDirectories(dir);
-        for (String id : ids) {
+        for (String id : allNodeIds()) {
             if (Files.exists(logFile(id))) {
                 Files.copy(logFile(id), dir.resolve(id + ".log"), StandardCopyOption.REPLACE_EXISTING);
             }

@@ -28,7 +28,15 @@ public enum FaultKind {
     POWER_ONE("power", "one"),
     POWER_LEADER("power", "leader"),
     POWER_MAJORITY("power", "majority"),
-    POWER_ALL("power", "all");
+    POWER_ALL("power", "all"),
+    /** A node started with --join asks to be added, catches up as a learner and is promoted: four voters until the heal. */
+    MEMBERSHIP_ADD("membership", "add"),
+    /** A follower removed (DELETE) and stopped: two voters, both needed, until the heal adds a node. */
+    MEMBERSHIP_REMOVE_FOLLOWER("membership", "remove-follower"),
+    /** The leader removed: it hands leadership over first, then the new leader removes it; stopped after. */
+    MEMBERSHIP_REMOVE_LEADER("membership", "remove-leader"),
+    /** A new node added, then an old member (the leader, maybe) removed: three voters, one of them new. */
+    MEMBERSHIP_REPLACE("membership", "replace");
 
     /** The nemesis family (the NEMESIS= name that selects it) and the shape within it. */
     public final String family;

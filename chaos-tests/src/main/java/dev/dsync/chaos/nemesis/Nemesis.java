@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 
@@ -28,6 +29,10 @@ import java.util.Set;
  * and starts them once more: a bad repair of a torn log (say, appending after garbage) only shows
  * at the start after the repair.
  * A node that does not come back from either start fails the run.
+ *
+ * <p>Membership changes are made by {@link MembershipSteps}. Nodes that joined at run time have no
+ * proxy of their own for their outbound peer traffic (see the cluster's LinkWiring), so a link
+ * fault that would cut or slow such a link leaves it alone and says so in its event ({@code not_cut}).
  */
 public final class Nemesis {
     private final Cluster cluster;
@@ -38,6 +43,9 @@ public final class Nemesis {
     private final Set<String> paused = new LinkedHashSet<>();
     private final Set<String> powerLost = new LinkedHashSet<>();
     private final Set<String> secondStarts = new LinkedHashSet<>();
+    private final MembershipSteps membership;
+    /** Links a step's cut could not reach, as "from->to", for its history event. */
+    private final List<String> notCut = new ArrayList<>();
     private volatile String current = "none";
     /** Every fault started, as "family/shape target", for the run's summary. */
     private final List<String> started = java.util.Collections.synchronizedList(new ArrayList<>());
@@ -50,6 +58,7 @@ public final class Nemesis {
         this.cluster = cluster;
         this.probe = probe;
         this.log = log;
+        this.membership = new MembershipSteps(cluster, probe, log);
     }
 
     /** What is broken right now, for the progress line. */
@@ -70,7 +79,9 @@ public final class Nemesis {
         boolean targetsLeader = Schedule.LEADER_SHAPES.contains(step.kind());
         // The leader is the node whose /health says role 2 (highest term); a fault aimed at it
         // waits for one, and says so in the history if none could be found.
-        boolean needsLeader = targetsLeader || step.kind() == FaultKind.PARTITION_ISOLATE_FOLLOWER;
+        boolean membershipStep = step.kind().family.equals("membership");
+        boolean needsLeader = targetsLeader || step.kind() == FaultKind.PARTITION_ISOLATE_FOLLOWER || membershipStep;
+        notCut.clear();
         java.util.Optional<String> found = needsLeader ? probe.awaitLeader(LEADER_WAIT) : probe.leader();
         String leader = found.orElse(fallback);
         Map<String, Object> value = new LinkedHashMap<>();
@@ -95,7 +106,7 @@ public final class Nemesis {
             }
             case PARTITION_ONE_WAY -> {
                 java.util.Collections.shuffle(ids, pick);
-                cutLink(cluster.link(ids.get(0), ids.get(1)));
+                cut(ids.get(0), ids.get(1));
                 value.put("from", ids.get(0));
                 value.put("to", ids.get(1));
             }
@@ -121,9 +132,16 @@ public final class Nemesis {
                 value.putAll(powerLoss(List.of(leader, ids.get(pick.nextInt(ids.size()))), pick));
             }
             case POWER_ALL -> value.putAll(powerLoss(ids, pick));
+            case MEMBERSHIP_ADD, MEMBERSHIP_REMOVE_FOLLOWER, MEMBERSHIP_REMOVE_LEADER, MEMBERSHIP_REPLACE ->
+                    value.putAll(membership.start(step.kind(), pick, leader));
+        }
+        if (!notCut.isEmpty()) {
+            value.put("not_cut", List.copyOf(notCut));
         }
         current = step.kind().family + " " + value;
-        started.add(step.kind().family + "/" + step.kind().shape + (targetsLeader ? " " + found.orElse("(no leader found)") : ""));
+        String target = membershipStep ? " " + MembershipSteps.summary(value)
+                : targetsLeader ? " " + found.orElse("(no leader found)") : "";
+        started.add(step.kind().family + "/" + step.kind().shape + target);
         log.record(step.kind().family, value);
     }
 
@@ -149,18 +167,38 @@ public final class Nemesis {
         return value;
     }
 
+    /**
+     * Cuts a node off from every other member. A joined node's inbound proxy is shared by all senders,
+     * so here, where all of them are cut, it is cut whole; its outbound traffic has no proxy (noted).
+     */
     private List<String> isolate(String node, List<String> ids) throws IOException {
+        Optional<Proxy> inbound = cluster.sharedInbound(node);
+        if (inbound.isPresent()) {
+            cutLink(inbound.get());
+        }
         for (String other : ids) {
             if (!other.equals(node)) {
-                cutBothWays(node, other);
+                cut(node, other);
+                if (inbound.isEmpty()) {
+                    cut(other, node);
+                }
             }
         }
         return List.of(node);
     }
 
     private void cutBothWays(String a, String b) throws IOException {
-        cutLink(cluster.link(a, b));
-        cutLink(cluster.link(b, a));
+        cut(a, b);
+        cut(b, a);
+    }
+
+    /** Cuts the link's proxy; one a joined node has none of its own for is noted instead. */
+    private void cut(String from, String to) throws IOException {
+        if (cluster.hasLink(from, to)) {
+            cutLink(cluster.link(from, to));
+        } else {
+            notCut.add(from + "->" + to);
+        }
     }
 
     private void cutLink(Proxy link) throws IOException {
@@ -170,12 +208,21 @@ public final class Nemesis {
         }
     }
 
-    /** Adds {@code latency} ms per round trip (half each way, with jitter) to the peer links around a node, or all of them. */
+    /**
+     * Adds {@code latency} ms per round trip (half each way, with jitter) to the peer links around a
+     * node, or all of them: links between current members only (a removed node's proxies carry
+     * nothing). A joined member's inbound proxy carries every member's traffic to it, the node's
+     * around too, so it is slowed with the links around any node.
+     */
     private Map<String, Object> slow(String around, long latency) throws IOException {
         long jitter = latency / 2;
+        List<String> members = cluster.nodeIds();
         List<Proxy> links = new ArrayList<>();
         for (Proxy p : cluster.peerLinks()) {
-            if (around == null || p.getName().contains(around)) {
+            String[] ends = endpoints(cluster.service(), p.getName());
+            boolean shared = cluster.sharedInbound(ends[1]).map(Proxy::getName).filter(p.getName()::equals).isPresent();
+            boolean live = members.contains(ends[1]) && (members.contains(ends[0]) || shared);
+            if (live && (around == null || shared || ends[0].equals(around) || ends[1].equals(around))) {
                 links.add(p);
             }
         }
@@ -188,6 +235,16 @@ public final class Nemesis {
         value.put("jitter_ms", jitter);
         value.put("links", links.stream().map(Proxy::getName).toList());
         return value;
+    }
+
+    /**
+     * A proxy's sender and receiver, from its name {@code <service>_<from>_to_<to>} (endpoints, not a
+     * substring match: lock-1 must not match lock-10's links).
+     */
+    static String[] endpoints(String service, String proxyName) {
+        String rest = proxyName.substring(service.length() + 1);
+        int at = rest.indexOf("_to_");
+        return new String[] {rest.substring(0, at), rest.substring(at + "_to_".length())};
     }
 
     private String kill(String node) throws IOException, InterruptedException {
@@ -318,8 +375,13 @@ public final class Nemesis {
             restartTwice(nodes);
             healed.add("restarted " + nodes + " twice after their power loss");
         }
+        // Last: a membership heal starts nodes and needs every other fault undone to make progress.
+        Optional<Map<String, Object>> configuration = membership.heal(healed);
         if (!current.equals("none") || !healed.isEmpty()) {
-            log.record("heal", Map.of("healed", healed));
+            Map<String, Object> value = new LinkedHashMap<>();
+            value.put("healed", healed);
+            configuration.ifPresent(c -> value.put("configuration", c));
+            log.record("heal", value);
         }
         current = "none";
     }

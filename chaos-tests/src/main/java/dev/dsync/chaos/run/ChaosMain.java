@@ -76,7 +76,9 @@ public final class ChaosMain {
         System.out.printf("== %s: %d faults over %d s -> %s%n", label, schedule.steps().size(), duration.toSeconds(), dir);
         boolean fakeClocks = schedule.steps().stream().anyMatch(step -> step.kind().family.equals("clock"));
         try {
-            Cluster cluster = faults.cluster(workloadName, dir, nodeEnvironment(), fakeClocks, hasPowerLoss(schedule));
+            Map<String, String> env = new java.util.HashMap<>(nodeEnvironment());
+            env.put("ADMIN_TOKEN", adminToken());
+            Cluster cluster = faults.cluster(workloadName, dir, env, fakeClocks, hasPowerLoss(schedule));
             Workload workload = workload(workloadName, options);
             RunSummary summary = new ChaosRun(label, cluster, workload, schedule, duration, dir).execute(workloadName);
             System.out.printf("== %s: %s, ok %d fail %d info %d, availability %.1f%%, recovery %s%n", label,
@@ -113,6 +115,16 @@ public final class ChaosMain {
      */
     static Map<String, String> nodeEnvironment() {
         return Map.of("REQUEST_TIMEOUT_MS", "2000", "SNAPSHOT_EVERY", "500", "SEGMENT_BYTES", "65536");
+    }
+
+    /**
+     * A fresh admin token per run for every node: the membership nemesis needs it for its changes and
+     * joining nodes to ask to be added; random, so no run's nodes take another run's calls.
+     */
+    static String adminToken() {
+        byte[] bytes = new byte[16];
+        new java.security.SecureRandom().nextBytes(bytes);
+        return java.util.HexFormat.of().formatHex(bytes);
     }
 
     static Workload workload(String name, ChaosOptions options) {

@@ -23,7 +23,8 @@ public record ChaosOptions(List<String> workloads, List<String> nemeses, int dur
                            boolean fullApi, int parallel) {
 
     public static final List<String> WORKLOADS = List.of("lock", "queue", "cache");
-    public static final List<String> DEFAULT_NEMESES = List.of("partition", "kill", "pause", "latency", "clock", "power", "mixed");
+    /** One line: scripts/mutants.sh reads the list from this declaration. */
+    public static final List<String> DEFAULT_NEMESES = List.of("partition", "kill", "pause", "latency", "clock", "power", "membership", "mixed");
 
     public static ChaosOptions from(Function<String, String> env) {
         List<String> workloads = pick(env.apply("WORKLOAD"), WORKLOADS, WORKLOADS, "WORKLOAD");

@@ -103,7 +103,8 @@ final class ChaosRun {
                 convergence = new ConvergenceCheck(cluster).await(CONVERGENCE_LIMIT);
                 JSON.writeValue(dir.resolve("convergence.json").toFile(), convergence);
                 System.out.printf("[%s] replicas: %s%n", label, convergence.converged()
-                        ? "equal state digests at applied index " + convergence.index() : convergence.problem());
+                        ? "equal state digests of " + String.join(", ", convergence.members()) + " at applied index "
+                        + convergence.index() : convergence.problem());
                 phases.end("convergence");
             }
         } finally {

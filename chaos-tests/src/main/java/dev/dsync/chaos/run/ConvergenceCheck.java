@@ -25,10 +25,14 @@ import java.util.TreeMap;
  * catch up; leader duties such as lease expiry may still move the index for a while), bounded by a
  * time limit. Every pair of reports at an equal index is compared, not only the final round's, so a
  * divergence seen in passing is not lost.
+ *
+ * <p>Only the members of the final configuration are compared ({@link Cluster#nodeIds()}, which the
+ * membership nemesis keeps at the configuration the leader reports): a removed node stops at its
+ * removal and is not expected to catch up, and it was stopped anyway.
  */
 final class ConvergenceCheck {
     /** How the check ended; {@code problem} is null when the replicas converged. */
-    record Outcome(String verdict, long index, Map<String, Report> lastReports, String problem) {
+    record Outcome(String verdict, long index, List<String> members, Map<String, Report> lastReports, String problem) {
         static final String CONVERGED = "converged";
         static final String DIVERGED = "diverged";
         static final String NOT_CAUGHT_UP = "not-caught-up";
@@ -56,8 +60,9 @@ final class ConvergenceCheck {
         Map<Long, Map<String, String>> seen = new TreeMap<>();
         Map<String, Report> last = new TreeMap<>();
         Map<String, String> unreachable = new TreeMap<>();
+        List<String> members = cluster.nodeIds();
         while (true) {
-            for (String id : cluster.nodeIds()) {
+            for (String id : members) {
                 try {
                     Report r = ask(id);
                     last.put(id, r);
@@ -69,16 +74,16 @@ final class ConvergenceCheck {
             }
             for (Map.Entry<Long, Map<String, String>> at : seen.entrySet()) {
                 if (at.getValue().values().stream().distinct().count() > 1) {
-                    return new Outcome(Outcome.DIVERGED, at.getKey(), last, "replicas diverged at applied index "
+                    return new Outcome(Outcome.DIVERGED, at.getKey(), members, last, "replicas diverged at applied index "
                             + at.getKey() + ": " + groups(at.getValue()));
                 }
             }
             List<Long> indexes = last.values().stream().map(Report::appliedIndex).distinct().toList();
-            if (last.size() == cluster.nodeIds().size() && unreachable.isEmpty() && indexes.size() == 1) {
-                return new Outcome(Outcome.CONVERGED, indexes.getFirst(), last, null);
+            if (last.size() == members.size() && unreachable.isEmpty() && indexes.size() == 1) {
+                return new Outcome(Outcome.CONVERGED, indexes.getFirst(), members, last, null);
             }
             if (System.nanoTime() >= deadline) {
-                return new Outcome(Outcome.NOT_CAUGHT_UP, -1, last, "replicas not at one applied index within "
+                return new Outcome(Outcome.NOT_CAUGHT_UP, -1, members, last, "replicas not at one applied index within "
                         + limit.toSeconds() + " s of the end of the load: " + positions(last, unreachable));
             }
             Thread.sleep(POLL_EVERY.toMillis());

@@ -73,7 +73,9 @@ final class HistoryRecorder implements Recorder {
                 finish();
                 writer.append(process, EventType.FAIL, f, key, value, node, error);
                 fail.incrementAndGet();
-                if (error != null && error.startsWith("HTTP 4") && !error.startsWith("HTTP 409") && !error.startsWith("HTTP 404")) {
+                // 410: a node removed from the cluster (membership nemesis) refuses everything; expected.
+                if (error != null && error.startsWith("HTTP 4") && !error.startsWith("HTTP 409") && !error.startsWith("HTTP 404")
+                        && !error.startsWith("HTTP 410")) {
                     firstUnexpected.compareAndSet(null, f + " " + key + ": " + error);
                 }
             }
@@ -84,7 +86,7 @@ final class HistoryRecorder implements Recorder {
                 writer.append(process, EventType.FAIL, f, key, value, node, error);
                 fail.incrementAndGet();
                 int status = error.path("status").asInt(0);
-                if (status / 100 == 4 && status != 409 && status != 404) {
+                if (status / 100 == 4 && status != 409 && status != 404 && status != 410) {
                     firstUnexpected.compareAndSet(null, f + " " + key + ": " + error);
                 }
             }

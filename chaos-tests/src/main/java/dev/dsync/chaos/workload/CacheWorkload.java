@@ -67,6 +67,8 @@ public final class CacheWorkload implements Workload {
     private static final int CAS = 17;
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
     static final int RETRIES = 2;
+    /** What a node removed from the cluster answers to every service request: it did nothing. */
+    static final int REMOVED = 410;
 
     private final int clients;
     private final List<String> keys;
@@ -126,18 +128,19 @@ public final class CacheWorkload implements Workload {
 
     private void client(int thread, Cluster cluster, Recorder recorder, AtomicBoolean stop) {
         Random random = new Random(seed * 31 + thread);
-        List<String> nodes = cluster.nodeIds();
-        boolean sticky = thread < nodes.size();
+        boolean sticky = thread < cluster.nodeIds().size();
         NodeClient http = new NodeClient(sticky ? STICKY_READ_TIMEOUT : CLIENT_TIMEOUT);
         int process = thread;
-        int nodeIndex = thread % nodes.size();
+        // Into the current members: a sticky reader reads at the thread-th member, so when its node
+        // is removed it takes the member that moved into its place; the others go round.
+        int nodeIndex = thread;
         String clientId = "w" + thread;
         int nextRequest = 0;
         Pending pending = null;
         // The value this client last saw for each key (null: absent or never seen): its next cas expects it.
         Map<String, JsonNode> lastSeen = new HashMap<>();
         for (int op = 0; op < MAX_OPS_PER_CLIENT && !stop.get(); op++) {
-            String node = nodes.get(nodeIndex);
+            String node = cluster.nodeAt(nodeIndex);
             Ctx c = new Ctx(http, cluster.clientUrl(node), recorder, process, node, clientId, lastSeen);
             Outcome outcome = null;
             Pending write = pending;
@@ -175,7 +178,7 @@ public final class CacheWorkload implements Workload {
             }
             if (unavailable(outcome)) {
                 if (!sticky) {
-                    nodeIndex = (nodeIndex + 1) % nodes.size();
+                    nodeIndex++;
                 }
                 sleepQuietly(sticky ? 2 * QueueWorkload.BACKOFF_MS : QueueWorkload.BACKOFF_MS);
             } else if (maxThinkMs > 0) {
@@ -202,9 +205,9 @@ public final class CacheWorkload implements Workload {
         }
     }
 
-    /** The node could not serve: a refusal (503), an unknown outcome, or no answer at all. */
+    /** The node could not serve: a refusal (503), a removed node (410), an unknown outcome, or no answer at all. */
     private static boolean unavailable(Outcome o) {
-        return o.kind() == Outcome.Kind.INFO || o.status() == 503;
+        return o.kind() == Outcome.Kind.INFO || o.status() == 503 || o.status() == REMOVED;
     }
 
     private Outcome get(Ctx c, String key, boolean sticky) {
@@ -314,7 +317,7 @@ public final class CacheWorkload implements Workload {
             }
             case FAIL -> {
                 op.fail(o.error());
-                if (o.status() != 503) {
+                if (o.status() != 503 && o.status() != REMOVED) {
                     stats.unexpected(o.error() + (o.body() == null ? "" : " " + o.body()));
                 }
             }

@@ -33,12 +33,12 @@ final class LockSession {
     private final LockStats stats;
     private final boolean fullApi;
     private final NodeClient http;
-    private final List<String> nodes;
     final long ttlMs;
     private int process;
     private int generation;
     /** Request ids are unique per thread; a withdrawal takes one while the acquire it withdraws waits. */
     private final AtomicInteger nextRequest = new AtomicInteger();
+    /** Index into the current members ({@link Cluster#nodeAt}), so the client follows membership changes. */
     private volatile int nodeIndex;
     /** Current lock identity; replaced by {@link #abandonIdentity()}. */
     String clientId;
@@ -68,8 +68,7 @@ final class LockSession {
         this.fullApi = fullApi;
         this.ttlMs = ttlMs;
         this.process = thread;
-        this.nodes = cluster.nodeIds();
-        this.nodeIndex = thread % nodes.size();
+        this.nodeIndex = thread;
         this.http = new NodeClient(Duration.ofMillis(clientTimeoutMs));
         this.clientId = "c" + thread;
     }
@@ -138,7 +137,7 @@ final class LockSession {
                         java.util.function.UnaryOperator<JsonNode> okValue) {
         int p = onProcess;
         for (int attempt = 0; ; attempt++) {
-            String node = nodes.get(nodeIndex);
+            String node = cluster.nodeAt(nodeIndex);
             Recorder.Op op = recorder.invoke(p, f, key, value, node, attempt == 0 ? null : Map.of("retry", attempt));
             Outcome o = http.post(cluster.clientUrl(node), path, request);
             switch (o.kind()) {
@@ -148,8 +147,8 @@ final class LockSession {
                 }
                 case FAIL -> {
                     op.fail(o.error());
-                    if (o.status() == 503 || o.status() >= 500) {
-                        moveOn();
+                    if (o.status() == 503 || o.status() >= 500 || o.status() == 410) {
+                        moveOn(); // 410: a removed node, which did nothing; the next member will
                     }
                     if (attempt > 0) {
                         // A refused retry leaves the request unknown: the first attempt may have been
@@ -185,12 +184,12 @@ final class LockSession {
     }
 
     private URI url() {
-        return cluster.clientUrl(nodes.get(nodeIndex));
+        return cluster.clientUrl(cluster.nodeAt(nodeIndex));
     }
 
-    /** The node refused for want of a leader, or did not answer: try the next one after a pause. */
+    /** The node refused for want of a leader, was removed, or did not answer: try the next one after a pause. */
     private void moveOn() {
-        nodeIndex = (nodeIndex + 1) % nodes.size();
+        nodeIndex++;
         LockWorkload.sleepQuietly(QueueWorkload.BACKOFF_MS);
     }
 }

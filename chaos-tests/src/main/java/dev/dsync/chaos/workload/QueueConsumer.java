@@ -33,7 +33,7 @@ final class QueueConsumer {
     private final Recorder recorder;
     private final Cluster cluster;
     private final NodeClient http = new NodeClient(Duration.ofSeconds(5));
-    private final List<String> nodes;
+    /** Into the current members ({@link Cluster#nodeAt}), so the consumer follows membership changes. */
     private int nodeIndex;
     private int process;
 
@@ -42,15 +42,14 @@ final class QueueConsumer {
         this.shared = shared;
         this.recorder = recorder;
         this.cluster = cluster;
-        this.nodes = cluster.nodeIds();
-        this.nodeIndex = thread % nodes.size();
+        this.nodeIndex = thread;
         this.process = thread;
     }
 
     void run(AtomicBoolean stop, Random random) {
         String consumer = "c" + thread;
         for (int op = 0; op < QueueWorkload.MAX_OPS_PER_CLIENT && !stop.get(); op++) {
-            String node = nodes.get(nodeIndex);
+            String node = cluster.nodeAt(nodeIndex);
             URI url = cluster.clientUrl(node);
             ObjectNode invoked = NodeClient.JSON.createObjectNode().put("visibility_ms", VISIBILITY_MS).put("consumer", consumer);
             Recorder.Op dequeue = recorder.invoke(process, "dequeue", QueueWorkload.QUEUE, invoked, node);
@@ -180,7 +179,7 @@ final class QueueConsumer {
     }
 
     private void moveOn() {
-        nodeIndex = (nodeIndex + 1) % nodes.size();
+        nodeIndex++;
         LockWorkload.sleepQuietly(QueueWorkload.BACKOFF_MS);
     }
 }

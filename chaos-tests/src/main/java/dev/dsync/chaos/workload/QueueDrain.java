@@ -66,10 +66,9 @@ final class QueueDrain {
 
     private void drainUntilEmpty(List<String> queues, int first, ArrayNode taken, long deadline, AtomicBoolean confirmedEmpty) {
         NodeClient http = new NodeClient(Duration.ofSeconds(5));
-        List<String> nodes = cluster.nodeIds();
         int attempt = first;
         while (System.nanoTime() < deadline && !confirmedEmpty.get()) {
-            URI url = cluster.clientUrl(nodes.get(attempt++ % nodes.size()));
+            URI url = cluster.clientUrl(cluster.nodeAt(attempt++));
             boolean tookAny = false;
             for (String queue : queues) {
                 Outcome got = http.post(url, "/queue/deq", NodeClient.JSON.createObjectNode().put("queue", queue)

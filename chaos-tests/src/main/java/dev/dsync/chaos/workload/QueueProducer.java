@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.TextNode;
 import dev.dsync.chaos.cluster.Cluster;
 import java.time.Duration;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -41,8 +40,7 @@ final class QueueProducer {
 
     void run(AtomicBoolean stop, Random random) {
         NodeClient http = new NodeClient(Duration.ofSeconds(5));
-        List<String> nodes = cluster.nodeIds();
-        int nodeIndex = thread % nodes.size();
+        int nodeIndex = thread; // into the current members: the producer follows membership changes
         int process = thread;
         String clientId = "p" + thread;
         for (int n = 0; n < QueueWorkload.MAX_OPS_PER_CLIENT && !stop.get(); n++) {
@@ -59,7 +57,7 @@ final class QueueProducer {
             ObjectNode body = NodeClient.JSON.createObjectNode().put("queue", QueueWorkload.QUEUE).put("key", msgKey)
                     .put("value", value).put("max_deliveries", maxDeliveries).put("client_id", clientId).put("request_id", requestId);
             for (int attempt = 0; attempt <= RETRIES && !stop.get(); attempt++) {
-                String node = nodes.get(nodeIndex);
+                String node = cluster.nodeAt(nodeIndex);
                 Map<String, Object> extra = new LinkedHashMap<>();
                 extra.put("msg_key", msgKey);
                 extra.put("client_id", clientId);
@@ -78,7 +76,7 @@ final class QueueProducer {
                     shared.backlog.incrementAndGet();
                     break;
                 }
-                nodeIndex = (nodeIndex + 1) % nodes.size();
+                nodeIndex++; // whatever went wrong (a removed node's 410 too), the next member is tried
                 if (outcome.kind() == Outcome.Kind.FAIL) {
                     enqueue.fail(outcome.error());
                     LockWorkload.sleepQuietly(QueueWorkload.BACKOFF_MS);

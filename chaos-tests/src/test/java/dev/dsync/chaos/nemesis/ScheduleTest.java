@@ -40,6 +40,28 @@ class ScheduleTest {
     }
 
     @Test
+    void membershipRunsMakeEveryKindOfChangeTheLeadersRemovalIncluded() {
+        assertEquals(List.of(FaultKind.MEMBERSHIP_ADD, FaultKind.MEMBERSHIP_REMOVE_FOLLOWER, FaultKind.MEMBERSHIP_REMOVE_LEADER,
+                FaultKind.MEMBERSHIP_REPLACE), Schedule.required("membership"));
+        for (long seed = 0; seed < 200; seed++) {
+            for (Schedule.Step step : Schedule.generate("membership", seed, 20_000).steps()) {
+                assertEquals("membership", step.kind().family, "membership runs make membership changes only");
+            }
+        }
+        assertEquals("membership/remove-leader",
+                new Schedule.Step(0, 1, FaultKind.MEMBERSHIP_REMOVE_LEADER, 0).shapeName());
+    }
+
+    @Test
+    void mixedDrawsMembershipChangesToo() {
+        long seedsWithOne = java.util.stream.LongStream.range(0, 2_000)
+                .filter(seed -> Schedule.generate("mixed", seed, 20_000).steps().stream()
+                        .anyMatch(step -> step.kind().family.equals("membership")))
+                .count();
+        assertTrue(seedsWithOne > 0, "no mixed schedule of 2,000 seeds draws a membership change");
+    }
+
+    @Test
     void theSameSeedGivesTheSameSchedule() {
         assertEquals(Schedule.generate("mixed", 42, 20_000), Schedule.generate("mixed", 42, 20_000));
     }
