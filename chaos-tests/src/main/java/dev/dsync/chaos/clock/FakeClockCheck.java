@@ -30,6 +30,35 @@ public final class FakeClockCheck {
      * offset and at least one does (a node may be briefly unreachable; a broken preload is not).
      */
     public static void verify(Cluster cluster, NodeClocks clocks) throws IOException, InterruptedException {
+        // A node launched at a rate other than 1 has moved further since: offset plus what the rate
+        // added, give or take what it added during the node's start-up (2 s at most).
+        check(cluster, clocks, "nodes are not on their fake clocks (is libfaketime loaded and its control file "
+                + "readable by the node's user?): ", (spec, sinceLaunch) -> new Window(
+                spec.offsetMs() + Math.round((spec.rate() - 1) * sinceLaunch), Math.round(Math.abs(spec.rate() - 1) * 2_000)));
+    }
+
+    /**
+     * At the end of a run: throws unless every running node that answers is still where the nemesis's
+     * bounds allow, its launch offset give or take {@link ClockFaults#MAX_RATE_ERROR} of the time
+     * since launch. A node outside them ran on a clock the server is not asked to survive, so the
+     * run's verdict says nothing about the server (libfaketime once put clocks hours off, and a
+     * queue run came out invalid).
+     */
+    public static void verifyStillInBounds(Cluster cluster, NodeClocks clocks) throws IOException, InterruptedException {
+        check(cluster, clocks, "a node's clock left the clock nemesis's bounds, so this run says nothing about the server: ",
+                (spec, sinceLaunch) -> new Window(spec.offsetMs(), Math.round(ClockFaults.MAX_RATE_ERROR * sinceLaunch)));
+    }
+
+    /** The offset a node should show, give or take the slack (beside {@link #TOLERANCE_MS}). */
+    private record Window(long offsetMs, long slackMs) {}
+
+    /** A node's window from its spec and the milliseconds since its launch. */
+    private interface Expectation {
+        Window of(ClockSpec spec, long sinceLaunchMs);
+    }
+
+    private static void check(Cluster cluster, NodeClocks clocks, String failure, Expectation expectation)
+            throws IOException, InterruptedException {
         List<String> wrong = new ArrayList<>();
         List<String> silent = new ArrayList<>();
         int verified = 0;
@@ -38,13 +67,9 @@ public final class FakeClockCheck {
                 if (!cluster.isRunning(id)) {
                     continue;
                 }
-                // A node launched at a rate other than 1 has moved further since: offset plus what the
-                // rate added, give or take what it added during the node's start-up (2 s at most).
-                ClockSpec spec = clocks.spec(id);
                 long sinceLaunch = Math.max(0, System.currentTimeMillis() - clocks.launchedAtMs(id));
-                long expected = spec.offsetMs() + Math.round((spec.rate() - 1) * sinceLaunch);
-                long slack = Math.round(Math.abs(spec.rate() - 1) * 2_000);
-                String problem = askUntilAnswered(http, cluster, id, expected, slack);
+                Window window = expectation.of(clocks.spec(id), sinceLaunch);
+                String problem = askUntilAnswered(http, cluster, id, window.offsetMs(), window.slackMs());
                 if (problem == null) {
                     verified++;
                 } else if (problem.startsWith(SILENT)) {
@@ -55,8 +80,7 @@ public final class FakeClockCheck {
             }
         }
         if (!wrong.isEmpty() || verified == 0) {
-            throw new IOException("nodes are not on their fake clocks (is libfaketime loaded and its control file "
-                    + "readable by the node's user?): " + String.join("; ", wrong)
+            throw new IOException(failure + String.join("; ", wrong)
                     + (silent.isEmpty() ? "" : "; no answer from " + String.join(", ", silent)));
         }
     }

@@ -29,6 +29,12 @@ import java.util.Optional;
  *       every clock call ({@code FAKETIME_NO_CACHE}) costs ~40 us a call, which a JVM making
  *       thousands of calls a second cannot afford; a change then takes effect within one to two
  *       seconds (the re-read waits until whole seconds since the last read exceed the duration).
+ *   <li>{@code NO_FAKE_STAT=1}: file times stay real. With them faked (libfaketime's default), the
+ *       first {@code stat} after a rate change threw both clocks off by hours in libfaketime 0.9.10:
+ *       {@code System.nanoTime} fell back by the machine's uptime, the wall clock leapt minutes to
+ *       hours ahead. Every node stats files (its log segments, snapshots), so a node under the drift
+ *       fault saw its leases expire at once, far outside the bounds the nemesis promises. The bench
+ *       only fakes the clocks leases are timed with; file times are no part of that.
  * </ul>
  */
 public final class Libfaketime {
@@ -78,6 +84,7 @@ public final class Libfaketime {
         env.put("FAKETIME_TIMESTAMP_FILE", controlFile.toAbsolutePath().toString());
         env.put("FAKETIME_XRESET", "1");
         env.put("FAKETIME_CACHE_DURATION", "1");
+        env.put("NO_FAKE_STAT", "1");
         // libfaketime parses the rate with the C library's locale: keep '.' the decimal point.
         env.put("LC_NUMERIC", "C");
         return env;

@@ -145,6 +145,15 @@ public final class ChaosMain {
                     r.ok(), r.fail(), r.info(), r.availability() * 100, String.format("%.1f/%.1f", r.p50Ms(), r.p99Ms()),
                     r.recoveryMs() < 0 ? "never" : r.recoveryMs() + " ms");
         }
+        // What failed and how to replay it, last, where a CI log's tail shows it.
+        for (RunSummary r : runs) {
+            if (!r.passed()) {
+                String note = r.note() == null ? "" : r.note();
+                System.out.printf("%nfailed: %s/%s (%s): %s%n  replay: make chaos WORKLOAD=%s NEMESIS=%s SEED=%d; results in %s%n",
+                        r.workload(), r.nemesis(), r.verdict(), note.length() > 600 ? note.substring(0, 600) + "..." : note,
+                        r.workload(), r.nemesis(), r.seed(), r.dir());
+            }
+        }
         long passed = runs.stream().filter(RunSummary::passed).count();
         System.out.printf("%n%d of %d runs passed in %.0f s. Index: %s%n", passed, runs.size(), seconds, index.toAbsolutePath());
     }

@@ -99,6 +99,9 @@ final class ChaosRun {
             phases.end("recovery");
             workload.finish(cluster, recorder);
             phases.end("finish");
+            if (cluster.clocks().isPresent()) {
+                FakeClockCheck.verifyStillInBounds(cluster, cluster.clocks().get());
+            }
             if (cluster.reportsStateDigests()) {
                 convergence = new ConvergenceCheck(cluster).await(CONVERGENCE_LIMIT);
                 JSON.writeValue(dir.resolve("convergence.json").toFile(), convergence);
