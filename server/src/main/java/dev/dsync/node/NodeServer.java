@@ -82,8 +82,10 @@ public final class NodeServer implements AutoCloseable {
         this.transport = new PeerTransport(config.nodeId(), directory, config.advertiseUrl().toString(), config.clusterToken(),
                 Duration.ofMillis(Math.max(200, (long) config.tickMs() * config.electionTicks())));
         metrics.registerPeerDrops(registry, transport::droppedMessages, transport::unknownDestinations);
+        // One command clock for the loop (which feeds it applied stamps) and the services (which stamp and wait by it).
+        CommandClock clock = new CommandClock(SystemClock.INSTANCE);
         this.loop = new RaftLoop(core, store, machine, service, transport, directory, bootstrap, metrics, config.tickMs(),
-                config.snapshotEvery(), SystemClock.INSTANCE);
+                config.snapshotEvery(), clock);
         loopRef.set(loop);
         service.registerMetrics(registry);
 
@@ -99,7 +101,7 @@ public final class NodeServer implements AutoCloseable {
         for (Route route : new MembersEndpoints(new AdminToken(config.adminToken()), loop, changes, waiter, toLeader).routes()) {
             router.add(route);
         }
-        for (Route route : service.routes(new ServiceContext(config.nodeId(), loop, waiter, forwarder, SystemClock.INSTANCE, timers))) {
+        for (Route route : service.routes(new ServiceContext(config.nodeId(), loop, waiter, forwarder, clock, timers))) {
             router.add(route, this::refuseIfRemoved);
         }
         this.http = HttpServer.create(new InetSocketAddress(config.bindHost(), config.port()), 1024);

@@ -46,7 +46,7 @@ public final class RaftLoop implements Replica, MembershipControl, AutoCloseable
     private final LinkedBlockingQueue<Runnable> inbox = new LinkedBlockingQueue<>();
     private final Thread thread;
 
-    private final NodeClock clock;
+    private final CommandClock clock;
 
     // Loop-thread state.
     private final PendingRequests pending;
@@ -65,7 +65,7 @@ public final class RaftLoop implements Replica, MembershipControl, AutoCloseable
      */
     public RaftLoop(RaftCore core, RaftLogStore store, SessionStateMachine machine, ServiceModule service,
                     PeerTransport transport, MemberDirectory directory, Membership bootstrap, NodeMetrics metrics,
-                    int tickMs, int snapshotEvery, NodeClock clock) {
+                    int tickMs, int snapshotEvery, CommandClock clock) {
         this.core = core;
         this.clock = clock;
         this.pending = new PendingRequests(() -> nextReadId++, inbox::add);
@@ -340,6 +340,7 @@ public final class RaftLoop implements Replica, MembershipControl, AutoCloseable
             return; // already reflected in a restored snapshot
         }
         ApplyResult result = machine.apply(entry);
+        clock.afterApply(entry, machine);
         if (entry.isConfig()) {
             tracker.applied(entry.membership(), true);
             metrics.membershipChanged();

@@ -30,6 +30,7 @@ public final class SessionStateMachine {
     private final LinkedHashMap<String, LinkedHashMap<String, ApplyResult>> sessions =
             new LinkedHashMap<>(16, 0.75f, true);
     private long lastApplied;
+    private long lastStampMs = Long.MIN_VALUE;
 
     public SessionStateMachine(StateMachine service) {
         this.service = service;
@@ -41,6 +42,14 @@ public final class SessionStateMachine {
 
     public long lastApplied() {
         return lastApplied;
+    }
+
+    /**
+     * The time stamped on the last command applied (its proposer's command clock), or
+     * {@link Long#MIN_VALUE} if none was applied since this machine was made or restored.
+     */
+    public long lastStampMs() {
+        return lastStampMs;
     }
 
     /**
@@ -58,6 +67,7 @@ public final class SessionStateMachine {
         }
         long index = entry.index();
         Envelope envelope = Envelope.decode(entry.data());
+        lastStampMs = envelope.nowMs();
         if (envelope.clientId() == null || envelope.requestId() == null) {
             return service.apply(index, envelope.nowMs(), envelope.command());
         }
@@ -127,6 +137,7 @@ public final class SessionStateMachine {
     }
 
     public void restore(byte[] image) {
+        lastStampMs = Long.MIN_VALUE;
         JsonNode root;
         try {
             root = JSON.readTree(image);

@@ -74,7 +74,7 @@ final class LockSimService implements SimService {
             case 8 -> new LockCommand.Renew(clientId);
             default -> new LockCommand.CancelWait(key, clientId);
         };
-        byte[] envelope = new Envelope(target.clock(sim.now), clientId, "r" + (requestSeq++), command.encode()).encode();
+        byte[] envelope = new Envelope(target.stamps.wallMs(), clientId, "r" + (requestSeq++), command.encode()).encode();
         sent.add(envelope);
         if (sent.size() > 32) {
             sent.removeFirst();

@@ -145,7 +145,7 @@ final class QueueSimService implements SimService {
 
     private byte[] envelope(int client, SimNode target, QueueCommand command, boolean session) {
         long seq = requestSeq++;
-        return new Envelope(target.clock(sim.now), session ? "c" + client : null, session ? "r" + seq : null, command.encode()).encode();
+        return new Envelope(target.stamps.wallMs(), session ? "c" + client : null, session ? "r" + seq : null, command.encode()).encode();
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.dsync.sim;
 
+import dev.dsync.node.CommandClock;
 import dev.dsync.node.LeaderDuties;
 import dev.dsync.node.NodeClock;
 import dev.dsync.node.PendingRequests;
@@ -38,6 +39,8 @@ final class SimNode {
     SimReplica replica;
     /** When it proposes its service's duties while it leads: the node's own schedule. */
     LeaderDuties duties;
+    /** The time it stamps on what it proposes, for this lifetime, over the service's clock for it. */
+    CommandClock stamps;
 
     SimNode(String id, long clockOffsetMs) {
         this.id = id;
@@ -72,6 +75,7 @@ final class SimNode {
         machine = null;
         requests = null;
         duties = null;
+        stamps = null;
         replica = null;
     }
 

@@ -28,7 +28,7 @@ final class SimReplica implements Replica {
     @Override
     public CompletableFuture<ApplyResult> submit(String clientId, String requestId, byte[] command) {
         CompletableFuture<ApplyResult> result = new CompletableFuture<>();
-        onLoop(() -> node.requests.propose(node.core, new Envelope(node.clock(sim.now), clientId, requestId, command).encode(), result));
+        onLoop(() -> node.requests.propose(node.core, new Envelope(node.stamps.wallMs(), clientId, requestId, command).encode(), result));
         return result;
     }
 

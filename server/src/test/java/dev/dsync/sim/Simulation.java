@@ -1,5 +1,6 @@
 package dev.dsync.sim;
 
+import dev.dsync.node.CommandClock;
 import dev.dsync.raft.DurabilityPolicy;
 import dev.dsync.raft.Entry;
 import dev.dsync.raft.Membership;
@@ -248,6 +249,7 @@ final class Simulation {
         RaftConfig config = new RaftConfig(n.id, bootstrap.isVoter(n.id) ? bootstrap : Membership.EMPTY, electionTicks, heartbeatTicks, maxEntriesPerAppend, maxInflight,
                 preVote, checkQuorum);
         n.start(config, random::nextInt, () -> service.newStateMachine(n), workload::newReadId, task -> onLoop(n, task));
+        n.stamps = new CommandClock(service.clock(n));
         n.replica = new SimReplica(this, n);
         checker.onStart(n);
         if (n.machine.lastApplied() > 0) {
@@ -342,6 +344,7 @@ final class Simulation {
             for (Entry e : r.committed()) {
                 checker.onApply(n, e);
                 ApplyResult result = n.machine.apply(e);
+                n.stamps.afterApply(e, n.machine);
                 n.requests.onApplied(e, result, n.core.leaderId());
                 n.duties.onApplied(e.index());
                 convergence.afterApply(n, e.index());

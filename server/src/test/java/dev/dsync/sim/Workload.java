@@ -147,7 +147,7 @@ final class Workload {
      * leases), but not while its previous duty proposal is still unapplied.
      */
     void onTick(SimNode n) {
-        n.duties.run(n.core, service.module(n), n.machine.lastApplied(), service.clock(n));
+        n.duties.run(n.core, service.module(n), n.machine.lastApplied(), n.stamps);
     }
 
     void onApplied(SimNode n, Entry e, ApplyResult result) {
@@ -164,7 +164,7 @@ final class Workload {
         if (livenessMet || leader == null || leader.core.term() == probeTerm) {
             return;
         }
-        byte[] data = new Envelope(leader.clock(sim.now), "probe", "p" + leader.core.term(), service.probeCommand()).encode();
+        byte[] data = new Envelope(leader.stamps.wallMs(), "probe", "p" + leader.core.term(), service.probeCommand()).encode();
         long index = propose(leader, data);
         if (index > 0) {
             probeIndex = index;
