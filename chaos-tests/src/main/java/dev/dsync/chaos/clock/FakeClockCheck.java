@@ -13,63 +13,41 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Proof, at the start of every run with fake clocks, that each node really runs on its clock: the
- * node's HTTP server stamps each answer with its wall clock (the {@code Date} header, whole
- * seconds), which must show the offset the node was launched with. libfaketime fails silently (an
- * unreadable control file, a library the node's C library cannot load): without this check a run
- * whose clocks never moved would be reported as a valid run under clock faults.
+ * Proof, at the start and at the end of every run with fake clocks, that each node really runs on the
+ * clock the nemesis gave it: the node's HTTP server stamps each answer with its wall clock (the
+ * {@code Date} header, whole seconds), which must show the offset its launch and its rates since add
+ * up to. libfaketime fails silently (an unreadable control file, a library the node's C library cannot
+ * load): without the first check a run whose clocks never moved would be reported as a valid run under
+ * clock faults; without the second, one whose clocks jumped far outside the bounds as a server bug.
  */
 public final class FakeClockCheck {
-    /** The Date header's one-second resolution, the request's round trip, and drift since launch. */
+    /** Beside the one-second resolution of the Date header and the request's round trip. */
     static final long TOLERANCE_MS = 3_000;
 
     private FakeClockCheck() {}
 
     /**
-     * Throws, naming every node whose clock is off, unless each running node that answers shows its
-     * offset and at least one does (a node may be briefly unreachable; a broken preload is not).
+     * Throws, naming every node whose clock is off, unless each running node that answers shows the
+     * offset its clock should have by now ({@link NodeClocks#expectedOffsetMs}: its launch offset and
+     * every rate it was given since) and at least one does (a node may be briefly unreachable; a broken
+     * preload is not). Run at the start of a run, it proves the nodes are on their fake clocks; at the
+     * end, that they stayed where the nemesis put them: libfaketime once threw clocks hours off (file
+     * times faked), a clock the server is not asked to survive, after which a run's verdict says
+     * nothing about the server.
+     *
+     * @param when "at the start" or "at the end", for the message
      */
-    public static void verify(Cluster cluster, NodeClocks clocks) throws IOException, InterruptedException {
-        // A node launched at a rate other than 1 has moved further since: offset plus what the rate
-        // added, give or take what it added during the node's start-up (2 s at most).
-        check(cluster, clocks, "nodes are not on their fake clocks (is libfaketime loaded and its control file "
-                + "readable by the node's user?): ", (spec, sinceLaunch) -> new Window(
-                spec.offsetMs() + Math.round((spec.rate() - 1) * sinceLaunch), Math.round(Math.abs(spec.rate() - 1) * 2_000)));
-    }
-
-    /**
-     * At the end of a run: throws unless every running node that answers is still where the nemesis's
-     * bounds allow, its launch offset give or take {@link ClockFaults#MAX_RATE_ERROR} of the time
-     * since launch. A node outside them ran on a clock the server is not asked to survive, so the
-     * run's verdict says nothing about the server (libfaketime once put clocks hours off, and a
-     * queue run came out invalid).
-     */
-    public static void verifyStillInBounds(Cluster cluster, NodeClocks clocks) throws IOException, InterruptedException {
-        check(cluster, clocks, "a node's clock left the clock nemesis's bounds, so this run says nothing about the server: ",
-                (spec, sinceLaunch) -> new Window(spec.offsetMs(), Math.round(ClockFaults.MAX_RATE_ERROR * sinceLaunch)));
-    }
-
-    /** The offset a node should show, give or take the slack (beside {@link #TOLERANCE_MS}). */
-    private record Window(long offsetMs, long slackMs) {}
-
-    /** A node's window from its spec and the milliseconds since its launch. */
-    private interface Expectation {
-        Window of(ClockSpec spec, long sinceLaunchMs);
-    }
-
-    private static void check(Cluster cluster, NodeClocks clocks, String failure, Expectation expectation)
-            throws IOException, InterruptedException {
+    public static void verify(Cluster cluster, NodeClocks clocks, String when) throws IOException, InterruptedException {
         List<String> wrong = new ArrayList<>();
         List<String> silent = new ArrayList<>();
         int verified = 0;
         try (HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build()) {
             for (String id : cluster.nodeIds()) {
-                if (!cluster.isRunning(id)) {
+                Long expected = clocks.expectedOffsetMs(id, System.currentTimeMillis());
+                if (!cluster.isRunning(id) || expected == null) {
                     continue;
                 }
-                long sinceLaunch = Math.max(0, System.currentTimeMillis() - clocks.launchedAtMs(id));
-                Window window = expectation.of(clocks.spec(id), sinceLaunch);
-                String problem = askUntilAnswered(http, cluster, id, window.offsetMs(), window.slackMs());
+                String problem = askUntilAnswered(http, cluster, id, clocks);
                 if (problem == null) {
                     verified++;
                 } else if (problem.startsWith(SILENT)) {
@@ -80,15 +58,16 @@ public final class FakeClockCheck {
             }
         }
         if (!wrong.isEmpty() || verified == 0) {
-            throw new IOException(failure + String.join("; ", wrong)
+            throw new IOException("nodes are not on the fake clocks the nemesis set " + when + " of the run (is libfaketime "
+                    + "loaded, its control file readable by the node's user, and NO_FAKE_STAT set?): " + String.join("; ", wrong)
                     + (silent.isEmpty() ? "" : "; no answer from " + String.join(", ", silent)));
         }
     }
 
     private static final String SILENT = "silent:";
 
-    /** Null if the node shows its offset; a description if not; {@link #SILENT} + why if it never answered. */
-    private static String askUntilAnswered(HttpClient http, Cluster cluster, String id, long expectedOffset, long slackMs)
+    /** Null if the node shows its expected offset; a description if not; {@link #SILENT} + why if it never answered. */
+    private static String askUntilAnswered(HttpClient http, Cluster cluster, String id, NodeClocks clocks)
             throws InterruptedException {
         String lastError = "";
         for (int attempt = 0; attempt < 10; attempt++) {
@@ -102,7 +81,8 @@ public final class FakeClockCheck {
                     return id + " sent no Date header";
                 }
                 long nodeMs = ZonedDateTime.parse(date.get(), DateTimeFormatter.RFC_1123_DATE_TIME).toInstant().toEpochMilli();
-                return judge(id, nodeMs, before - slackMs, after + slackMs, expectedOffset);
+                long slack = clocks.slackMs(id);
+                return judge(id, nodeMs, before - slack, after + slack, clocks.expectedOffsetMs(id, (before + after) / 2));
             } catch (IOException e) {
                 lastError = " (" + e.getMessage() + ")";
                 Thread.sleep(300);

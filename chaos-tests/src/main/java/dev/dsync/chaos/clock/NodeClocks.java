@@ -19,7 +19,21 @@ public final class NodeClocks {
     private final Path library;
     private final Path dir;
     private final Map<String, ClockSpec> specs = new LinkedHashMap<>();
-    private final Map<String, Long> launchedAtMs = new LinkedHashMap<>();
+    private final Map<String, Expected> expected = new LinkedHashMap<>();
+
+    /**
+     * Where a launched node's clock should be: {@code offsetMs} ahead of real time at real time
+     * {@code sinceMs}, running at {@code rate} since, give or take {@code slackMs}. A rate change lands
+     * within about two seconds (libfaketime's cache), so each adds that long at the rate difference.
+     */
+    private record Expected(long sinceMs, long offsetMs, double rate, long slackMs) {
+        long offsetAt(long nowMs) {
+            return offsetMs + Math.round((rate - 1) * Math.max(0, nowMs - sinceMs));
+        }
+    }
+
+    /** How long a node's clock may run at its old rate after a change, or at real speed while it starts. */
+    static final long CHANGE_LANDS_WITHIN_MS = 2_000;
 
     public NodeClocks(Path library, Path dir) {
         this.library = library;
@@ -37,13 +51,25 @@ public final class NodeClocks {
      * environment was fixed earlier (a container keeps the one it was created with), this is the launch.
      */
     public synchronized void writeControlFile(String nodeId) {
-        write(controlFile(nodeId), spec(nodeId));
-        launchedAtMs.put(nodeId, System.currentTimeMillis());
+        ClockSpec spec = spec(nodeId);
+        write(controlFile(nodeId), spec);
+        expected.put(nodeId, new Expected(System.currentTimeMillis(), spec.offsetMs(), spec.rate(),
+                Math.round(Math.abs(spec.rate() - 1) * CHANGE_LANDS_WITHIN_MS)));
     }
 
-    /** When the node was last (re)launched on its clock, in real milliseconds; 0 if never. */
-    public synchronized long launchedAtMs(String nodeId) {
-        return launchedAtMs.getOrDefault(nodeId, 0L);
+    /**
+     * The offset from real time the node's clock should show at real time {@code nowMs}, by the
+     * offset it was launched with and every rate it was given since; null if it was never launched.
+     */
+    public synchronized Long expectedOffsetMs(String nodeId, long nowMs) {
+        Expected e = expected.get(nodeId);
+        return e == null ? null : e.offsetAt(nowMs);
+    }
+
+    /** How far the node's clock may be from {@link #expectedOffsetMs} because changes land late. */
+    public synchronized long slackMs(String nodeId) {
+        Expected e = expected.get(nodeId);
+        return e == null ? 0 : e.slackMs();
     }
 
     /** The libfaketime library the nodes preload. */
@@ -65,6 +91,12 @@ public final class NodeClocks {
         specs.put(nodeId, spec);
         if (Files.exists(controlFile(nodeId))) {
             write(controlFile(nodeId), spec);
+            Expected e = expected.get(nodeId);
+            if (e != null) { // a running node takes the new rate (a new offset only at its next launch)
+                long now = System.currentTimeMillis();
+                expected.put(nodeId, new Expected(now, e.offsetAt(now), spec.rate(),
+                        e.slackMs() + Math.round(Math.abs(spec.rate() - e.rate()) * CHANGE_LANDS_WITHIN_MS)));
+            }
         }
     }
 

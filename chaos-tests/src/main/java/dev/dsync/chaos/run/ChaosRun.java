@@ -69,7 +69,7 @@ final class ChaosRun {
                 throw new IOException("the " + cluster.service() + " cluster elected no leader within " + LEADER_WAIT.toSeconds() + " s");
             }
             if (cluster.clocks().isPresent()) {
-                FakeClockCheck.verify(cluster, cluster.clocks().get());
+                FakeClockCheck.verify(cluster, cluster.clocks().get(), "at the start");
             }
             phases.end("leader");
             Nemesis nemesis = new Nemesis(cluster, probe, recorder::nemesis);
@@ -100,7 +100,7 @@ final class ChaosRun {
             workload.finish(cluster, recorder);
             phases.end("finish");
             if (cluster.clocks().isPresent()) {
-                FakeClockCheck.verifyStillInBounds(cluster, cluster.clocks().get());
+                FakeClockCheck.verify(cluster, cluster.clocks().get(), "at the end");
             }
             if (cluster.reportsStateDigests()) {
                 convergence = new ConvergenceCheck(cluster).await(CONVERGENCE_LIMIT);

@@ -40,4 +40,29 @@ class FakeClockCheckTest {
         assertTrue(permissions.contains(PosixFilePermission.OTHERS_READ), permissions.toString());
         assertEquals("+5.000 x1.000000", Files.readString(clocks.controlFile("n1")).trim());
     }
+
+    @Test
+    void theExpectedOffsetAddsUpTheLaunchOffsetAndEveryRateSince(@TempDir Path tmp) throws Exception {
+        NodeClocks clocks = new NodeClocks(tmp.resolve("libfaketime.so"), tmp.resolve("clocks"));
+        assertNull(clocks.expectedOffsetMs("n1", NOW), "never launched: nothing to expect");
+        clocks.set("n1", new ClockSpec(5_000, 1.0));
+        clocks.writeControlFile("n1");
+        long launched = System.currentTimeMillis();
+        assertEquals(5_000, clocks.expectedOffsetMs("n1", launched + 60_000));
+        assertEquals(0, clocks.slackMs("n1"));
+
+        clocks.set("n1", new ClockSpec(5_000, 1.5)); // a running node takes a new rate
+        long changed = System.currentTimeMillis();
+        long at = changed + 10_000;
+        long expected = clocks.expectedOffsetMs("n1", at);
+        assertTrue(Math.abs(expected - 10_000) <= (changed - launched) / 2 + 1, "5 s at x1.5 on top of 5 s: " + expected);
+        assertEquals(1_000, clocks.slackMs("n1"), "the change may land up to 2 s late at a rate 0.5 off");
+
+        clocks.set("n1", new ClockSpec(-20_000, 1.5)); // a new offset lands at the next launch only
+        assertTrue(Math.abs(clocks.expectedOffsetMs("n1", at) - expected) <= 1, "the offset is unchanged while it runs");
+        clocks.set("n1", new ClockSpec(-20_000, 1.0));
+        clocks.writeControlFile("n1");
+        assertEquals(-20_000, clocks.expectedOffsetMs("n1", NOW + 1_000_000_000L));
+        assertEquals(0, clocks.slackMs("n1"));
+    }
 }
