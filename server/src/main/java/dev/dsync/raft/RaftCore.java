@@ -81,6 +81,9 @@ public final class RaftCore {
     private long applyHandedOut;
     /** Highest index the shell confirmed applied through {@link #advance}. */
     private long applied;
+    /** {@link #voterPeers()} of the configuration {@code voterPeersOf}. */
+    private Membership voterPeersOf;
+    private List<String> voterPeers = List.of();
     /** Ticks since the last heartbeat broadcast; leader only. */
     int heartbeatElapsed;
 
@@ -270,7 +273,12 @@ public final class RaftCore {
 
     /** The other voters: who is asked for votes, and whose acknowledgements count. */
     List<String> voterPeers() {
-        return membership().voters().keySet().stream().filter(v -> !v.equals(id)).toList();
+        Membership current = membership();
+        if (current != voterPeersOf) { // asked on every tick and read: made again only when the configuration changes
+            voterPeers = current.voters().keySet().stream().filter(v -> !v.equals(id)).toList();
+            voterPeersOf = current;
+        }
+        return voterPeers;
     }
 
     /** The best follower to hand leadership to (the most up to date one), or null if none. */
