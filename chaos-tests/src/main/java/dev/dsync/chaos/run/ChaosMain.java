@@ -14,12 +14,14 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 /**
- * {@code make chaos}: runs every chosen workload under every chosen nemesis (CHAOS_PARALLEL workloads at once),
+ * {@code make chaos}: runs every chosen workload under every chosen nemesis (CHAOS_PARALLEL runs at once, never two
+ * of one workload: {@link RunQueue}),
  * writes chaos-results/index.html, and exits 1 if any run is not valid or the cluster did not
  * serve again after the final heal.
  */
@@ -38,23 +40,31 @@ public final class ChaosMain {
         Files.createDirectories(options.resultsRoot());
         long matrixStart = System.nanoTime();
         List<RunSummary> runs = new ArrayList<>();
+        RunQueue queue = new RunQueue(options.workloads(), options.nemeses());
+        Map<RunQueue.Run, RunSummary> done = new ConcurrentHashMap<>();
         try (FaultServer faults = FaultServer.start(options);
              ExecutorService workers = Executors.newFixedThreadPool(options.parallel())) {
-            // One task per workload, its nemeses in order: runs at once never share a workload, so
-            // their proxies (named after the service) and result directories never collide.
-            List<Future<List<RunSummary>>> perWorkload = new ArrayList<>();
-            for (String workloadName : options.workloads()) {
-                perWorkload.add(workers.submit(() -> {
-                    List<RunSummary> done = new ArrayList<>();
-                    for (String nemesisName : options.nemeses()) {
-                        done.add(runOne(options, faults, workloadName, nemesisName));
-                        writeIndex(options.resultsRoot());
+            List<Future<?>> running = new ArrayList<>();
+            for (int i = 0; i < options.parallel(); i++) {
+                running.add(workers.submit(() -> {
+                    for (RunQueue.Run run = queue.take(); run != null; run = queue.take()) {
+                        try {
+                            done.put(run, runOne(options, faults, run.workload(), run.nemesis()));
+                            writeIndex(options.resultsRoot());
+                        } finally {
+                            queue.finished(run);
+                        }
                     }
-                    return done;
+                    return null;
                 }));
             }
-            for (Future<List<RunSummary>> f : perWorkload) {
-                runs.addAll(f.get());
+            for (Future<?> f : running) {
+                f.get();
+            }
+        }
+        for (String workloadName : options.workloads()) { // the table in matrix order, whatever order they ran in
+            for (String nemesisName : options.nemeses()) {
+                runs.add(done.get(new RunQueue.Run(workloadName, nemesisName)));
             }
         }
         Path index = writeIndex(options.resultsRoot());
