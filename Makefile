@@ -58,13 +58,19 @@ status: ## show each demo node's /health
 demo: ## run the curl demo against the clusters started by make up
 	@scripts/demo.sh
 
-bench: ## benchmarks (BENCH="lock queue cache idle"): failover, lock latency and throughput, queue throughput, cache hit ratio and throughput, idle CPU of make up's nine nodes; results in bench-results/
+BENCHES := lock queue cache idle report
+bench: ## benchmarks (BENCH="lock queue cache idle report"): failover, lock latency and throughput, queue throughput, cache hit ratio and throughput, idle CPU of make up's nine nodes; results in bench-results/; report: docs/performance.md and its graphs (ETCD=1 adds etcd side by side)
+	@for b in $(or $(BENCH),$(BENCHES)); do case " $(BENCHES) " in *" $$b "*) ;; \
+	  *) echo "make bench: unknown BENCH value '$$b'; choose from: $(BENCHES)" >&2; exit 2;; esac; done
+	@case "$(ETCD)" in ""|0|1) ;; *) echo "make bench: ETCD must be 1 (add the etcd comparison to the report) or 0, not '$(ETCD)'" >&2; exit 2;; esac
 	$(MVN) -pl server -am package dependency:build-classpath -DskipTests \
 	  -Dmdep.includeScope=test -Dmdep.outputFile=target/bench-classpath.txt
-	for b in $(or $(BENCH),lock queue cache idle); do \
+	for b in $(or $(BENCH),$(BENCHES)); do \
 	  if [ $$b = idle ]; then JAVA_HOME=$(JAVA_HOME) scripts/idle-cpu.sh || exit 1; continue; fi; \
-	  $(JAVA) -cp "server/target/test-classes:server/target/classes:$$(cat server/target/bench-classpath.txt)" \
-	    -Dserver.jar=$(SERVER_JAR) dev.dsync.bench.$$(echo $$b | sed 's/.*/\u&/')Bench || exit 1; \
+	  if [ $$b = report ]; then main=dev.dsync.bench.report.ReportMain; else main=dev.dsync.bench.$$(echo $$b | sed 's/.*/\u&/')Bench; fi; \
+	  ETCD=$(ETCD) ETCD_TRIALS=$(ETCD_TRIALS) ETCD_SCRIPT=$(ETCD_SCRIPT) \
+	  $(JAVA) -Djava.awt.headless=true -cp "server/target/test-classes:server/target/classes:$$(cat server/target/bench-classpath.txt)" \
+	    -Dserver.jar=$(SERVER_JAR) $$main || exit 1; \
 	done
 
 chaos: ## the chaos matrix (every workload x partition, kill, pause, latency, clock, power, membership, mixed); one run: make chaos WORKLOAD=lock NEMESIS=partition DURATION=60 SEED=42

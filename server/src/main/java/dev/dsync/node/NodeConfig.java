@@ -35,7 +35,8 @@ public record NodeConfig(
         int requestTimeoutMs,
         int snapshotEvery,
         int cacheCapacity,
-        int segmentBytes) {
+        int segmentBytes,
+        boolean fsync) {
 
     public static final List<String> SERVICES = List.of("lock", "queue", "cache");
     /** What a node id may be: it appears in URLs (DELETE /cluster/members/{id}), headers and logs. */
@@ -59,7 +60,9 @@ public record NodeConfig(
         REQUEST_TIMEOUT_MS("request-timeout-ms", "REQUEST_TIMEOUT_MS", "5000", "how long a client request waits for commit before 504"),
         SNAPSHOT_EVERY("snapshot-every", "SNAPSHOT_EVERY", "10000", "take a snapshot and compact the log every N applied entries"),
         CACHE_CAPACITY("cache-capacity", "CACHE_CAPACITY", "10000", "cache service: lines each node keeps (LRU)"),
-        SEGMENT_BYTES("segment-bytes", "SEGMENT_BYTES", "67108864", "the log starts a new segment file once the current one holds this many bytes");
+        SEGMENT_BYTES("segment-bytes", "SEGMENT_BYTES", "67108864", "the log starts a new segment file once the current one holds this many bytes"),
+        FSYNC("fsync", "FSYNC", "true", "true or false; false skips the fsync of every log append, so an acknowledged write "
+                + "can be lost when the machine (not just the process) crashes: for measuring what fsync costs, never for data you keep");
 
         public final String flag;
         public final String env;
@@ -151,7 +154,8 @@ public record NodeConfig(
                 Path.of(lookup.apply(Setting.DATA_DIR)), lookup.apply(Setting.CLUSTER_TOKEN),
                 intSetting(lookup, Setting.TICK_MS, 1), electionTicks, heartbeatTicks,
                 intSetting(lookup, Setting.REQUEST_TIMEOUT_MS, 1), intSetting(lookup, Setting.SNAPSHOT_EVERY, 1),
-                intSetting(lookup, Setting.CACHE_CAPACITY, 1), intSetting(lookup, Setting.SEGMENT_BYTES, 4096));
+                intSetting(lookup, Setting.CACHE_CAPACITY, 1), intSetting(lookup, Setting.SEGMENT_BYTES, 4096),
+                booleanSetting(lookup, Setting.FSYNC));
     }
 
     private static URI url(Setting s, String raw) {
@@ -209,6 +213,15 @@ public record NodeConfig(
         } catch (NumberFormatException e) {
             throw new ConfigException("--" + s.flag + " must be a whole number, not '" + raw + "'");
         }
+    }
+
+    private static boolean booleanSetting(Function<Setting, String> lookup, Setting s) {
+        String raw = lookup.apply(s);
+        return switch (raw.toLowerCase(Locale.ROOT)) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new ConfigException("--" + s.flag + " must be true or false, not '" + raw + "'");
+        };
     }
 
     static Map<String, URI> parsePeers(String spec) {

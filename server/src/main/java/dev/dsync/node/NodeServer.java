@@ -67,7 +67,7 @@ public final class NodeServer implements AutoCloseable {
         AtomicReference<RaftLoop> loopRef = new AtomicReference<>();
         NodeMetrics metrics = new NodeMetrics(registry, () -> loopRef.get().status(), () -> loopRef.get().view());
         this.store = RaftLogStore.open(config.dataDir(),
-                new StoreOptions(config.segmentBytes(), metrics::fsync));
+                new StoreOptions(config.segmentBytes(), metrics::fsync, config.fsync()));
         var recovered = store.recovered();
         SessionStateMachine machine = new SessionStateMachine(service.stateMachine());
         if (recovered.snapshot() != null) {

@@ -15,7 +15,8 @@ import java.util.List;
  * under {@code <dataDir>/wal/}, and the newest snapshot under {@code <dataDir>/snapshot/}.
  *
  * <p>Durability contract: when {@link #save} or {@link #saveSnapshot} returns, what it was given
- * survives a crash or power loss. After any {@link IOException} from them the on-disk state is
+ * survives a crash or power loss (with {@link StoreOptions#fsync} off, which only the fsync benchmark
+ * uses, a {@link #save} survives a crash of the process only). After any {@link IOException} from them the on-disk state is
  * uncertain, so every later call fails too; the node must restart and recover.
  *
  * <p>Segments: each starts with a header, the hard state and the snapshot base current at its
@@ -53,6 +54,10 @@ public final class RaftLogStore implements AutoCloseable {
 
     /** Opens the store, creating {@code dataDir} if missing, and recovers its state (see {@link #recovered}). */
     public static RaftLogStore open(Path dataDir, StoreOptions options) throws IOException {
+        if (!options.fsync()) {
+            System.getLogger(RaftLogStore.class.getName()).log(System.Logger.Level.WARNING, "fsync is off for the log in "
+                    + dataDir + ": an acknowledged write can be lost if the machine crashes (FSYNC=false is for measuring only)");
+        }
         Path walDir = Files.createDirectories(dataDir.resolve("wal"));
         SnapshotStore snapshots = new SnapshotStore(dataDir.resolve("snapshot"));
         Durability.fsyncDirectory(dataDir);
@@ -203,7 +208,7 @@ public final class RaftLogStore implements AutoCloseable {
         }
     }
 
-    /** Writes the batch (to a new segment if {@code rotate}) and fsyncs once. */
+    /** Writes the batch (to a new segment if {@code rotate}) and fsyncs once (unless fsync is switched off). */
     private void commit(boolean rotate) throws IOException {
         failed = true; // cleared only if every step succeeds
         if (rotate) {
@@ -215,9 +220,11 @@ public final class RaftLogStore implements AutoCloseable {
             currentMaxEntryIndex = 0;
         }
         current.append(batch.bytes());
-        options.fsyncSecondsObserver().accept(current.force());
-        if (rotate) {
-            Durability.fsyncDirectory(walDir);
+        if (options.fsync()) {
+            options.fsyncSecondsObserver().accept(current.force());
+            if (rotate) {
+                Durability.fsyncDirectory(walDir);
+            }
         }
         failed = false;
     }
