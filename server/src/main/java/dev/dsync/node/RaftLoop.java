@@ -372,6 +372,11 @@ public final class RaftLoop implements Replica, MembershipControl, AutoCloseable
         if (previous != null && status.leaderId() != null && !status.leaderId().equals(previous.leaderId())) {
             metrics.leaderChanged();
         }
+        if (previous != null && (previous.role() != status.role() || previous.term() != status.term())) {
+            // One line per role or term change: what a log reader needs to tell an election happened, and when.
+            LOG.log(System.Logger.Level.INFO, "{0} in term {1} (leader {2}); was {3} in term {4}", status.role(), status.term(),
+                    status.leaderId() == null ? "unknown" : status.leaderId(), previous.role(), previous.term());
+        }
     }
 
     @Override
