@@ -62,7 +62,9 @@ final class MembershipTracker {
 
     /** The configuration in force now (after an append, a truncation or a snapshot); cheap when unchanged. */
     void observe(Membership inForce) {
-        if (inForce.equals(current)) {
+        // Called on every Ready: the log hands back the same object until the configuration changes,
+        // so the reference check spares comparing the member maps each time.
+        if (inForce == current || inForce.equals(current)) {
             return;
         }
         for (String id : current.members()) {
