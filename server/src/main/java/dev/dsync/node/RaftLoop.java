@@ -22,9 +22,9 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * The thin shell around the pure Raft core: one thread owns the core, the log store and the state
@@ -43,7 +43,7 @@ public final class RaftLoop implements Replica, MembershipControl, AutoCloseable
     private final NodeMetrics metrics;
     private final long tickNanos;
     private final int snapshotEvery;
-    private final LinkedBlockingQueue<Runnable> inbox = new LinkedBlockingQueue<>();
+    private final Inbox inbox = new Inbox(System::nanoTime);
     private final Thread thread;
 
     private final CommandClock clock;
@@ -56,6 +56,7 @@ public final class RaftLoop implements Replica, MembershipControl, AutoCloseable
     private final MembershipOps membershipOps;
     private long lastSnapshotIndex;
     private final LeaderDuties duties = new LeaderDuties();
+    private final SnapshotWriter snapshots;
     private volatile boolean running = true;
     private volatile NodeStatus status;
 
@@ -81,6 +82,7 @@ public final class RaftLoop implements Replica, MembershipControl, AutoCloseable
         this.tracker = new MembershipTracker(core.id(), core.membership(), recordedConfigurations(bootstrap), directory,
                 transport::closeStaleLinks);
         this.membershipOps = new MembershipOps(core, pending);
+        this.snapshots = new SnapshotWriter(store, inbox::add);
         publishStatus();
         this.thread = Thread.ofPlatform().name("raft-loop").unstarted(this::run);
     }
@@ -234,9 +236,9 @@ public final class RaftLoop implements Replica, MembershipControl, AutoCloseable
 
     /**
      * Sleeps until the next event or the next tick that can do anything ({@link RaftCore#ticksUntilDue}):
-     * an idle follower wakes only for its leader's heartbeats, a leader only to send them. The ticks
-     * that elapsed are delivered before the events that woke the loop, since an event (a heartbeat)
-     * may reset what they count. A leader wakes at least every {@link LeaderDuties#INTERVAL_MS}.
+     * an idle follower wakes only for its leader's heartbeats, a leader only to send them. Events and
+     * the ticks that elapsed are delivered in the order they happened ({@link Inbox#runDue}), all
+     * before one Ready. A leader wakes at least every {@link LeaderDuties#INTERVAL_MS}.
      */
     private void run() {
         // Twice the base election timeout: past the longest randomized one, and a leader's quorum check.
@@ -248,18 +250,7 @@ public final class RaftLoop implements Replica, MembershipControl, AutoCloseable
                 if (core.role() == Role.LEADER) {
                     sleepNanos = Math.min(sleepNanos, dutyNanos);
                 }
-                Runnable event = inbox.poll(sleepNanos, TimeUnit.NANOSECONDS);
-                for (int due = ticks.takeDue(System.nanoTime()); due > 0; due--) {
-                    core.tick();
-                }
-                // Take everything that queued meanwhile: one Ready, one fsync for all of it.
-                for (int n = 0; event != null && n < 10_000; n++) {
-                    event.run();
-                    event = inbox.poll();
-                }
-                if (event != null) {
-                    event.run();
-                }
+                inbox.runDue(inbox.poll(sleepNanos), ticks, core::tick);
                 duties.run(core, service, machine.lastApplied(), clock);
                 processReadies();
             } catch (InterruptedException e) {
@@ -349,18 +340,32 @@ public final class RaftLoop implements Replica, MembershipControl, AutoCloseable
         pending.onApplied(entry, result, core.leaderId());
     }
 
+    /** Every {@code snapshotEvery} applied entries, a snapshot written beside the loop ({@link SnapshotWriter}). */
     private void maybeSnapshot() {
         long applied = machine.lastApplied();
-        if (applied - lastSnapshotIndex < snapshotEvery) {
+        if (snapshots.inFlight() || applied - lastSnapshotIndex < snapshotEvery) {
             return;
         }
-        Snapshot snapshot = core.compact(applied, machine.snapshot());
-        try {
-            store.saveSnapshot(snapshot);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot save snapshot", e);
+        long started = System.nanoTime();
+        Supplier<byte[]> encoder = machine.captureSnapshot();
+        snapshots.start(applied, core.termAt(applied), core.membershipAt(applied), encoder, System.nanoTime() - started,
+                this::snapshotWritten);
+    }
+
+    /** Its file is durable: compact the log to it and record it in the WAL (unless a leader's newer one came meanwhile). */
+    private void snapshotWritten(Snapshot snapshot) {
+        if (snapshot.index() < core.firstIndex()) {
+            return;
         }
-        lastSnapshotIndex = applied;
+        Snapshot compacted = core.compact(snapshot.index(), snapshot.data());
+        assert compacted.term() == snapshot.term() && java.util.Objects.equals(compacted.membership(), snapshot.membership())
+                : "the snapshot written is not the one the log compacted to";
+        try {
+            store.recordSnapshot(snapshot);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot record snapshot", e);
+        }
+        lastSnapshotIndex = Math.max(lastSnapshotIndex, snapshot.index());
     }
 
     private void publishStatus() {
@@ -392,5 +397,6 @@ public final class RaftLoop implements Replica, MembershipControl, AutoCloseable
             thread.interrupt();
             thread.join(2000);
         }
+        snapshots.close();
     }
 }

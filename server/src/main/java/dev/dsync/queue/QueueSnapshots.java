@@ -49,6 +49,11 @@ final class QueueSnapshots {
     }
 
     static byte[] encode(QueueTable table) {
+        return write(capture(table));
+    }
+
+    /** The table as records of values that are never mutated: cheap next to {@link #write}. */
+    static Image capture(QueueTable table) {
         List<QueueImage> queues = new ArrayList<>();
         table.queues.values().forEach(q -> queues.add(new QueueImage(q.name, q.deadLetteredTotal)));
         List<MessageImage> messages = new ArrayList<>();
@@ -56,8 +61,11 @@ final class QueueSnapshots {
             messages.add(new MessageImage(m.id, m.queue, m.key, m.value, m.maxDeliveries, m.deliveries,
                     m.readyAtMs, m.inFlight, m.consumerId, m.leaseDeadlineMs, m.leaseMs));
         }
-        Image image = new Image(FORMAT, table.clockMs, table.enqueuedTotal, table.deliveredTotal,
+        return new Image(FORMAT, table.clockMs, table.enqueuedTotal, table.deliveredTotal,
                 table.redeliveredTotal, table.ackedTotal, table.deadLetteredTotal, queues, messages);
+    }
+
+    static byte[] write(Image image) {
         try {
             return JSON.writeValueAsBytes(image);
         } catch (IOException e) {

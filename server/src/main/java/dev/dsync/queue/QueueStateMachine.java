@@ -18,6 +18,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 /**
  * The message queue's replicated state machine: at-least-once delivery with leases, acks, nacks,
@@ -176,6 +177,13 @@ public final class QueueStateMachine implements StateMachine {
     @Override
     public byte[] snapshot() {
         return QueueSnapshots.encode(table);
+    }
+
+    /** The image's records, built here, hold only values that never change: encoding them can wait. */
+    @Override
+    public Supplier<byte[]> captureSnapshot() {
+        QueueSnapshots.Image image = QueueSnapshots.capture(table);
+        return () -> QueueSnapshots.write(image);
     }
 
     @Override

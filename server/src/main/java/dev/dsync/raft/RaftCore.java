@@ -458,6 +458,17 @@ public final class RaftCore {
         return log.entry(index);
     }
 
+    /**
+     * The configuration in force at {@code index} (null: the bootstrap member list), as a snapshot
+     * taken there records it. {@code index} must not be compacted away.
+     */
+    public Membership membershipAt(long index) {
+        if (index < log.snapshotIndex()) {
+            throw new IllegalArgumentException("index " + index + " is compacted away (snapshot at " + log.snapshotIndex() + ")");
+        }
+        return log.membershipAt(index);
+    }
+
     /** The term of the entry at {@code index}, or -1 if it is compacted away or beyond the end. */
     public long termAt(long index) {
         return log.term(index);

@@ -81,6 +81,11 @@ final class RaftLog {
         return configurations.latest();
     }
 
+    /** The configuration in force at {@code index}, which must not be compacted away. */
+    Membership membershipAt(long index) {
+        return configurations.at(index);
+    }
+
     /** The index of the latest CONFIG entry, or 0 if the configuration in force predates the log. */
     long membershipIndex() {
         return configurations.latestIndex();

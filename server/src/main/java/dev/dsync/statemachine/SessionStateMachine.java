@@ -1,6 +1,8 @@
 package dev.dsync.statemachine;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.dsync.raft.Entry;
@@ -10,6 +12,7 @@ import java.io.UncheckedIOException;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * Wraps a service state machine with client sessions (Raft dissertation §6.3): a command that
@@ -23,7 +26,14 @@ import java.util.Map;
 public final class SessionStateMachine {
     static final int REQUESTS_PER_CLIENT = 64;
     static final int MAX_CLIENTS = 50_000;
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /**
+     * The service's image is one base64 string as long as the service's state: Jackson's default
+     * cap on a string (20 MB) made a queue of about 90,000 messages unrestorable, and a follower
+     * installing it halted. The transport's frame limit is the real bound on a snapshot.
+     */
+    private static final ObjectMapper JSON = new ObjectMapper(JsonFactory.builder()
+            .streamReadConstraints(StreamReadConstraints.builder().maxStringLength(Integer.MAX_VALUE).build())
+            .build());
 
     private final StateMachine service;
     /** Access-ordered: iteration starts at the least recently active client. */
@@ -98,7 +108,25 @@ public final class SessionStateMachine {
      * Written as a stream, not built as a tree: this runs for every snapshot and every digest.
      */
     public byte[] snapshot() {
-        byte[] service = this.service.snapshot();
+        return captureSnapshot().get();
+    }
+
+    /**
+     * {@link #snapshot()} in two steps: this call copies the session tables and captures the service
+     * ({@link StateMachine#captureSnapshot}) between two applies; the encoder it returns may run on
+     * another thread while applies go on, and gives the bytes {@link #snapshot()} gives now.
+     */
+    public Supplier<byte[]> captureSnapshot() {
+        long applied = lastApplied;
+        LinkedHashMap<String, LinkedHashMap<String, ApplyResult>> copy = new LinkedHashMap<>();
+        for (Map.Entry<String, LinkedHashMap<String, ApplyResult>> client : sessions.entrySet()) {
+            copy.put(client.getKey(), new LinkedHashMap<>(client.getValue()));
+        }
+        Supplier<byte[]> service = this.service.captureSnapshot();
+        return () -> encode(applied, copy, service.get());
+    }
+
+    private static byte[] encode(long lastApplied, Map<String, LinkedHashMap<String, ApplyResult>> sessions, byte[] service) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(service.length * 4 / 3 + 64 * sessions.size() + 64);
         try (JsonGenerator out = JSON.getFactory().createGenerator(bytes)) {
             out.writeStartObject();

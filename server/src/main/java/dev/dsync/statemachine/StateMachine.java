@@ -1,5 +1,7 @@
 package dev.dsync.statemachine;
 
+import java.util.function.Supplier;
+
 /**
  * A service's replicated state machine (lock, queue, cache). Deterministic: the state and every
  * result depend only on the sequence of {@link #apply} calls, so all replicas agree.
@@ -21,6 +23,17 @@ public interface StateMachine {
 
     /** A self-contained image of the whole state, including the highest time seen. */
     byte[] snapshot();
+
+    /**
+     * The state as it is now, for a snapshot made off the apply thread: this call runs between two
+     * applies and should be cheap (a copy); the encoder it returns may run later on another thread,
+     * while applies go on, and gives exactly the bytes {@link #snapshot()} gives now. The default
+     * encodes at once, which suits a state that is small.
+     */
+    default Supplier<byte[]> captureSnapshot() {
+        byte[] image = snapshot();
+        return () -> image;
+    }
 
     /** Replaces the whole state with a {@link #snapshot()} image. */
     void restore(byte[] snapshot);

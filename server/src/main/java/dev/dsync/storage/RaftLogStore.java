@@ -126,11 +126,40 @@ public final class RaftLogStore implements AutoCloseable {
         if (snapshot.index() <= index.baseIndex()) {
             return;
         }
+        failed = true; // until proven otherwise: a half-done snapshot leaves disk state unknown
+        if (!snapshots.write(snapshot)) {
+            throw new IllegalStateException("snapshot at index " + snapshot.index() + " is older than the snapshot file on disk");
+        }
+        failed = false;
+        recordSnapshot(snapshot);
+    }
+
+    /**
+     * The first half of {@link #saveSnapshot}, the only part that may run on another thread beside
+     * the raft loop: makes the snapshot's file durable (it takes {@code snapshot.data()} as its own).
+     * Until {@link #recordSnapshot} the WAL does not know it; after a crash in between, recovery
+     * completes it (a snapshot file newer than the WAL's marker, see {@link WalReplay}).
+     *
+     * @return false, writing nothing, if a newer snapshot's file is already there
+     */
+    public boolean writeSnapshotFile(Snapshot snapshot) throws IOException {
+        return snapshots.write(snapshot);
+    }
+
+    /**
+     * The second half of {@link #saveSnapshot}, for a snapshot whose file {@link #writeSnapshotFile}
+     * made durable: records it in the WAL, then deletes the segments it made redundant. Ignored if
+     * not newer than the current base.
+     */
+    public void recordSnapshot(Snapshot snapshot) throws IOException {
+        checkUsable();
+        if (snapshot.index() <= index.baseIndex()) {
+            return;
+        }
         // Decided once, here, and logged: replay must not re-derive it from entries it may not have.
         WalRecord.SnapshotMarker marker = new WalRecord.SnapshotMarker(snapshot.index(), snapshot.term(),
                 index.termAt(snapshot.index()) == snapshot.term());
-        failed = true; // until proven otherwise: a half-done snapshot leaves disk state unknown
-        snapshots.write(snapshot);
+        failed = true; // until proven otherwise
         boolean rotate = startBatch();
         batch.add(marker);
         commit(rotate);

@@ -48,13 +48,15 @@ final class SnapshotStore {
     private static final String TEMP_SUFFIX = ".tmp";
 
     private final Path dir;
+    /** The index of the newest snapshot file: never replaced by an older one. Guarded by this. */
+    private long newestIndex = -1;
 
     SnapshotStore(Path dir) throws IOException {
         this.dir = Files.createDirectories(dir);
     }
 
     /** The newest snapshot, or null if none; removes crash leftovers (temp files, superseded snapshots). */
-    Snapshot load() throws IOException {
+    synchronized Snapshot load() throws IOException {
         List<Path> snapshots = new ArrayList<>();
         boolean removed = false;
         try (Stream<Path> files = Files.list(dir)) {
@@ -79,11 +81,20 @@ final class SnapshotStore {
         Path newest = snapshots.get(snapshots.size() - 1);
         Snapshot snapshot = read(newest);
         deleteAllBut(newest); // only after the newest proved readable
+        newestIndex = snapshot.index();
         return snapshot;
     }
 
-    /** Makes {@code snapshot} durable and current, then deletes the one it supersedes. */
-    void write(Snapshot snapshot) throws IOException {
+    /**
+     * Makes {@code snapshot} durable and current, then deletes the one it supersedes. Callable from
+     * any thread (the raft loop installs a leader's snapshot while its own is written beside it).
+     *
+     * @return false, writing nothing, if a newer snapshot is already current (its file must stay)
+     */
+    synchronized boolean write(Snapshot snapshot) throws IOException {
+        if (snapshot.index() < newestIndex) {
+            return false;
+        }
         Path target = pathFor(snapshot.index());
         Path temp = target.resolveSibling(target.getFileName() + TEMP_SUFFIX);
         byte[] membership = snapshot.membership() == null ? null : snapshot.membership().encode();
@@ -109,7 +120,9 @@ final class SnapshotStore {
         }
         Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         Durability.fsyncDirectory(dir);
+        newestIndex = snapshot.index();
         deleteAllBut(target);
+        return true;
     }
 
     private Snapshot read(Path file) throws IOException {

@@ -67,6 +67,30 @@ class QueueSnapshotTest {
         }
     }
 
+    /**
+     * A capture (taken between two applies, encoded later on the snapshot thread) is the image of
+     * its moment: what is applied afterwards (a delivery, an ack, a nack, an expiry, new messages)
+     * does not leak into it. A capture that shared mutable messages would fail this.
+     */
+    @Test
+    void aCaptureEncodedLaterIsTheImageOfItsMoment() {
+        buildRichState();
+        byte[] then = h.sm.snapshot();
+        java.util.function.Supplier<byte[]> capture = h.sm.captureSnapshot();
+        long index = h.index;
+        long now = h.nowMs;
+        for (QueueCommand command : List.of(
+                new QueueCommand.Dequeue("orders", "c", 1_000, -1),
+                new QueueCommand.Ack(2, null),
+                new QueueCommand.Nack(3, "3-1", 10),
+                new QueueCommand.ExpireLeases(List.of(1L, 2L, 3L, 5L)),
+                new QueueCommand.Enqueue("orders", "b", TextNode.valueOf("2"), 2),
+                new QueueCommand.Dequeue("orders.dlq", "c", 1_000, -1))) {
+            h.sm.apply(++index, now += 20_000, command.encode());
+        }
+        assertArrayEquals(then, capture.get());
+    }
+
     @Test
     void restoreReplacesEverything() {
         buildRichState();

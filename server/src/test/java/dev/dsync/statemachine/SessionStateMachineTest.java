@@ -1,5 +1,6 @@
 package dev.dsync.statemachine;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -67,6 +68,55 @@ class SessionStateMachineTest {
         assertEquals(1, restored.lastApplied());
         assertEquals(5, restored.apply(entry(2, "c", "r1", "5")).body().get("total").asLong());
         assertEquals(5, restoredAdder.total);
+    }
+
+    @Test
+    void aCaptureEncodedLaterIsTheImageOfItsMoment() {
+        SessionStateMachine sm = new SessionStateMachine(new Adder());
+        sm.apply(entry(1, "c", "r1", "5"));
+        sm.apply(entry(2, "d", "r1", "7"));
+        byte[] then = sm.snapshot();
+        java.util.function.Supplier<byte[]> capture = sm.captureSnapshot();
+        sm.apply(entry(3, "c", "r2", "1"));
+        sm.apply(entry(4, "e", "r1", "2"));
+        sm.apply(entry(5, "d", "r1", "7")); // a retry: touches d's place in the access order
+        assertArrayEquals(then, capture.get());
+    }
+
+    /**
+     * The service image is one base64 string in the session snapshot: one of 24 MB (a queue of about
+     * 60,000 messages) passed Jackson's default 20 MB cap on writing and failed it on reading, so a
+     * follower installing it halted.
+     */
+    @Test
+    void aServiceImageOverTwentyMegabytesRestores() {
+        byte[] big = new byte[24 * 1024 * 1024];
+        new java.util.Random(1).nextBytes(big);
+        StateMachine blob = new StateMachine() {
+            byte[] image = big;
+
+            @Override
+            public ApplyResult apply(long index, long nowMs, byte[] command) {
+                return ApplyResult.ok(ApplyResult.object());
+            }
+
+            @Override
+            public byte[] snapshot() {
+                return image;
+            }
+
+            @Override
+            public void restore(byte[] snapshot) {
+                image = snapshot;
+            }
+        };
+        SessionStateMachine sm = new SessionStateMachine(blob);
+        sm.apply(entry(1, "c", "r1", "x"));
+        byte[] image = sm.snapshot();
+        SessionStateMachine restored = new SessionStateMachine(blob);
+        restored.restore(image);
+        assertEquals(1, restored.lastApplied());
+        assertArrayEquals(big, restored.service().snapshot());
     }
 
     @Test

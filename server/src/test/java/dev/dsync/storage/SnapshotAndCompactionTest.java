@@ -40,6 +40,34 @@ class SnapshotAndCompactionTest {
         }
     }
 
+    /**
+     * The raft loop writes its own snapshots' files on another thread and records them in the WAL
+     * later; meanwhile it may install a leader's newer snapshot. The older file must then not replace
+     * the newer one (the WAL's marker would point at a file that is gone), and a crash between the
+     * two halves recovers the snapshot whose file was written.
+     */
+    @Test
+    void aSnapshotFileWrittenBesideTheLoopNeverReplacesANewerOneAndSurvivesACrashBeforeItsMarker() throws Exception {
+        try (RaftLogStore store = RaftLogStore.open(dir, SMALL)) {
+            for (long i = 1; i <= 60; i++) {
+                store.save(null, entries(i, i, 1));
+            }
+            assertTrue(store.writeSnapshotFile(snapshot(30, 1)));
+            // the crash: the file is durable, its marker never written
+        }
+        try (RaftLogStore store = RaftLogStore.open(dir, SMALL)) {
+            assertEquals(30, store.recovered().snapshot().index());
+            assertSameEntries(entries(31, 60, 1), store.recovered().entries());
+            store.saveSnapshot(snapshot(50, 1)); // a leader's snapshot installed on the loop
+            assertFalse(store.writeSnapshotFile(snapshot(40, 1)), "an older file replaced a newer one");
+            store.recordSnapshot(snapshot(40, 1)); // ignored: not newer than the base
+        }
+        try (RaftLogStore store = RaftLogStore.open(dir, SMALL)) {
+            assertEquals(50, store.recovered().snapshot().index());
+            assertSameEntries(entries(51, 60, 1), store.recovered().entries());
+        }
+    }
+
     @Test
     void snapshotDeletesOnlyFullyCoveredSegmentsAndRecoveryStartsAfterIt() throws Exception {
         HardState hs = new HardState(7, "n3", 2); // written once, before the segments that get deleted
