@@ -155,7 +155,9 @@ public final class Router implements HttpHandler {
     private static byte[] readBody(HttpExchange exchange, int limit) {
         byte[] body;
         try {
-            body = exchange.getRequestBody().readNBytes(limit + 1);
+            // With a Content-Length within the limit, one array of that size (no 16 KiB buffer per request).
+            long announced = announcedLength(exchange);
+            body = exchange.getRequestBody().readNBytes(announced >= 0 && announced <= limit ? (int) announced : limit + 1);
         } catch (IOException e) {
             // The client sent less than it announced, or broken chunks: its fault, not a server error.
             throw ApiException.badRequest("request body is incomplete: " + e.getMessage());
@@ -166,12 +168,29 @@ public final class Router implements HttpHandler {
         return body;
     }
 
+    /** The request's Content-Length, or -1 if it has none (chunked) or not a plain number. */
+    private static long announcedLength(HttpExchange exchange) {
+        String value = exchange.getRequestHeaders().getFirst("Content-Length");
+        if (value == null || value.isEmpty() || value.length() > 18) {
+            return -1;
+        }
+        for (int i = 0; i < value.length(); i++) {
+            if (value.charAt(i) < '0' || value.charAt(i) > '9') {
+                return -1;
+            }
+        }
+        return Long.parseLong(value);
+    }
+
     /** Reads what is left of the request body (see {@link #MAX_DRAIN_BYTES}) so the answer is not lost to a reset. */
     private static void drainRequestBody(HttpExchange exchange, ApiResponse response) {
         try {
             InputStream in = exchange.getRequestBody();
+            if (in.read() == -1) {
+                return; // the usual case: readBody took it all (no buffer: this runs for every request)
+            }
             byte[] sink = new byte[64 * 1024];
-            long drained = 0;
+            long drained = 1;
             for (int n = in.read(sink); n != -1 && drained <= MAX_DRAIN_BYTES; n = in.read(sink)) {
                 drained += n;
             }

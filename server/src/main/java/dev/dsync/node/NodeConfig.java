@@ -58,7 +58,7 @@ public record NodeConfig(
         ELECTION_TICKS("election-ticks", "ELECTION_TICKS", "12", "election timeout in ticks (randomized up to 2x)"),
         HEARTBEAT_TICKS("heartbeat-ticks", "HEARTBEAT_TICKS", "4", "leader heartbeat interval in ticks"),
         REQUEST_TIMEOUT_MS("request-timeout-ms", "REQUEST_TIMEOUT_MS", "5000", "how long a client request waits for commit before 504"),
-        SNAPSHOT_EVERY("snapshot-every", "SNAPSHOT_EVERY", "10000", "take a snapshot and compact the log every N applied entries"),
+        SNAPSHOT_EVERY("snapshot-every", "SNAPSHOT_EVERY", "10000", "snapshot and compact the log after N applied entries, once the log since the last snapshot is as large as it"),
         CACHE_CAPACITY("cache-capacity", "CACHE_CAPACITY", "10000", "cache service: lines each node keeps (LRU)"),
         SEGMENT_BYTES("segment-bytes", "SEGMENT_BYTES", "67108864", "the log starts a new segment file once the current one holds this many bytes"),
         FSYNC("fsync", "FSYNC", "true", "true or false; false skips the fsync of every log append, so an acknowledged write "

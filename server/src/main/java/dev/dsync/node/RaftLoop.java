@@ -42,7 +42,6 @@ public final class RaftLoop implements Replica, MembershipControl, AutoCloseable
     private final PeerTransport transport;
     private final NodeMetrics metrics;
     private final long tickNanos;
-    private final int snapshotEvery;
     private final Inbox inbox = new Inbox(System::nanoTime);
     private final Thread thread;
 
@@ -54,7 +53,7 @@ public final class RaftLoop implements Replica, MembershipControl, AutoCloseable
     private final DurabilityPolicy durability;
     private final MembershipTracker tracker;
     private final MembershipOps membershipOps;
-    private long lastSnapshotIndex;
+    private final SnapshotPolicy snapshotPolicy;
     private final LeaderDuties duties = new LeaderDuties();
     private final SnapshotWriter snapshots;
     private volatile boolean running = true;
@@ -76,8 +75,13 @@ public final class RaftLoop implements Replica, MembershipControl, AutoCloseable
         this.transport = transport;
         this.metrics = metrics;
         this.tickNanos = TimeUnit.MILLISECONDS.toNanos(tickMs);
-        this.snapshotEvery = snapshotEvery;
-        this.lastSnapshotIndex = machine.lastApplied();
+        Snapshot recovered = store.recovered().snapshot();
+        long recoveredLogBytes = 0;
+        for (Entry e : store.recovered().entries()) {
+            recoveredLogBytes += e.data().length + SnapshotPolicy.ENTRY_OVERHEAD_BYTES;
+        }
+        this.snapshotPolicy = new SnapshotPolicy(snapshotEvery, machine.lastApplied(),
+                recovered == null ? 0 : recovered.data().length, recoveredLogBytes);
         this.durability = new DurabilityPolicy(store.recovered().hardState());
         this.tracker = new MembershipTracker(core.id(), core.membership(), recordedConfigurations(bootstrap), directory,
                 transport::closeStaleLinks);
@@ -323,7 +327,7 @@ public final class RaftLoop implements Replica, MembershipControl, AutoCloseable
         }
         machine.restore(snapshot.data());
         pending.onRestored(snapshot.index());
-        lastSnapshotIndex = snapshot.index();
+        snapshotPolicy.installed(snapshot.index(), snapshot.data().length);
     }
 
     private void apply(Entry entry) {
@@ -331,6 +335,7 @@ public final class RaftLoop implements Replica, MembershipControl, AutoCloseable
             return; // already reflected in a restored snapshot
         }
         ApplyResult result = machine.apply(entry);
+        snapshotPolicy.applied(entry.data().length);
         clock.afterApply(entry, machine);
         if (entry.isConfig()) {
             tracker.applied(entry.membership(), true);
@@ -340,12 +345,13 @@ public final class RaftLoop implements Replica, MembershipControl, AutoCloseable
         pending.onApplied(entry, result, core.leaderId());
     }
 
-    /** Every {@code snapshotEvery} applied entries, a snapshot written beside the loop ({@link SnapshotWriter}). */
+    /** A snapshot when {@link SnapshotPolicy} says so, written beside the loop ({@link SnapshotWriter}). */
     private void maybeSnapshot() {
         long applied = machine.lastApplied();
-        if (snapshots.inFlight() || applied - lastSnapshotIndex < snapshotEvery) {
+        if (snapshots.inFlight() || !snapshotPolicy.due(applied)) {
             return;
         }
+        snapshotPolicy.started(applied);
         long started = System.nanoTime();
         Supplier<byte[]> encoder = machine.captureSnapshot();
         snapshots.start(applied, core.termAt(applied), core.membershipAt(applied), encoder, System.nanoTime() - started,
@@ -365,7 +371,7 @@ public final class RaftLoop implements Replica, MembershipControl, AutoCloseable
         } catch (IOException e) {
             throw new UncheckedIOException("cannot record snapshot", e);
         }
-        lastSnapshotIndex = Math.max(lastSnapshotIndex, snapshot.index());
+        snapshotPolicy.written(snapshot.data().length);
     }
 
     private void publishStatus() {
