@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.dsync.statemachine.JsonFactories;
 import java.util.Map;
 
 /**
@@ -19,7 +20,7 @@ public final class ApiRequest {
      * are refused, so a body means exactly one thing (Jackson would ignore the one and let the last
      * of the other win).
      */
-    static final ObjectMapper JSON = JsonMapper.builder()
+    static final ObjectMapper JSON = JsonMapper.builder(JsonFactories.pooled())
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .build();

@@ -12,7 +12,7 @@ import java.io.IOException;
  */
 public final class CommandCodec<C> {
     /** The strict mapper, also for the services' snapshot images. */
-    public static final ObjectMapper STRICT_JSON = new ObjectMapper()
+    public static final ObjectMapper STRICT_JSON = new ObjectMapper(JsonFactories.pooled())
             .enable(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES)
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);

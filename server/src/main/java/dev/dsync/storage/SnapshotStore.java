@@ -46,6 +46,7 @@ final class SnapshotStore {
     private static final int FIXED_BYTES = 20; // magic, index, term
     private static final Pattern NAME = Pattern.compile("(\\d{20})\\.snap");
     private static final String TEMP_SUFFIX = ".tmp";
+    private static final int WRITE_SLICE_BYTES = 1 << 20;
 
     private final Path dir;
     /** The index of the newest snapshot file: never replaced by an older one. Guarded by this. */
@@ -110,12 +111,16 @@ final class SnapshotStore {
         crc.update(header.duplicate());
         crc.update(snapshot.data());
         ByteBuffer trailer = ByteBuffer.allocate(4).putInt((int) crc.getValue()).flip();
-        ByteBuffer[] parts = {header, ByteBuffer.wrap(snapshot.data()), trailer};
         try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE,
                 StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
-            while (trailer.hasRemaining()) {
-                channel.write(parts);
+            writeFully(channel, header);
+            // In slices: the JDK copies a heap buffer into a temporary direct one as large as the
+            // write, and keeps it cached for the thread (a 70 MB image would pin 70 MB off-heap).
+            byte[] data = snapshot.data();
+            for (int at = 0; at < data.length; at += WRITE_SLICE_BYTES) {
+                writeFully(channel, ByteBuffer.wrap(data, at, Math.min(WRITE_SLICE_BYTES, data.length - at)));
             }
+            writeFully(channel, trailer);
             channel.force(true);
         }
         Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -123,6 +128,12 @@ final class SnapshotStore {
         newestIndex = snapshot.index();
         deleteAllBut(target);
         return true;
+    }
+
+    private static void writeFully(FileChannel channel, ByteBuffer bytes) throws IOException {
+        while (bytes.hasRemaining()) {
+            channel.write(bytes);
+        }
     }
 
     private Snapshot read(Path file) throws IOException {
