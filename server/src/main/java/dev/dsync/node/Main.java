@@ -37,7 +37,7 @@ public final class Main {
     static ServiceModule serviceFor(NodeConfig config) {
         return switch (config.service()) {
             case "lock" -> new LockService();
-            case "queue" -> new QueueService();
+            case "queue" -> new QueueService(QueueService.storageLimit(config.queueMaxBytes(), Runtime.getRuntime().maxMemory()));
             case "cache" -> new CacheService(config.nodeId(), config.cacheCapacity(),
                     LeaseTiming.DEFAULT.check((long) config.tickMs() * config.electionTicks()), CacheService.DROP_AFTER_MS,
                     SystemClock.INSTANCE);

@@ -35,6 +35,7 @@ public record NodeConfig(
         int requestTimeoutMs,
         int snapshotEvery,
         int cacheCapacity,
+        int queueMaxBytes,
         int segmentBytes,
         boolean fsync) {
 
@@ -60,6 +61,8 @@ public record NodeConfig(
         REQUEST_TIMEOUT_MS("request-timeout-ms", "REQUEST_TIMEOUT_MS", "5000", "how long a client request waits for commit before 504"),
         SNAPSHOT_EVERY("snapshot-every", "SNAPSHOT_EVERY", "10000", "snapshot and compact the log after N applied entries, once the log since the last snapshot is as large as it"),
         CACHE_CAPACITY("cache-capacity", "CACHE_CAPACITY", "10000", "cache service: lines each node keeps (LRU)"),
+        QUEUE_MAX_BYTES("queue-max-bytes", "QUEUE_MAX_BYTES", "0", "queue service: enqueues get 503 once the unacknowledged "
+                + "messages' estimated size (key, value JSON and 256 bytes each) would pass this; 0: a sixteenth of the JVM's heap"),
         SEGMENT_BYTES("segment-bytes", "SEGMENT_BYTES", "67108864", "the log starts a new segment file once the current one holds this many bytes"),
         FSYNC("fsync", "FSYNC", "true", "true or false; false skips the fsync of every log append, so an acknowledged write "
                 + "can be lost when the machine (not just the process) crashes: for measuring what fsync costs, never for data you keep");
@@ -154,7 +157,8 @@ public record NodeConfig(
                 Path.of(lookup.apply(Setting.DATA_DIR)), lookup.apply(Setting.CLUSTER_TOKEN),
                 intSetting(lookup, Setting.TICK_MS, 1), electionTicks, heartbeatTicks,
                 intSetting(lookup, Setting.REQUEST_TIMEOUT_MS, 1), intSetting(lookup, Setting.SNAPSHOT_EVERY, 1),
-                intSetting(lookup, Setting.CACHE_CAPACITY, 1), intSetting(lookup, Setting.SEGMENT_BYTES, 4096),
+                intSetting(lookup, Setting.CACHE_CAPACITY, 1), intSetting(lookup, Setting.QUEUE_MAX_BYTES, 0),
+                intSetting(lookup, Setting.SEGMENT_BYTES, 4096),
                 booleanSetting(lookup, Setting.FSYNC));
     }
 

@@ -1,6 +1,10 @@
 package dev.dsync.queue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.dsync.statemachine.CommandCodec;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
 
 /**
  * One unacknowledged message. Key, value, id and partition never change from enqueue to ack, even
@@ -15,6 +19,8 @@ final class QueueMessage {
     final JsonNode value;
     final int partition;
     final int maxDeliveries;
+    /** What the message costs a node, estimated: see {@link #estimatedBytes}. Fixed at enqueue. */
+    final long storedBytes;
     /** The queue it is filed in: the one it was sent to, or that queue's dead-letter queue. */
     String queue;
     /** Deliveries so far, the current one included; the receipt of delivery n is "id-n". */
@@ -37,6 +43,39 @@ final class QueueMessage {
         this.partition = partition;
         this.maxDeliveries = maxDeliveries;
         this.readyAtMs = readyAtMs;
+        this.storedBytes = estimatedBytes(key, value);
+    }
+
+    /** A message's fixed cost in a node's memory (its objects and index entries), roughly measured. */
+    static final long OVERHEAD_BYTES = 256;
+
+    /**
+     * The key's length, the value's JSON length and {@link #OVERHEAD_BYTES}: an estimate of what one
+     * message costs every node (in memory, in the log, in each snapshot), the same on every replica.
+     */
+    static long estimatedBytes(String key, JsonNode value) {
+        CountingSink sink = new CountingSink();
+        try {
+            CommandCodec.STRICT_JSON.writeValue(sink, value);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot measure a message value", e);
+        }
+        return key.length() + sink.count + OVERHEAD_BYTES;
+    }
+
+    /** Counts what is written to it and keeps nothing. */
+    private static final class CountingSink extends OutputStream {
+        long count;
+
+        @Override
+        public void write(int b) {
+            count++;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+            count += len;
+        }
     }
 
     /** The receipt of the latest delivery; null before the first. */

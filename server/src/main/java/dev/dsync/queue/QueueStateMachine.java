@@ -283,6 +283,11 @@ public final class QueueStateMachine implements StateMachine {
         return table.deadLetteredTotal;
     }
 
+    /** The estimated size of every unacknowledged message, dead-lettered ones included ({@link QueueMessage#estimatedBytes}). */
+    public long storedBytes() {
+        return table.storedBytes;
+    }
+
     /** Unacknowledged messages, dead-lettered ones included. */
     public int messageCount() {
         return table.messages.size();

@@ -58,6 +58,8 @@ final class QueueTable {
     long redeliveredTotal;
     long ackedTotal;
     long deadLetteredTotal;
+    /** The sum of every stored message's {@link QueueMessage#storedBytes}. */
+    long storedBytes;
 
     NamedQueue queueOf(String name) {
         return queues.computeIfAbsent(name, NamedQueue::new);
@@ -71,6 +73,7 @@ final class QueueTable {
     void insert(QueueMessage m) {
         QueueMessage previous = messages.put(m.id, m);
         assert previous == null : "message id " + m.id + " reused";
+        storedBytes += m.storedBytes;
         Partition partition = partitionOf(m);
         boolean head = partition.append(m);
         if (m.inFlight) {
@@ -89,6 +92,7 @@ final class QueueTable {
         partition.unpark(m); // parked if an idle head, unless its delivery just ended
         Long next = partition.remove(m);
         messages.remove(m.id);
+        storedBytes -= m.storedBytes;
         if (next != null) {
             partition.park(messages.get(next), clockMs);
         }

@@ -91,6 +91,34 @@ class QueueSnapshotTest {
         assertArrayEquals(then, capture.get());
     }
 
+    /**
+     * The stored-size estimate behind the queue's storage limit: each message counts from enqueue
+     * to ack, keeps counting through redelivery and dead-lettering, and a restored replica counts
+     * the same.
+     */
+    @Test
+    void storedBytesCountEveryUnacknowledgedMessageAndSurviveARestore() {
+        assertEquals(0, h.sm.storedBytes());
+        long one = h.enq("q", "k1", "x", 1);
+        long two = h.enq("q", "k2", "yyyy", 5);
+        long each1 = QueueMessage.estimatedBytes("k1", TextNode.valueOf("x"));
+        long each2 = QueueMessage.estimatedBytes("k2", TextNode.valueOf("yyyy"));
+        assertEquals(2 + 3 + QueueMessage.OVERHEAD_BYTES, each1, "key, value JSON (quoted) and the overhead");
+        assertEquals(each1 + each2, h.sm.storedBytes());
+        h.deq("q", 100);
+        h.deq("q", 100);
+        h.nowMs += 200;
+        h.expireDue(); // one is dead-lettered (max 1), two is redeliverable: both still stored
+        assertEquals(each1 + each2, h.sm.storedBytes());
+        QueueStateMachine twin = new QueueStateMachine();
+        twin.restore(h.sm.snapshot());
+        assertEquals(h.sm.storedBytes(), twin.storedBytes());
+        String receipt = QueueHarness.assertDelivered(h.deq("q", 5_000), two, 2);
+        h.ack(two, receipt);
+        assertEquals(each1, h.sm.storedBytes());
+        assertTrue(one > 0);
+    }
+
     @Test
     void restoreReplacesEverything() {
         buildRichState();
