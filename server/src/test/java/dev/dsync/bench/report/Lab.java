@@ -40,11 +40,21 @@ final class Lab {
         }
     }
 
+    /**
+     * The enqueue sweeps enqueue about 60,000 small messages and consume none: twice the default limit
+     * of a 256 MB node (a sixteenth of the heap) keeps them clear of it, well below what the heap holds.
+     */
+    static final String QUEUE_MAX_BYTES = Integer.toString(32 << 20);
+
     Running start(String name, String service, int size, Map<String, String> env) throws Exception {
         if (clustersStarted == MAX_CLUSTERS) {
             throw new IllegalStateException("more than " + MAX_CLUSTERS + " clusters in one run");
         }
         int firstPort = config.portBase() + PORTS_PER_CLUSTER * clustersStarted++;
+        if (service.equals("queue") && !env.containsKey("QUEUE_MAX_BYTES")) {
+            env = new java.util.HashMap<>(env);
+            env.put("QUEUE_MAX_BYTES", QUEUE_MAX_BYTES);
+        }
         NodeCluster cluster = new NodeCluster(name, service, size, firstPort, env, config.jar(),
                 config.results().resolve("data"), config.results().resolve("logs"));
         try {

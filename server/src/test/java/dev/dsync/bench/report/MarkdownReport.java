@@ -63,7 +63,8 @@ final class MarkdownReport {
     private static void method(StringBuilder md, Setup s) {
         md.append("## How it was measured\n\n");
         md.append("Each cluster is real node processes of the server jar on 127.0.0.1, started by the run with the JVM "
-                + "options of `make up` (`").append(s.nodeJvmOptions()).append("`) and default node settings, on its own fresh "
+                + "options of `make up` (`").append(s.nodeJvmOptions()).append("`) and default node settings (but `QUEUE_MAX_BYTES=")
+                .append(Lab.QUEUE_MAX_BYTES).append("` for queue clusters, as the enqueue sweeps consume nothing), on its own fresh "
                 + "data directories. The load comes from closed-loop clients in the bench's JVM on the same machine (each "
                 + "sends a request, waits for the answer, sends the next), so clients and nodes share the same cores. ");
         md.append(String.format(Locale.ROOT, "Each sweep runs on a cluster of its own, which first gets %s s of unrecorded "
