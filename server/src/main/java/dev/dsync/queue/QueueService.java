@@ -214,6 +214,11 @@ public final class QueueService implements ServiceModule {
         counter(registry, "queue_ack_total", "messages acknowledged and removed", 2);
         counter(registry, "queue_redelivered_total", "deliveries of a message delivered before", 3);
         counter(registry, "queue_dead_lettered_total", "messages moved to their queue's dead-letter queue", 4);
+        GaugeWithCallback.builder().name("queue_stored_bytes")
+                .help("estimated size of the unacknowledged messages of all queues (enqueues get 503 past queue_max_stored_bytes)")
+                .callback(cb -> cb.call(storedBytes)).register(registry);
+        GaugeWithCallback.builder().name("queue_max_stored_bytes").help("the storage limit (QUEUE_MAX_BYTES)")
+                .callback(cb -> cb.call(maxStoredBytes)).register(registry);
         GaugeWithCallback.builder().name("queue_depth").help("messages waiting for delivery (not in flight)")
                 .labelNames("queue").callback(cb -> depths.forEach((q, d) -> cb.call(d[0], q))).register(registry);
         GaugeWithCallback.builder().name("queue_inflight").help("messages delivered and not yet acked or timed out")
