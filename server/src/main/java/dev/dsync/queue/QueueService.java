@@ -46,7 +46,6 @@ public final class QueueService implements ServiceModule {
     // Written on the Raft loop after each apply, read by metric scrapes.
     private volatile Map<String, long[]> depths = Map.of();
     private volatile long[] totals = new long[5];
-    private volatile long storedBytes;
 
     /** A queue service without a storage limit (the simulation, unit tests). */
     public QueueService() {
@@ -113,12 +112,13 @@ public final class QueueService implements ServiceModule {
         String key = request.requiredString("key");
         JsonNode value = request.requiredValue("value");
         int maxDeliveries = (int) request.optionalLong("max_deliveries", DEFAULT_MAX_DELIVERIES, 1, QueueCommand.MAX_DELIVERIES_LIMIT);
-        long stored = storedBytes;
+        long stored = queues.storedBytes();
         long adding = QueueMessage.estimatedBytes(key, value);
         if (stored + adding > maxStoredBytes) {
-            // Checked against the latest applied state (concurrent enqueues may pass it together: the
-            // limit is a guard for the heap, not an exact quota). Refused before it is proposed, so this attempt did not happen. With a request_id it may be
-            // the retry of an attempt that did (the session would have answered it): outcome unknown.
+            // Checked against the latest applied state, which holds every enqueue and ack already answered
+            // (concurrent enqueues may pass it together: the limit guards the heap, it is not an exact quota).
+            // Refused before it is proposed, so this attempt did not happen. With a request_id it may be the
+            // retry of an attempt that did (the session would have answered it): outcome unknown.
             ObjectNode refusal = ApplyResult.object().put("error", "queue storage full: the unacknowledged messages take an "
                     + "estimated " + stored + " of " + maxStoredBytes + " bytes and this one " + adding
                     + "; retry once consumers have acked some");
@@ -201,7 +201,6 @@ public final class QueueService implements ServiceModule {
 
     @Override
     public void afterApply(long appliedIndex) {
-        storedBytes = queues.storedBytes();
         depths = queues.depthByQueue();
         totals = new long[] {queues.enqueuedTotal(), queues.deliveredTotal(), queues.ackedTotal(),
                 queues.redeliveredTotal(), queues.deadLetteredTotal()};
@@ -216,7 +215,7 @@ public final class QueueService implements ServiceModule {
         counter(registry, "queue_dead_lettered_total", "messages moved to their queue's dead-letter queue", 4);
         GaugeWithCallback.builder().name("queue_stored_bytes")
                 .help("estimated size of the unacknowledged messages of all queues (enqueues get 503 past queue_max_stored_bytes)")
-                .callback(cb -> cb.call(storedBytes)).register(registry);
+                .callback(cb -> cb.call(queues.storedBytes())).register(registry);
         GaugeWithCallback.builder().name("queue_max_stored_bytes").help("the storage limit (QUEUE_MAX_BYTES)")
                 .callback(cb -> cb.call(maxStoredBytes)).register(registry);
         GaugeWithCallback.builder().name("queue_depth").help("messages waiting for delivery (not in flight)")

@@ -27,7 +27,9 @@ import java.util.function.Supplier;
  * deterministic: time is the highest command time seen; the queries below change nothing.
  */
 public final class QueueStateMachine implements StateMachine {
-    private QueueTable table = new QueueTable();
+    // Volatile (and the table's storedBytes too) so the leader's admission check on a request thread sees the
+    // latest apply: a client that got its enqueue answered must see that message counted against the limit.
+    private volatile QueueTable table = new QueueTable();
     private final PartitionRing ring = PartitionRing.DEFAULT;
 
     /** What a dequeue would find: whether something is deliverable at the given time, else when next. */

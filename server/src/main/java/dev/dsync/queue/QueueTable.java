@@ -58,8 +58,8 @@ final class QueueTable {
     long redeliveredTotal;
     long ackedTotal;
     long deadLetteredTotal;
-    /** The sum of every stored message's {@link QueueMessage#storedBytes}. */
-    long storedBytes;
+    /** The sum of every stored message's {@link QueueMessage#storedBytes}; written on the Raft loop only. */
+    volatile long storedBytes;
 
     NamedQueue queueOf(String name) {
         return queues.computeIfAbsent(name, NamedQueue::new);
