@@ -26,8 +26,16 @@ public final class StaleReadAtSlowNode implements Workload {
     private static final String KEY = "k";
     private final String slow;
     private final NodeClient http = new NodeClient(Duration.ofSeconds(5));
+    /**
+     * The reader gives up after this: a miss at the cut-off node waits for a leader it cannot reach,
+     * and ten reads of 5 s each made one round last a minute.
+     */
+    private final NodeClient reader = new NodeClient(Duration.ofMillis(500));
+    /** Reads at the cut-off node invoked after the write there was acknowledged, and those of them that were stale hits. */
+    private int readsAfterWrite;
+    private int staleHits;
     private int writer = 0;
-    private int reader = 1;
+    private int readerProcess = 1;
     private int nextProcess = 2;
     private long nextValue = 1;
 
@@ -55,9 +63,14 @@ public final class StaleReadAtSlowNode implements Workload {
             }
             List<Proxy> cut = cutOff(cluster);
             try {
-                write(cluster, recorder, at);
+                long written = nextValue;
+                boolean acknowledged = write(cluster, recorder, at);
                 for (int i = 0; i < 10; i++) {
-                    read(cluster, recorder);
+                    JsonNode seen = readValue(cluster, recorder);
+                    if (acknowledged) {
+                        readsAfterWrite++;
+                        staleHits += seen != null && seen.asLong() != written ? 1 : 0;
+                    }
                     Thread.sleep(50);
                 }
             } finally {
@@ -84,21 +97,26 @@ public final class StaleReadAtSlowNode implements Workload {
 
     /** True if the read was a hit. */
     private boolean read(Cluster cluster, Recorder recorder) {
-        Recorder.Op op = recorder.invoke(reader, "read", KEY, null, slow);
-        Outcome o = http.post(cluster.clientUrl(slow), "/cache/get", NodeClient.JSON.createObjectNode().put("key", KEY));
+        return readValue(cluster, recorder) != null;
+    }
+
+    /** The value a read answered as a hit, or null (a miss, a refusal, no answer). */
+    private JsonNode readValue(Cluster cluster, Recorder recorder) {
+        Recorder.Op op = recorder.invoke(readerProcess, "read", KEY, null, slow);
+        Outcome o = reader.post(cluster.clientUrl(slow), "/cache/get", NodeClient.JSON.createObjectNode().put("key", KEY));
         JsonNode val = o.body() == null ? null : o.body().get("val");
         if (o.kind() == Outcome.Kind.OK && val != null && !val.isNull()) {
             boolean hit = o.body().path("hit").asBoolean(false);
             op.ok(val, Map.of("hit", hit, "state", o.body().path("state").asText("?")));
-            return hit;
+            return hit ? val : null;
         }
         if (o.kind() == Outcome.Kind.INFO) {
             op.info(o.error());
-            reader = nextProcess++;
+            readerProcess = nextProcess++;
         } else {
             op.fail(o.error() == null ? "HTTP " + o.status() : o.error());
         }
-        return false;
+        return null;
     }
 
     private List<Proxy> cutOff(Cluster cluster) {
@@ -132,6 +150,8 @@ public final class StaleReadAtSlowNode implements Workload {
 
     @Override
     public String stats() {
-        return "scripted: write, read at " + slow + " until a hit, cut " + slow + " off, write, read again";
+        return "scripted: write, read at " + slow + " until a hit, cut " + slow + " off, write, read again; "
+                + readsAfterWrite + " reads at " + slow + " after a write it was cut off from was acknowledged, " + staleHits
+                + " of them stale hits";
     }
 }
