@@ -51,11 +51,9 @@ class ClockBoundSelfTest {
 
     @Test
     void cacheNodesWhoseClocksBreakTheDriftBoundServeStaleHitsAndTheRunIsInvalid() throws Exception {
-        Path dir = Files.createTempDirectory(Path.of("target"), "self-test-clock-beyond-bound-");
         // The slow node's election timer runs 10x slower too, so one of the two real-speed nodes leads,
         // and they keep a majority that acknowledges writes while the slow node is cut off.
-        RunSummary summary = runOnClocks("cache", Map.of(SLOW.get(0), 0.1), Map.of(), new StaleReadAtSlowNode(SLOW.get(0)),
-                Duration.ofSeconds(10), 11, dir);
+        RunSummary summary = staleReadScript(0.1, "self-test-clock-beyond-bound-");
 
         assertEquals("invalid", summary.verdict(), summary.toString());
         assertFalse(summary.passed());
@@ -65,13 +63,18 @@ class ClockBoundSelfTest {
     /** The control: the same script and cut with the node's clock at real speed serves no stale hit. */
     @Test
     void cacheNodesWithinTheBoundServeNoStaleHitAndTheRunIsValid() throws Exception {
-        Path dir = Files.createTempDirectory(Path.of("target"), "self-test-clock-within-bound-");
-        RunSummary summary = runOnClocks("cache", Map.of(SLOW.get(0), 1.0), Map.of(), new StaleReadAtSlowNode(SLOW.get(0)),
-                Duration.ofSeconds(10), 11, dir);
+        RunSummary summary = staleReadScript(1.0, "self-test-clock-within-bound-");
 
         assertEquals("valid", summary.verdict(), summary.toString());
         assertTrue(summary.note().contains(" 0 of them stale hits"), summary.note());
         assertFalse(summary.note().contains(" 0 reads at "), "the script read nothing at the cut-off node: " + summary.note());
+    }
+
+    /** {@link StaleReadAtSlowNode} for 10 s on a cache cluster whose node {@link #SLOW} runs at {@code rate}. */
+    private static RunSummary staleReadScript(double rate, String dirPrefix) throws Exception {
+        Path dir = Files.createTempDirectory(Path.of("target"), dirPrefix);
+        return runOnClocks("cache", Map.of(SLOW.get(0), rate), Map.of(), new StaleReadAtSlowNode(SLOW.get(0)),
+                Duration.ofSeconds(10), 11, dir);
     }
 
     /**
