@@ -31,7 +31,7 @@ public final class StaleReadAtSlowNode implements Workload {
      * and ten reads of 5 s each made one round last a minute.
      */
     private final NodeClient reader = new NodeClient(Duration.ofMillis(500));
-    /** Reads at the cut-off node invoked after the write there was acknowledged, and those of them that were stale hits. */
+    /** Reads at the cut-off node invoked after the write it was cut off from was acknowledged, and how many were stale hits. */
     private int readsAfterWrite;
     private int staleHits;
     private int writer = 0;
