@@ -18,7 +18,9 @@ MVN := ./mvnw -q -B
 SERVER_JAR := server/target/server.jar
 CHECKER_JAR := history-checker/target/history-checker.jar
 
-.PHONY: help build test sim sim-coverage up down scale status demo bench chaos chaos-open check bench-checker mutants clean \
+OPENAPI_HTML := docs/openapi.html
+
+.PHONY: help build test docs sim sim-coverage up down scale status demo bench chaos chaos-open check bench-checker mutants clean \
         docker-images compose-up compose-down seed-demo
 
 help: ## list the targets
@@ -30,8 +32,14 @@ build: ## compile and package every module (no tests)
 $(SERVER_JAR) $(CHECKER_JAR):
 	$(MVN) package -DskipTests
 
-test: ## unit tests, the deterministic simulation (2,000 seeds) and integration tests with real nodes
+test: $(OPENAPI_HTML) ## unit tests, the deterministic simulation (2,000 seeds) and integration tests with real nodes
 	$(MVN) verify
+
+docs: $(OPENAPI_HTML) ## render docs/openapi.yaml to docs/openapi.html (needs node and npm; about 40 s the first time)
+
+# Generated, not tracked: most of its 1.4 MB is Redoc's own script, inlined so the page needs no network.
+$(OPENAPI_HTML): docs/openapi.yaml docs/render-openapi.sh
+	docs/render-openapi.sh
 
 sim: ## run the simulation: make sim SEEDS=10000, or replay one run: make sim SEED=42
 	$(MVN) -pl server -am test -Dtest=SimulationTest -Dsurefire.failIfNoSpecifiedTests=false \

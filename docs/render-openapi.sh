@@ -2,9 +2,11 @@
 # Renders docs/openapi.yaml to docs/openapi.html: one self-contained page (Redoc's script inlined by
 # redoc-cli), made to load nothing from the network (its web-font link and its logo URL are taken out).
 # Needs node and npm; redoc-cli comes from the npm registry. OpenApiHtmlIT checks the page in Chromium.
+# `make docs` (and `make test`) run it when the spec changed; the page is generated, not tracked.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 REDOC_CLI=${REDOC_CLI:-redoc-cli@0.13.21}
+command -v npx >/dev/null || { echo "render-openapi: needs node and npm (apt-get install nodejs npm)" >&2; exit 2; }
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
