@@ -5,6 +5,7 @@ import dev.dsync.bench.report.Results.Trial;
 import dev.dsync.bench.report.Workloads.Workload;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 
 /**
@@ -52,7 +53,7 @@ final class Lab {
         }
         int firstPort = config.portBase() + PORTS_PER_CLUSTER * clustersStarted++;
         if (service.equals("queue") && !env.containsKey("QUEUE_MAX_BYTES")) {
-            env = new java.util.HashMap<>(env);
+            env = new HashMap<>(env);
             env.put("QUEUE_MAX_BYTES", QUEUE_MAX_BYTES);
         }
         NodeCluster cluster = new NodeCluster(name, service, size, firstPort, env, config.jar(),
