@@ -114,6 +114,7 @@ public final class CacheService implements ServiceModule {
      * simulation's clients and network call this. Fails at once with an {@link ApiException} for
      * bad input; the future fails with one for an error answer.
      */
+    @Override
     public CompletableFuture<ApiResponse> call(ApiRequest request) {
         return endpoints.call(request);
     }

@@ -48,6 +48,11 @@ public final class ApiRequest {
         this.authorization = authorization;
     }
 
+    /** The same request as a node passes it on to the leader (marked forwarded, so it travels one hop at most). */
+    public ApiRequest asForwarded() {
+        return new ApiRequest(method, path, query, body, true, authorization);
+    }
+
     public String method() {
         return method;
     }

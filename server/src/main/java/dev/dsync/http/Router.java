@@ -138,15 +138,11 @@ public final class Router implements HttpHandler {
         String forwardedBy = exchange.getRequestHeaders().getFirst(LeaderForwarder.FORWARDED_HEADER);
         ApiRequest request = new ApiRequest(method, path, parseQuery(exchange.getRequestURI().getRawQuery()), body, forwardedBy != null,
                 exchange.getRequestHeaders().getFirst("Authorization"));
-        if (route.where() == Route.Where.LEADER && !isLeader.getAsBoolean()) {
-            String leader = leaderId.get();
-            if (leader == null) {
-                throw new ApiException(503, errorWithLeader("no leader elected; retry shortly", null));
+        if (route.where() == Route.Where.LEADER) {
+            String leader = LeaderRouting.forwardTarget(isLeader.getAsBoolean(), leaderId.get(), forwardedBy);
+            if (leader != null) {
+                return forwarder.forward(leader, request, exchange.getRequestURI().getRawQuery());
             }
-            if (request.forwarded()) {
-                throw new ApiException(503, errorWithLeader("not the leader (forwarded here by " + forwardedBy + ")", leader));
-            }
-            return forwarder.forward(leader, request, exchange.getRequestURI().getRawQuery());
         }
         return route.handler().handle(request);
     }

@@ -1,19 +1,12 @@
 package dev.dsync.lock;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import dev.dsync.http.ApiException;
 import dev.dsync.http.ApiRequest;
 import dev.dsync.http.ApiResponse;
 import dev.dsync.http.Route;
-import dev.dsync.http.Router;
 import dev.dsync.lease.LeaderCountdowns;
 import dev.dsync.lease.LeaseClockBounds;
-import dev.dsync.node.NodeClock;
-import dev.dsync.node.Replica;
-import dev.dsync.node.RequestWaiter;
 import dev.dsync.node.ServiceContext;
 import dev.dsync.node.ServiceModule;
-import dev.dsync.statemachine.ApplyResult;
 import dev.dsync.statemachine.StateMachine;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
@@ -23,11 +16,11 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 /**
- * The lock service as a node hosts it: HTTP endpoints that turn requests into lock commands,
- * blocking acquires, lease expiry proposed by the leader, and the lock metrics.
+ * The lock service as a node hosts it: its endpoints ({@link LockEndpoints}: requests turned into
+ * lock commands, acquires that wait), lease expiry proposed by the leader, and the lock metrics.
  */
 public final class LockService implements ServiceModule {
     static final long DEFAULT_TTL_MS = 30_000;
@@ -37,8 +30,12 @@ public final class LockService implements ServiceModule {
     private final LockStateMachine locks = new LockStateMachine();
     /** Leader-only, on the Raft loop thread: each lease's countdown on this node's monotonic clock. */
     private final LeaderCountdowns<String> countdowns = new LeaderCountdowns<>(LeaseClockBounds.DRIFT_PERMILLE);
-    private Counter acquires;
-    private Counter releases;
+    private final Counter acquires = Counter.builder().name("lock_acquire_total")
+            .help("lock acquire requests answered, by mode and result").labelNames("mode", "result").build();
+    private final Counter releases = Counter.builder().name("lock_release_total")
+            .help("locks released or waits cancelled by clients").build();
+    /** Bound to the node's context by {@link #routes}. */
+    private LockEndpoints endpoints;
     // Written on the Raft loop after each apply, read by metric scrapes.
     private volatile int held;
     private volatile int waiters;
@@ -52,109 +49,13 @@ public final class LockService implements ServiceModule {
 
     @Override
     public List<Route> routes(ServiceContext context) {
-        Replica replica = context.replica();
-        RequestWaiter waiter = context.waiter();
-        NodeClock clock = context.clock();
-        return List.of(
-                Route.leader("POST", "/lock/acquire", request -> acquire(request, replica, waiter, clock)),
-                Route.leader("POST", "/lock/release", request -> release(request, replica, waiter)),
-                Route.leader("POST", "/lock/renew", request -> {
-                    LockCommand renew = new LockCommand.Renew(request.requiredString("client_id"));
-                    return waiter.respond(replica.submit(request.requiredString("client_id"), request.optionalString("request_id"), renew.encode()));
-                }),
-                Route.leader("GET", "/lock/status", request -> {
-                    String key = request.queryParam("key");
-                    waiter.await(replica.linearizableRead(), waiter.timeoutMs());
-                    JsonNode status = waiter.await(replica.query(sm -> ((LockStateMachine) sm).status(key)), waiter.timeoutMs()).value();
-                    return ApiResponse.ok(status);
-                }));
+        endpoints = new LockEndpoints(context, acquires, releases);
+        return endpoints.routes(context);
     }
 
-    private ApiResponse acquire(ApiRequest request, Replica replica, RequestWaiter waiter, NodeClock clock) throws InterruptedException {
-        String key = request.requiredString("key");
-        LockMode mode = request.requiredEnum("mode", LockMode.class);
-        String clientId = request.requiredString("client_id");
-        long ttlMs = request.optionalLong("ttl_ms", DEFAULT_TTL_MS, 1, MAX_TTL_MS);
-        long waitMs = request.optionalLong("wait_ms", 0, 0, MAX_WAIT_MS);
-        String requestId = request.optionalString("request_id");
-        long deadlineMs = clock.monotonicMs() + waitMs;
-
-        LockCommand command = new LockCommand.Acquire(key, mode, clientId, ttlMs, waitMs > 0);
-        ApplyResult result = waiter.await(replica.submit(clientId, requestId, command.encode()), waiter.timeoutMs());
-        if (result.status() == 202) {
-            result = awaitGrant(key, mode, clientId, deadlineMs, replica, waiter, clock);
-        }
-        acquires.labelValues(mode.name(), outcome(result)).inc();
-        return new ApiResponse(result.status(), result.body());
-    }
-
-    /** The request is queued: wait for its grant until the deadline, then withdraw it. */
-    private ApplyResult awaitGrant(String key, LockMode mode, String clientId, long deadlineMs,
-                                   Replica replica, RequestWaiter waiter, NodeClock clock) throws InterruptedException {
-        while (true) {
-            Replica.Observed<Optional<LockGrant>> seen = waiter.await(
-                    replica.query(sm -> ((LockStateMachine) sm).grantOf(key, clientId)), waiter.timeoutMs());
-            Optional<LockGrant> grant = seen.value().filter(g -> g.mode() == LockMode.X || mode == LockMode.S);
-            if (grant.isPresent()) {
-                return ApplyResult.ok(grantBody(grant.get()));
-            }
-            long remainingMs = deadlineMs - clock.monotonicMs();
-            if (remainingMs <= 0) {
-                break;
-            }
-            try {
-                waiter.await(replica.awaitApplied(seen.appliedIndex() + 1), remainingMs);
-            } catch (ApiException timeout) {
-                break; // wait_ms is over; withdraw below
-            }
-        }
-        // Withdrawing goes through the log: if the grant committed meanwhile, this returns it.
-        LockCommand cancel = new LockCommand.CancelWait(key, clientId);
-        ApplyResult withdrawn;
-        try {
-            withdrawn = waiter.await(replica.submit(null, null, cancel.encode()), waiter.timeoutMs());
-        } catch (ApiException e) {
-            // The request is queued in the replicated state and could not be withdrawn (leadership
-            // moved, or the withdrawal did not commit in time): it may still be granted later.
-            throw new ApiException(e.status() == 504 ? 504 : 503, Router.errorWithLeader(
-                    "acquire queued but could not be withdrawn after wait_ms: " + e.getMessage(), replica.leaderId())
-                    .put("outcome", "unknown"));
-        }
-        if (withdrawn.status() == 404) {
-            // The request left the queue between two looks at the state: the client withdrew it with a
-            // release, or it was granted and then released or expired before this waiter saw the grant
-            // (several entries can apply between looks). A definite refusal would be false in the second
-            // case, which the chaos bench caught: a release answered released:true for a grant whose
-            // acquire had been answered 404.
-            throw new ApiException(503, Router.errorWithLeader("the queued acquire left the queue while this request "
-                    + "waited (withdrawn, or granted and then released or expired): its outcome is unknown",
-                    replica.leaderId()).put("outcome", "unknown"));
-        }
-        return LockResponses.afterWithdrawal(withdrawn, mode);
-    }
-
-    static JsonNode grantBody(LockGrant grant) {
-        return ApplyResult.object()
-                .put("granted", true)
-                .put("fence", grant.fence())
-                .put("mode", grant.mode().name())
-                .put("expires_at_ms", grant.expiresAtMs());
-    }
-
-    private static String outcome(ApplyResult result) {
-        if (result.status() == 200) {
-            return "granted";
-        }
-        return result.body().has("error") && "deadlock".equals(result.body().path("error").asText()) ? "deadlock" : "refused";
-    }
-
-    private ApiResponse release(ApiRequest request, Replica replica, RequestWaiter waiter) throws InterruptedException {
-        LockCommand command = new LockCommand.Release(request.requiredString("key"), request.requiredString("client_id"));
-        ApiResponse response = waiter.respond(replica.submit(request.requiredString("client_id"), request.optionalString("request_id"), command.encode()));
-        if (response.status() == 200) {
-            releases.inc();
-        }
-        return response;
+    @Override
+    public CompletableFuture<ApiResponse> call(ApiRequest request) {
+        return endpoints.call(request);
     }
 
     /**
@@ -189,9 +90,8 @@ public final class LockService implements ServiceModule {
 
     @Override
     public void registerMetrics(PrometheusRegistry registry) {
-        acquires = Counter.builder().name("lock_acquire_total").help("lock acquire requests answered, by mode and result")
-                .labelNames("mode", "result").register(registry);
-        releases = Counter.builder().name("lock_release_total").help("locks released or waits cancelled by clients").register(registry);
+        registry.register(acquires);
+        registry.register(releases);
         GaugeWithCallback.builder().name("lock_held").help("lock grants currently held")
                 .callback(cb -> cb.call(held)).register(registry);
         GaugeWithCallback.builder().name("lock_waiters").help("acquire requests waiting in queues")

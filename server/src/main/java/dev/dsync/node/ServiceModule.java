@@ -1,9 +1,12 @@
 package dev.dsync.node;
 
+import dev.dsync.http.ApiRequest;
+import dev.dsync.http.ApiResponse;
 import dev.dsync.http.Route;
 import dev.dsync.statemachine.StateMachine;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 /** One service (lock, queue, cache) as the node process hosts it. */
 public interface ServiceModule {
@@ -13,6 +16,14 @@ public interface ServiceModule {
 
     /** The service's client (and service-specific peer) endpoints. */
     List<Route> routes(ServiceContext context);
+
+    /**
+     * A request to one of the service's endpoints, handled exactly as its HTTP route handles it but
+     * not waited for: the route waits for this future, and the simulation's clients and network
+     * call it directly. Bad input fails at once with an {@code ApiException} 4xx; the future fails
+     * with one for an error answer. Only after {@link #routes} bound the service to its context.
+     */
+    CompletableFuture<ApiResponse> call(ApiRequest request);
 
     /** Registers the service's own metrics. */
     void registerMetrics(PrometheusRegistry registry);

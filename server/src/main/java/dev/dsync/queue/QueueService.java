@@ -1,18 +1,12 @@
 package dev.dsync.queue;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.dsync.http.ApiException;
 import dev.dsync.http.ApiRequest;
 import dev.dsync.http.ApiResponse;
 import dev.dsync.http.Route;
 import dev.dsync.lease.LeaderCountdowns;
 import dev.dsync.lease.LeaseClockBounds;
-import dev.dsync.node.Replica;
-import dev.dsync.node.RequestWaiter;
 import dev.dsync.node.ServiceContext;
 import dev.dsync.node.ServiceModule;
-import dev.dsync.statemachine.ApplyResult;
 import dev.dsync.statemachine.StateMachine;
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
@@ -22,12 +16,12 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 
 /**
- * The queue service as a node hosts it: HTTP endpoints that turn requests into queue commands,
- * long-polling dequeues, visibility timeouts proposed by the leader, and the queue metrics.
- * Every state change (a dequeue's lease included) goes through the log; nothing is served from
- * local memory.
+ * The queue service as a node hosts it: its endpoints ({@link QueueEndpoints}: requests turned
+ * into queue commands, long-polling dequeues), visibility timeouts proposed by the leader, and the
+ * queue metrics.
  */
 public final class QueueService implements ServiceModule {
     static final long DEFAULT_VISIBILITY_MS = 30_000;
@@ -43,6 +37,8 @@ public final class QueueService implements ServiceModule {
     private final long maxStoredBytes;
     /** Leader-only, on the Raft loop thread: each delivery's countdown on this node's monotonic clock. */
     private final LeaderCountdowns<Long> countdowns = new LeaderCountdowns<>(LeaseClockBounds.DRIFT_PERMILLE);
+    /** Bound to the node's context by {@link #routes}. */
+    private QueueEndpoints endpoints;
     // Written on the Raft loop after each apply, read by metric scrapes.
     private volatile Map<String, long[]> depths = Map.of();
     private volatile long[] totals = new long[5];
@@ -81,102 +77,13 @@ public final class QueueService implements ServiceModule {
 
     @Override
     public List<Route> routes(ServiceContext context) {
-        Replica replica = context.replica();
-        RequestWaiter waiter = context.waiter();
-        DequeuePoller poller = new DequeuePoller(replica, waiter, context.clock());
-        return List.of(
-                Route.leader("POST", "/queue/enq", request -> enqueue(request, replica, waiter)),
-                Route.leader("POST", "/queue/deq", request -> dequeue(request, poller)),
-                Route.leader("POST", "/queue/ack", request -> {
-                    QueueCommand ack = new QueueCommand.Ack(msgId(request), request.optionalString("receipt"));
-                    return submit(request, ack, replica, waiter);
-                }),
-                Route.leader("POST", "/queue/nack", request -> {
-                    QueueCommand nack = new QueueCommand.Nack(msgId(request), request.requiredString("receipt"),
-                            request.optionalLong("delay_ms", 0, 0, MAX_DELAY_MS));
-                    return submit(request, nack, replica, waiter);
-                }),
-                Route.leader("GET", "/queue/stats", request -> {
-                    String queue = queueName(request.queryParamOr("queue", QueueNames.DEFAULT), "query parameter 'queue'");
-                    waiter.await(replica.linearizableRead(), waiter.timeoutMs());
-                    JsonNode stats = waiter.await(replica.query(sm -> ((QueueStateMachine) sm).stats(queue)), waiter.timeoutMs()).value();
-                    return ApiResponse.ok(stats);
-                }));
+        endpoints = new QueueEndpoints(context, queues::storedBytes, maxStoredBytes);
+        return endpoints.routes(context);
     }
 
-    private ApiResponse enqueue(ApiRequest request, Replica replica, RequestWaiter waiter) throws InterruptedException {
-        String queue = queueName(request.optionalString("queue"), "field 'queue'");
-        if (QueueNames.isDeadLetter(queue)) {
-            throw ApiException.badRequest("field 'queue' names a dead-letter queue (ends in .dlq); only the service fills those");
-        }
-        String key = request.requiredString("key");
-        JsonNode value = request.requiredValue("value");
-        int maxDeliveries = (int) request.optionalLong("max_deliveries", DEFAULT_MAX_DELIVERIES, 1, QueueCommand.MAX_DELIVERIES_LIMIT);
-        long stored = queues.storedBytes();
-        long adding = QueueMessage.estimatedBytes(key, value);
-        if (stored + adding > maxStoredBytes) {
-            // Checked against the latest applied state, which holds every enqueue and ack already answered
-            // (concurrent enqueues may pass it together: the limit guards the heap, it is not an exact quota).
-            // Refused before it is proposed, so this attempt did not happen. With a request_id it may be the
-            // retry of an attempt that did (the session would have answered it): outcome unknown.
-            ObjectNode refusal = ApplyResult.object().put("error", "queue storage full: the unacknowledged messages take an "
-                    + "estimated " + stored + " of " + maxStoredBytes + " bytes and this one " + adding
-                    + "; retry once consumers have acked some");
-            if (request.optionalString("request_id") != null) {
-                refusal.put("outcome", "unknown");
-            }
-            throw new ApiException(503, refusal);
-        }
-        return submit(request, new QueueCommand.Enqueue(queue, key, value, maxDeliveries), replica, waiter);
-    }
-
-    private ApiResponse dequeue(ApiRequest request, DequeuePoller poller) throws InterruptedException {
-        QueueCommand.Dequeue command = new QueueCommand.Dequeue(
-                queueName(request.optionalString("queue"), "field 'queue'"),
-                request.optionalString("consumer_id"),
-                request.optionalLong("visibility_ms", DEFAULT_VISIBILITY_MS, 1, MAX_VISIBILITY_MS),
-                (int) request.optionalLong("partition", QueueCommand.ANY_PARTITION, 0, PartitionRing.PARTITIONS - 1));
-        long waitMs = request.optionalLong("wait_ms", 0, 0, MAX_WAIT_MS);
-        ApplyResult result = poller.dequeue(command, waitMs);
-        return new ApiResponse(result.status(), result.body());
-    }
-
-    /** Submits a write, at most once per client_id + request_id when both are given. */
-    private static ApiResponse submit(ApiRequest request, QueueCommand command, Replica replica, RequestWaiter waiter)
-            throws InterruptedException {
-        String clientId = request.optionalString("client_id");
-        String requestId = request.optionalString("request_id");
-        if (requestId != null && clientId == null) {
-            throw ApiException.badRequest("field 'client_id' is missing; request_id needs it to deduplicate");
-        }
-        return waiter.respond(replica.submit(clientId, requestId, command.encode()));
-    }
-
-    /** Null means the default queue; otherwise the name must be valid (400 naming {@code what}). */
-    private static String queueName(String name, String what) {
-        if (name == null) {
-            return QueueNames.DEFAULT;
-        }
-        // The length limit holds for every endpoint: a dequeue or stats of a name no enqueue may use
-        // was accepted before (and a long-polling dequeue of it waited out its whole wait_ms).
-        if (!QueueNames.isValid(name) || name.length() > QueueNames.MAX_LENGTH) {
-            throw ApiException.badRequest(what + " must be 1-" + QueueNames.MAX_LENGTH
-                    + " characters of letters, digits, '.', '_' and '-', not '" + name + "'");
-        }
-        return name;
-    }
-
-    /** A positive whole number, as a JSON number or a string of digits. */
-    static long msgId(ApiRequest request) {
-        JsonNode v = request.json().get("msg_id");
-        if (v == null || v.isNull()) {
-            throw ApiException.badRequest("field 'msg_id' is missing");
-        }
-        String raw = v.isTextual() ? v.asText() : v.isIntegralNumber() && v.canConvertToLong() ? Long.toString(v.asLong()) : "";
-        if (!raw.matches("[0-9]{1,18}") || Long.parseLong(raw) < 1) {
-            throw ApiException.badRequest("field 'msg_id' must be a positive whole number, not " + v);
-        }
-        return Long.parseLong(raw);
+    @Override
+    public CompletableFuture<ApiResponse> call(ApiRequest request) {
+        return endpoints.call(request);
     }
 
     /**

@@ -7,12 +7,10 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.dsync.http.ApiException;
 import dev.dsync.http.ApiRequest;
 import dev.dsync.http.ApiResponse;
 import dev.dsync.node.Futures;
 import java.util.Locale;
-import java.util.concurrent.CompletableFuture;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -177,13 +175,7 @@ final class CacheClients {
         }
         ApiRequest request = new ApiRequest("POST", "/cache/" + op.kind.name().toLowerCase(Locale.ROOT), Map.of(), body.toString().getBytes(UTF_8),
                 false);
-        CompletableFuture<ApiResponse> answer;
-        try {
-            answer = service.call(node, request);
-        } catch (ApiException e) {
-            answer = CompletableFuture.failedFuture(e);
-        }
-        answer.whenComplete((response, error) -> {
+        node.endpoints.serve(request, null).whenComplete((response, error) -> {
             try {
                 answered(op, Futures.answer(response, error));
             } catch (RuntimeException | AssertionError bug) {

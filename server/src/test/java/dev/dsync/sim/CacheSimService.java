@@ -11,8 +11,6 @@ import dev.dsync.http.ApiRequest;
 import dev.dsync.http.ApiResponse;
 import dev.dsync.node.NodeClock;
 import dev.dsync.node.NodeStatus;
-import dev.dsync.node.RequestWaiter;
-import dev.dsync.node.ServiceContext;
 import dev.dsync.node.ServiceModule;
 import dev.dsync.raft.Entry;
 import dev.dsync.statemachine.ApplyResult;
@@ -20,9 +18,7 @@ import dev.dsync.statemachine.Envelope;
 import dev.dsync.statemachine.StateMachine;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 
 /**
  * The cache service in the simulation: every node runs the production {@link CacheService} (its
@@ -61,8 +57,6 @@ final class CacheSimService implements SimService {
     static final long HEALTHY_MS = 2000;
     /** Liveness: once the clients stopped, the leader settles every key within this. */
     static final long SETTLE_LIMIT_MS = 3000;
-    /** The nodes' request time limit: shorter than the clients' patience at times, longer at others. */
-    static final long REQUEST_TIMEOUT_MS = 600;
     /** How long past a holder's lease end the leader waits before it commits drop-node for it. */
     static final long DROP_AFTER_MS = 500;
     /**
@@ -118,19 +112,19 @@ final class CacheSimService implements SimService {
         return service.stateMachine();
     }
 
-    /** The cache's clients are its own ({@link CacheClients}): they talk to nodes, not to Raft. */
+    /** The cache's clients are its own ({@link CacheClients}: they make the history the kv checker judges). */
     @Override
     public int clients() {
         return 0;
     }
 
     @Override
-    public byte[] nextRequest(int client, SimNode target) {
+    public ApiRequest nextRequest(int client) {
         throw new UnsupportedOperationException("the cache runs its own clients");
     }
 
     @Override
-    public void onAnswer(int client, ApplyResult result) {}
+    public void onAnswer(int client, ApiResponse answer) {}
 
     @Override
     public void onGaveUp(int client) {}
@@ -155,11 +149,7 @@ final class CacheSimService implements SimService {
         CacheService service = service(n);
         if (restarted) {
             CacheInvariants.check(cache(n));
-            SimTimers timers = new SimTimers(sim, n);
-            ServiceContext context = new ServiceContext(n.id, n.replica, new RequestWaiter(REQUEST_TIMEOUT_MS),
-                    new SimLeaderCalls(sim, n, timers, (leader, request) -> service(leader).call(request)), clock(n), timers);
-            service.routes(context);
-            service.start();
+            service.start(); // its context is bound already: the node's SimEndpoints bound it as the node shell does
         } else {
             CacheInvariants.check(cache(n));
             service.afterApply(n.machine.lastApplied());
@@ -256,11 +246,6 @@ final class CacheSimService implements SimService {
 
     void count(String name) {
         stats.merge(name, 1L, Long::sum);
-    }
-
-    /** A client request to {@code n}, through the entry point its HTTP route calls. */
-    CompletableFuture<ApiResponse> call(SimNode n, ApiRequest request) {
-        return service(n).call(request);
     }
 
     CacheService service(SimNode n) {

@@ -1,5 +1,10 @@
 package dev.dsync.sim;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.dsync.http.ApiRequest;
+import dev.dsync.http.ApiResponse;
 import dev.dsync.node.NodeClock;
 import dev.dsync.node.ServiceModule;
 import dev.dsync.lock.LockCommand;
@@ -10,7 +15,6 @@ import dev.dsync.lock.LockService;
 import dev.dsync.lock.LockStateMachine;
 import dev.dsync.raft.Entry;
 import dev.dsync.statemachine.ApplyResult;
-import dev.dsync.statemachine.Envelope;
 import dev.dsync.statemachine.StateMachine;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -18,11 +22,14 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The lock service in the simulation. Clients: acquires, releases, renewals and cancelled waits
- * from a few clients on a few keys (so they contend), and retries of earlier requests (so sessions
- * deduplicate). Leader duty: expiry of sessions whose lease ran out by the leader's clock.
- * Checks, after every apply and every restore on every node: {@link LockInvariants}, fences that
- * only grow per key on a node, and one grant per (key, fence, client) across nodes.
+ * The lock service in the simulation. Every node runs the production {@link LockService}: its
+ * endpoints ({@code LockEndpoints}: acquires that wait for their grant and withdraw at wait_ms,
+ * releases, renewals, status reads) and its leader duty (expiry of sessions whose lease ran out by
+ * the leader's clock). Clients: a few clients on a few keys (so they contend) call the endpoints
+ * as HTTP clients do, and retry earlier requests (so sessions deduplicate). Checks, after every
+ * apply and every restore on every node: {@link LockInvariants}, fences that only grow per key on
+ * a node, and one grant per (key, fence, client) across nodes; and every grant a client was
+ * answered is one the nodes applied.
  */
 final class LockSimService implements SimService {
     private static final int CLIENTS = 6;
@@ -31,8 +38,10 @@ final class LockSimService implements SimService {
     private record LastFence(long fence, LockMode mode) {}
 
     private final Simulation sim;
-    /** Recently sent envelopes, any client's: a retry resends one of them (at most once applied). */
-    private final List<byte[]> sent = new ArrayList<>();
+    /** Recently sent writes, any client's: a retry resends one of them (at most once applied). */
+    private final List<ApiRequest> sent = new ArrayList<>();
+    /** What each client waits for an answer to. */
+    private final ApiRequest[] pending = new ApiRequest[CLIENTS];
     private final Map<String, Map<String, LastFence>> fencesPerNode = new HashMap<>();
     private final Map<String, LockMode> grantByKeyFenceClient = new HashMap<>();
     private long requestSeq;
@@ -61,32 +70,73 @@ final class LockSimService implements SimService {
     }
 
     @Override
-    public byte[] nextRequest(int client, SimNode target) {
+    public ApiRequest nextRequest(int client) {
         if (sim.random.nextInt(100) < 9 && !sent.isEmpty()) {
-            return sent.get(sim.random.nextInt(sent.size())); // a client retrying: at most once
+            pending[client] = sent.get(sim.random.nextInt(sent.size())); // a client retrying: at most once
+            return pending[client];
         }
         String clientId = "c" + client;
         String key = "k" + sim.random.nextInt(KEYS);
-        LockCommand command = switch (sim.random.nextInt(10)) {
-            case 0, 1, 2, 3, 4 -> new LockCommand.Acquire(key, sim.random.nextBoolean() ? LockMode.S : LockMode.X, clientId,
-                    100 + sim.random.nextInt(900), sim.random.nextInt(3) != 0);
-            case 5, 6, 7 -> new LockCommand.Release(key, clientId);
-            case 8 -> new LockCommand.Renew(clientId);
-            default -> new LockCommand.CancelWait(key, clientId);
+        ObjectNode body = ApplyResult.object().put("key", key).put("client_id", clientId);
+        String path = switch (sim.random.nextInt(11)) {
+            case 0, 1, 2, 3, 4 -> {
+                body.put("mode", sim.random.nextBoolean() ? "S" : "X").put("ttl_ms", 100 + sim.random.nextInt(900));
+                if (sim.random.nextInt(3) != 0) {
+                    body.put("wait_ms", 20 + sim.random.nextInt(400)); // waits for its grant, then withdraws
+                }
+                yield "/lock/acquire";
+            }
+            case 5, 6, 7 -> "/lock/release";
+            case 8 -> "/lock/renew";
+            case 9 -> "/lock/status";
+            default -> {
+                // A release of a request still waiting withdraws it: an acquire that waits briefly, then a release.
+                body.put("mode", "X").put("ttl_ms", 500).put("wait_ms", 1);
+                yield "/lock/acquire";
+            }
         };
-        byte[] envelope = new Envelope(target.stamps.wallMs(), clientId, "r" + (requestSeq++), command.encode()).encode();
-        sent.add(envelope);
+        if (path.equals("/lock/status")) {
+            pending[client] = new ApiRequest("GET", path, Map.of("key", key), new byte[0], false);
+            return pending[client];
+        }
+        body.put("request_id", "r" + (requestSeq++));
+        ApiRequest request = new ApiRequest("POST", path, Map.of(), body.toString().getBytes(UTF_8), false);
+        sent.add(request);
         if (sent.size() > 32) {
             sent.removeFirst();
         }
-        return envelope;
+        pending[client] = request;
+        return request;
+    }
+
+    /**
+     * What a client was told must be what the replicated state holds: a grant answered with a
+     * fence is a grant some node applied, to that client, on that key, in that mode.
+     */
+    @Override
+    public void onAnswer(int client, ApiResponse answer) {
+        ApiRequest request = pending[client];
+        pending[client] = null;
+        if (request == null || !request.path().equals("/lock/acquire") || answer.status() != 200) {
+            return;
+        }
+        for (SimNode n : sim.nodes) {
+            if (n.up()) {
+                check(n); // a node answers an entry's request right after applying it, before the simulation's onApplied
+            }
+        }
+        String grant = request.requiredString("key") + "|" + answer.body().path("fence").asLong() + "|" + request.requiredString("client_id");
+        LockMode applied = grantByKeyFenceClient.get(grant);
+        if (applied == null || !applied.name().equals(answer.body().path("mode").asText())) {
+            throw new AssertionError("acquire answered " + answer.body() + " for " + grant + ", but the nodes applied "
+                    + (applied == null ? "no such grant" : "it in mode " + applied));
+        }
     }
 
     @Override
-    public void onAnswer(int client, ApplyResult result) {}
-
-    @Override
-    public void onGaveUp(int client) {}
+    public void onGaveUp(int client) {
+        pending[client] = null;
+    }
 
     /** The node's service: the simulation runs its leader duties (lease expiry on the leader's own clock) as the node's loop does. */
     @Override
@@ -110,6 +160,7 @@ final class LockSimService implements SimService {
     @Override
     public void onApplied(SimNode n, Entry e, ApplyResult result) {
         check(n);
+        services.get(n.id).afterApply(e.index()); // as the node's loop calls it after applying
     }
 
     /** Lock invariants on the node's state, and fences that only grow per key. */

@@ -1,9 +1,7 @@
 package dev.dsync.sim;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.dsync.queue.QueueCommand;
-import dev.dsync.statemachine.ApplyResult;
-import dev.dsync.statemachine.Envelope;
+import dev.dsync.http.ApiResponse;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.NavigableMap;
@@ -27,14 +25,13 @@ final class QueueClientRecord {
         sentKeyOfValue.put(value, key);
     }
 
-    void enqueueAcknowledged(byte[] envelope, ApplyResult result) {
-        QueueCommand.Enqueue e = (QueueCommand.Enqueue) QueueCommand.decode(Envelope.decode(envelope).command());
-        if (result.status() != 200) {
-            throw new AssertionError("enqueue of " + e.value() + " refused: " + result.body());
+    void enqueueAcknowledged(Enqueued e, ApiResponse answer) {
+        if (answer.status() != 200) {
+            throw new AssertionError("enqueue of " + e.value() + " refused: " + answer.body());
         }
-        long id = result.body().path("msg_id").asLong();
-        Enqueued was = acknowledged.putIfAbsent(id, new Enqueued(e.key(), e.value()));
-        if (was != null && !(was.key().equals(e.key()) && was.value().equals(e.value()))) {
+        long id = answer.body().path("msg_id").asLong();
+        Enqueued was = acknowledged.putIfAbsent(id, e);
+        if (was != null && !was.equals(e)) {
             throw new AssertionError("message " + id + " acknowledged for " + e.value() + " and for " + was.value());
         }
     }
@@ -47,9 +44,9 @@ final class QueueClientRecord {
         }
     }
 
-    void staleAckAnswered(long msgId, ApplyResult result) {
-        if (result.status() == 200) {
-            throw new AssertionError("an ack of " + msgId + " with a stale receipt was accepted: " + result.body());
+    void staleAckAnswered(long msgId, ApiResponse answer) {
+        if (answer.status() == 200) {
+            throw new AssertionError("an ack of " + msgId + " with a stale receipt was accepted: " + answer.body());
         }
     }
 

@@ -1,5 +1,10 @@
 package dev.dsync.sim;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.dsync.http.ApiRequest;
+import dev.dsync.http.ApiResponse;
 import dev.dsync.node.NodeClock;
 import dev.dsync.node.ServiceModule;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -10,7 +15,6 @@ import dev.dsync.queue.QueueService;
 import dev.dsync.queue.QueueStateMachine;
 import dev.dsync.raft.Entry;
 import dev.dsync.statemachine.ApplyResult;
-import dev.dsync.statemachine.Envelope;
 import dev.dsync.statemachine.StateMachine;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -34,10 +38,10 @@ final class QueueSimService implements SimService {
     private static final int KEYS = 6;
     private static final long DRAIN_LIMIT_MS = 60_000;
 
-    private enum Kind { ENQUEUE, DEQUEUE, ACK, STALE_ACK, NACK }
+    private enum Kind { ENQUEUE, DEQUEUE, ACK, STALE_ACK, NACK, STATS }
 
-    /** One request of a client, what it was for, and its envelope (for retries). */
-    private record Request(Kind kind, byte[] envelope, long msgId) {}
+    /** One request of a client, what it was for (an enqueue: what it enqueues), as sent (for retries). */
+    private record Request(Kind kind, ApiRequest request, long msgId, QueueClientRecord.Enqueued enqueued) {}
 
     /** A delivery a consumer holds. */
     private record Held(long msgId, String receipt, int deliveryCount) {}
@@ -82,17 +86,17 @@ final class QueueSimService implements SimService {
     }
 
     @Override
-    public byte[] nextRequest(int client, SimNode target) {
+    public ApiRequest nextRequest(int client) {
         List<Request> mine = recent.get(client);
         if (!draining && !mine.isEmpty() && sim.random.nextInt(100) < 8) {
             pending[client] = mine.get(sim.random.nextInt(mine.size())); // a retry: a session answers it once
-            return pending[client].envelope();
+            return pending[client].request();
         }
         boolean producer = client < PRODUCERS;
         if (producer && draining) {
             return null;
         }
-        Request request = producer ? enqueue(client, target) : consume(client, target);
+        Request request = producer ? enqueue(client) : consume(client);
         pending[client] = request;
         if (request.kind() == Kind.ENQUEUE || request.kind() == Kind.ACK) {
             mine.add(request);
@@ -100,61 +104,77 @@ final class QueueSimService implements SimService {
                 mine.removeFirst();
             }
         }
-        return request.envelope();
+        return request.request();
     }
 
-    private Request enqueue(int client, SimNode target) {
+    private Request enqueue(int client) {
         String key = "k" + sim.random.nextInt(KEYS);
         String value = "v" + requestSeq;
         int maxDeliveries = sim.random.nextInt(10) < 3 ? 2 + sim.random.nextInt(2) : 10;
-        QueueCommand.Enqueue command = new QueueCommand.Enqueue(QUEUE, key, TextNode.valueOf(value), maxDeliveries);
         record.sent(key, value);
         boolean session = sim.random.nextInt(3) != 0; // without one, a retry enqueues a second copy
-        return new Request(Kind.ENQUEUE, envelope(client, target, command, session), 0);
+        ObjectNode body = ApplyResult.object().put("queue", QUEUE).put("key", key).put("value", value).put("max_deliveries", maxDeliveries);
+        return new Request(Kind.ENQUEUE, post("/queue/enq", client, body, session), 0, new QueueClientRecord.Enqueued(key, TextNode.valueOf(value)));
     }
 
-    private Request consume(int client, SimNode target) {
+    private Request consume(int client) {
         Held h = held[client];
         if (h == null) {
             String queue = sim.random.nextInt(draining ? 2 : 10) == 0 ? DEAD_LETTERS : QUEUE;
-            int partition = sim.random.nextInt(10) == 0 ? sim.random.nextInt(PartitionRing.PARTITIONS) : QueueCommand.ANY_PARTITION;
-            long visibilityMs = draining ? 300 : 100 + sim.random.nextInt(1400);
-            return new Request(Kind.DEQUEUE, envelope(client, target, new QueueCommand.Dequeue(queue, "c" + client, visibilityMs, partition),
-                    sim.random.nextBoolean()), 0);
+            if (!draining && sim.random.nextInt(20) == 0) {
+                return new Request(Kind.STATS, new ApiRequest("GET", "/queue/stats", Map.of("queue", queue), new byte[0], false), 0, null);
+            }
+            ObjectNode body = ApplyResult.object().put("queue", queue).put("consumer_id", "c" + client)
+                    .put("visibility_ms", draining ? 300 : 100 + sim.random.nextInt(1400));
+            if (sim.random.nextInt(10) == 0) {
+                body.put("partition", sim.random.nextInt(PartitionRing.PARTITIONS));
+            }
+            if (sim.random.nextInt(3) == 0) {
+                body.put("wait_ms", 20 + sim.random.nextInt(300)); // a long poll: peeks, waits for changes, proposes when ready
+            }
+            return new Request(Kind.DEQUEUE, post("/queue/deq", client, body, false), 0, null);
         }
         int dice = draining ? 0 : sim.random.nextInt(100);
         if (dice < 60) {
-            return ack(client, target, h, h.receipt(), Kind.ACK);
+            return ack(client, h, h.receipt(), Kind.ACK);
         } else if (dice < 70) {
-            return ack(client, target, h, null, Kind.ACK); // "whichever delivery is the latest"
+            return ack(client, h, null, Kind.ACK); // "whichever delivery is the latest"
         } else if (dice < 80) {
-            return new Request(Kind.NACK, envelope(client, target, new QueueCommand.Nack(h.msgId(), h.receipt(), sim.random.nextInt(300)),
-                    true), h.msgId());
+            ObjectNode body = ApplyResult.object().put("msg_id", h.msgId()).put("receipt", h.receipt()).put("delay_ms", sim.random.nextInt(300));
+            return new Request(Kind.NACK, post("/queue/nack", client, body, true), h.msgId(), null);
         } else if (dice < 88) {
-            return ack(client, target, h, h.msgId() + "-" + (h.deliveryCount() - 1), Kind.STALE_ACK);
+            return ack(client, h, h.msgId() + "-" + (h.deliveryCount() - 1), Kind.STALE_ACK);
         }
         sim.log("consumer c" + client + " crashes holding " + h.receipt());
         consumerCrashes++;
         held[client] = null; // the consumer dies: its lease must run out and the message be delivered again
-        return consume(client, target);
+        return consume(client);
     }
 
-    private Request ack(int client, SimNode target, Held h, String receipt, Kind kind) {
-        return new Request(kind, envelope(client, target, new QueueCommand.Ack(h.msgId(), receipt), true), h.msgId());
+    private Request ack(int client, Held h, String receipt, Kind kind) {
+        ObjectNode body = ApplyResult.object().put("msg_id", h.msgId());
+        if (receipt != null) {
+            body.put("receipt", receipt);
+        }
+        return new Request(kind, post("/queue/ack", client, body, true), h.msgId(), null);
     }
 
-    private byte[] envelope(int client, SimNode target, QueueCommand command, boolean session) {
+    /** A POST as a client sends it, with a session (client_id + request_id) when asked for. */
+    private ApiRequest post(String path, int client, ObjectNode body, boolean session) {
         long seq = requestSeq++;
-        return new Envelope(target.stamps.wallMs(), session ? "c" + client : null, session ? "r" + seq : null, command.encode()).encode();
+        if (session) {
+            body.put("client_id", "c" + client).put("request_id", "r" + seq);
+        }
+        return new ApiRequest("POST", path, Map.of(), body.toString().getBytes(UTF_8), false);
     }
 
     @Override
-    public void onAnswer(int client, ApplyResult result) {
+    public void onAnswer(int client, ApiResponse answer) {
         Request request = pending[client];
         pending[client] = null;
-        JsonNode body = result.body();
+        JsonNode body = answer.body();
         switch (request.kind()) {
-            case ENQUEUE -> record.enqueueAcknowledged(request.envelope(), result);
+            case ENQUEUE -> record.enqueueAcknowledged(request.enqueued(), answer);
             case DEQUEUE -> {
                 if (body.has("msg_id")) {
                     record.delivered(body);
@@ -167,8 +187,13 @@ final class QueueSimService implements SimService {
                 }
             }
             case STALE_ACK -> {
-                record.staleAckAnswered(request.msgId(), result);
+                record.staleAckAnswered(request.msgId(), answer);
                 staleAcks++;
+            }
+            case STATS -> {
+                if (answer.status() != 200 || body.path("depth").asLong(-1) < 0) {
+                    throw new AssertionError("stats answered " + answer.status() + " " + body);
+                }
             }
         }
     }
@@ -201,6 +226,7 @@ final class QueueSimService implements SimService {
     @Override
     public void onApplied(SimNode n, Entry e, ApplyResult result) {
         checks.onApplied(n, e, result);
+        services.get(n.id).afterApply(e.index()); // as the node's loop calls it after applying
     }
 
     @Override

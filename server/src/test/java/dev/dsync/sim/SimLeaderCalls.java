@@ -11,7 +11,6 @@ import dev.dsync.node.Futures;
 import dev.dsync.statemachine.CommandCodec;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.BiFunction;
 
 /**
  * A simulated node's {@link LeaderCalls}: one HTTP call as the simulated network carries it. The
@@ -25,9 +24,15 @@ final class SimLeaderCalls implements LeaderCalls {
     private final SimNode node;
     private final int incarnation;
     private final SimTimers timers;
-    private final BiFunction<SimNode, ApiRequest, CompletableFuture<ApiResponse>> handler;
+    private final Handler handler;
 
-    SimLeaderCalls(Simulation sim, SimNode node, SimTimers timers, BiFunction<SimNode, ApiRequest, CompletableFuture<ApiResponse>> handler) {
+    /** How the node called handles a request: {@code at} is that node, {@code from} the caller's id. */
+    @FunctionalInterface
+    interface Handler {
+        CompletableFuture<ApiResponse> handle(SimNode at, ApiRequest request, String from);
+    }
+
+    SimLeaderCalls(Simulation sim, SimNode node, SimTimers timers, Handler handler) {
         this.sim = sim;
         this.node = node;
         this.incarnation = node.incarnation;
@@ -46,12 +51,18 @@ final class SimLeaderCalls implements LeaderCalls {
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("cannot encode request to " + path, e);
         }
+        return forward(leaderId, new ApiRequest("POST", path, Map.of(), bytes, true), waitMs);
+    }
+
+    /** A request as it arrived here, passed on to the leader (already marked forwarded). */
+    CompletableFuture<ApiResponse> forward(String leaderId, ApiRequest request, long waitMs) {
+        String path = request.path();
         CompletableFuture<ApiResponse> answer = new CompletableFuture<>();
         timers.after(waitMs, () -> answer.completeExceptionally(new ApiException(504, Router.timeoutBody())));
         sim.sendService(node.id, leaderId, path, false, leader -> {
             CompletableFuture<ApiResponse> handled;
             try {
-                handled = handler.apply(leader, new ApiRequest("POST", path, Map.of(), bytes, true));
+                handled = handler.handle(leader, request, node.id);
             } catch (ApiException e) {
                 handled = CompletableFuture.failedFuture(e);
             }

@@ -37,6 +37,8 @@ final class SimNode {
     long lastSnapshotIndex;
     /** Its {@link dev.dsync.node.Replica}, for this lifetime: what clients and the service code call. */
     SimReplica replica;
+    /** Its request entry for this lifetime, in place of its HTTP router: what clients and other nodes call. */
+    SimEndpoints endpoints;
     /** When it proposes its service's duties while it leads: the node's own schedule. */
     LeaderDuties duties;
     /** The time it stamps on what it proposes, for this lifetime, over the service's clock for it. */
@@ -77,6 +79,7 @@ final class SimNode {
         duties = null;
         stamps = null;
         replica = null;
+        endpoints = null;
     }
 
     long clock(long simNowMs) {

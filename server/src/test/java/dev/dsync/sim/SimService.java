@@ -1,5 +1,7 @@
 package dev.dsync.sim;
 
+import dev.dsync.http.ApiRequest;
+import dev.dsync.http.ApiResponse;
 import dev.dsync.node.NodeClock;
 import dev.dsync.node.ServiceModule;
 import dev.dsync.raft.Entry;
@@ -27,17 +29,19 @@ interface SimService {
     int clients();
 
     /**
-     * The next request (an encoded {@link dev.dsync.statemachine.Envelope}) of an idle client that
-     * will send it to {@code target}, or null if it has nothing to send now. Its client session and
-     * command go to the target's {@link dev.dsync.node.Replica#submit}, which stamps the entry with
-     * the node's own clock, as a node does for a request (a retry too).
+     * The next request of an idle client, as its HTTP route would receive it, or null if it has
+     * nothing to send now. The workload sends it to a node's {@link SimEndpoints}: the node serves
+     * it, or passes it on to the leader, as a node's router does.
      */
-    byte[] nextRequest(int client, SimNode target);
+    ApiRequest nextRequest(int client);
 
-    /** The client's request was applied by the node it was sent to, in the entry it was proposed as. */
-    void onAnswer(int client, ApplyResult result);
+    /** The client's request was answered with a status below 500 (done, or certainly refused). */
+    void onAnswer(int client, ApiResponse answer);
 
-    /** The client stopped waiting without an answer (timeout, or its entry lost its index): outcome unknown. */
+    /**
+     * The client stopped waiting without an answer it can act on (timeout, a 5xx: the node could
+     * not do it or does not know whether it did): outcome unknown.
+     */
     void onGaveUp(int client);
 
     /** {@code n}'s node service in its current lifetime: the simulation runs its leader duties as the node's loop does. */

@@ -251,6 +251,7 @@ final class Simulation {
         n.start(config, random::nextInt, () -> service.newStateMachine(n), workload::newReadId, task -> onLoop(n, task));
         n.stamps = new CommandClock(service.clock(n));
         n.replica = new SimReplica(this, n);
+        n.endpoints = new SimEndpoints(this, n, service.module(n));
         checker.onStart(n);
         if (n.machine.lastApplied() > 0) {
             convergence.afterRestore(n);

@@ -1,5 +1,8 @@
 package dev.dsync.sim;
 
+import dev.dsync.http.ApiRequest;
+import dev.dsync.http.ApiResponse;
+import dev.dsync.node.Futures;
 import dev.dsync.raft.Entry;
 import dev.dsync.raft.RaftCore;
 import dev.dsync.statemachine.ApplyResult;
@@ -8,8 +11,8 @@ import java.util.List;
 
 /**
  * The client population and the leader's duty, for whichever {@link SimService} the run uses:
- * closed-loop clients (one request at a time, answered when the node they sent it to applies it,
- * or given up after a timeout), ReadIndex reads, the leader's one-at-a-time duty proposals, and
+ * closed-loop clients (one request at a time to a node's endpoints, answered by that node or given
+ * up after a timeout), ReadIndex reads, the leader's one-at-a-time duty proposals, and
  * the liveness probe of the final phase. What the requests are is the service's business.
  */
 final class Workload {
@@ -84,28 +87,32 @@ final class Workload {
             clientWaitsOn[client] = null; // timed out: it never learns what became of the request
             service.onGaveUp(client);
         }
-        byte[] envelope = service.nextRequest(client, target);
-        if (envelope == null) {
+        ApiRequest request = service.nextRequest(client);
+        if (request == null) {
             return;
         }
-        // Through the node's own request path (Replica.submit, PendingRequests), as its HTTP handler
-        // submits: the node stamps the entry with its clock and answers when it applies the entry.
-        Envelope request = Envelope.decode(envelope);
+        // Through the node's request entry, as its HTTP router takes it: served there, or passed on to
+        // the leader, by the service's own endpoint code (which stamps the entry with the node's clock).
         long ticket = ++tickets;
         clientTicket[client] = ticket;
         clientWaitsOn[client] = target;
         clientBusyUntil[client] = sim.now + 200 + sim.random.nextInt(800);
-        sim.trace.add("submit " + target.id + " c" + client);
-        target.replica.submit(request.clientId(), request.requestId(), request.command()).whenComplete((result, error) -> {
+        sim.trace.add("request " + target.id + " c" + client + " " + request.path());
+        target.endpoints.serve(request, null).whenComplete((response, error) -> {
             if (clientTicket[client] != ticket || clientWaitsOn[client] == null) {
                 return; // the client gave up on it already
             }
             clientWaitsOn[client] = null;
             clientBusyUntil[client] = 0;
-            if (error == null) {
-                service.onAnswer(client, result);
-            } else {
-                service.onGaveUp(client); // refused, or another leader's entry took its index: the client cannot tell which
+            try {
+                ApiResponse answer = Futures.answer(response, error);
+                if (answer.status() < 500) {
+                    service.onAnswer(client, answer);
+                } else {
+                    service.onGaveUp(client); // refused or unknown: the client does not count on either
+                }
+            } catch (RuntimeException | AssertionError bug) {
+                sim.bug(bug);
             }
         });
     }

@@ -1,0 +1,68 @@
+package dev.dsync.sim;
+
+import dev.dsync.http.ApiException;
+import dev.dsync.http.ApiRequest;
+import dev.dsync.http.ApiResponse;
+import dev.dsync.http.LeaderRouting;
+import dev.dsync.http.Route;
+import dev.dsync.node.RequestWaiter;
+import dev.dsync.node.ServiceContext;
+import dev.dsync.node.ServiceModule;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * A simulated node's request entry, for one lifetime of the node, in place of its HTTP router: it
+ * binds the node's service to the simulation's world (its {@link SimReplica}, timers, clock, and
+ * calls to the leader over the simulated network), and serves a request by the service's own route
+ * table. A leader route reached at a follower goes to the leader in one hop or is refused, by the
+ * router's own rule ({@link LeaderRouting}); every route is then handled by the service's
+ * {@link ServiceModule#call}, the entry point its HTTP route waits on.
+ */
+final class SimEndpoints {
+    /** The nodes' request time limit: shorter than the clients' patience at times, longer at others. */
+    static final long REQUEST_TIMEOUT_MS = 600;
+    /** How long a node waits for the leader's answer to a request it passed on (the clients' waits are shorter). */
+    static final long FORWARD_WAIT_MS = 4 * REQUEST_TIMEOUT_MS;
+
+    private final SimNode node;
+    private final ServiceModule module;
+    private final SimLeaderCalls leaderCalls;
+    private final Map<String, Route.Where> whereByPath = new HashMap<>();
+
+    SimEndpoints(Simulation sim, SimNode node, ServiceModule module) {
+        this.node = node;
+        this.module = module;
+        SimTimers timers = new SimTimers(sim, node);
+        this.leaderCalls = new SimLeaderCalls(sim, node, timers, (at, request, from) -> at.endpoints.serve(request, from));
+        ServiceContext context = new ServiceContext(node.id, node.replica, new RequestWaiter(REQUEST_TIMEOUT_MS), leaderCalls,
+                sim.service.clock(node), timers);
+        for (Route route : module.routes(context)) {
+            whereByPath.put(route.path(), route.where());
+        }
+    }
+
+    /**
+     * A request arriving at this node, from a client ({@code forwardedBy} null) or passed on by
+     * another node. Fails with an {@link ApiException} for an error answer, as the service's
+     * futures do.
+     */
+    CompletableFuture<ApiResponse> serve(ApiRequest request, String forwardedBy) {
+        try {
+            Route.Where where = whereByPath.get(request.path());
+            if (where == null) {
+                throw new ApiException(404, "no route " + request.method() + " " + request.path());
+            }
+            if (where == Route.Where.LEADER) {
+                String leader = LeaderRouting.forwardTarget(node.replica.isLeader(), node.replica.leaderId(), forwardedBy);
+                if (leader != null) {
+                    return leaderCalls.forward(leader, request.asForwarded(), FORWARD_WAIT_MS);
+                }
+            }
+            return module.call(request);
+        } catch (ApiException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+}
