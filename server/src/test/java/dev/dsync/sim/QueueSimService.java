@@ -2,24 +2,28 @@ package dev.dsync.sim;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import dev.dsync.http.ApiRequest;
 import dev.dsync.http.ApiResponse;
 import dev.dsync.node.NodeClock;
 import dev.dsync.node.ServiceModule;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.TextNode;
 import dev.dsync.queue.PartitionRing;
 import dev.dsync.queue.QueueCommand;
 import dev.dsync.queue.QueueService;
 import dev.dsync.queue.QueueStateMachine;
 import dev.dsync.raft.Entry;
 import dev.dsync.statemachine.ApplyResult;
+import dev.dsync.statemachine.Envelope;
 import dev.dsync.statemachine.StateMachine;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The queue service in the simulation. Producers enqueue unique values under a few keys (so
@@ -58,8 +62,13 @@ final class QueueSimService implements SimService {
     private long consumerCrashes;
     private long staleAcks;
     private final Map<String, Long> finalTotals = new LinkedHashMap<>();
+    /** Per enqueued value, how many attempts of its request were sent (retries resend the same request). */
+    private final Map<String, Integer> attempts = new HashMap<>();
+    /** Values whose enqueue some attempt was refused, with the refusal; values some node committed. */
+    private final Map<String, String> refusedValues = new HashMap<>();
+    private final Set<String> committedValues = new HashSet<>();
     /** Each node's service for its current lifetime (the simulation uses its state machine and its leader duty). */
-    private final Map<String, QueueService> services = new java.util.HashMap<>();
+    private final Map<String, QueueService> services = new HashMap<>();
 
     QueueSimService(Simulation sim) {
         this.sim = sim;
@@ -90,6 +99,9 @@ final class QueueSimService implements SimService {
         List<Request> mine = recent.get(client);
         if (!draining && !mine.isEmpty() && sim.random.nextInt(100) < 8) {
             pending[client] = mine.get(sim.random.nextInt(mine.size())); // a retry: a session answers it once
+            if (pending[client].kind() == Kind.ENQUEUE) {
+                attempts.merge(pending[client].enqueued().value().asText(), 1, Integer::sum);
+            }
             return pending[client].request();
         }
         boolean producer = client < PRODUCERS;
@@ -98,6 +110,9 @@ final class QueueSimService implements SimService {
         }
         Request request = producer ? enqueue(client) : consume(client);
         pending[client] = request;
+        if (request.kind() == Kind.ENQUEUE) {
+            attempts.merge(request.enqueued().value().asText(), 1, Integer::sum);
+        }
         if (request.kind() == Kind.ENQUEUE || request.kind() == Kind.ACK) {
             mine.add(request);
             if (mine.size() > 8) {
@@ -198,6 +213,24 @@ final class QueueSimService implements SimService {
         }
     }
 
+    /**
+     * A refused enqueue (503, not "outcome":"unknown") certainly did not happen: unless another
+     * attempt of the same request was sent (a retry, whose outcome is its own), its value must
+     * never be committed, before or after the answer.
+     */
+    @Override
+    public void onRefused(int client, ApiResponse answer) {
+        Request request = pending[client];
+        if (request != null && request.kind() == Kind.ENQUEUE) {
+            String value = request.enqueued().value().asText();
+            refusedValues.put(value, answer.body().toString());
+            if (attempts.get(value) == 1 && committedValues.contains(value)) {
+                throw new AssertionError("enqueue of " + value + " was answered " + answer.body() + " (certainly not done), but it committed");
+            }
+        }
+        onGaveUp(client);
+    }
+
     @Override
     public void onGaveUp(int client) {
         Request request = pending[client];
@@ -226,6 +259,13 @@ final class QueueSimService implements SimService {
     @Override
     public void onApplied(SimNode n, Entry e, ApplyResult result) {
         checks.onApplied(n, e, result);
+        if (!e.isNoop() && !e.isConfig() && QueueCommand.decode(Envelope.decode(e.data()).command()) instanceof QueueCommand.Enqueue enq) {
+            String value = enq.value().asText();
+            if (committedValues.add(value) && refusedValues.containsKey(value) && attempts.get(value) == 1) {
+                throw new AssertionError("enqueue of " + value + " was answered " + refusedValues.get(value)
+                        + " (certainly not done), but it committed at index " + e.index());
+            }
+        }
         services.get(n.id).afterApply(e.index()); // as the node's loop calls it after applying
     }
 

@@ -39,9 +39,15 @@ interface SimService {
     void onAnswer(int client, ApiResponse answer);
 
     /**
-     * The client stopped waiting without an answer it can act on (timeout, a 5xx: the node could
-     * not do it or does not know whether it did): outcome unknown.
+     * The client was answered 503 without "outcome":"unknown": the request certainly did not take
+     * effect, and the service may hold the node to that. By default, no more is assumed than for
+     * {@link #onGaveUp}.
      */
+    default void onRefused(int client, ApiResponse answer) {
+        onGaveUp(client);
+    }
+
+    /** The client stopped waiting without an answer (timeout), or was told the outcome is unknown (504, or 5xx "outcome":"unknown"). */
     void onGaveUp(int client);
 
     /** {@code n}'s node service in its current lifetime: the simulation runs its leader duties as the node's loop does. */

@@ -12,6 +12,7 @@ import dev.dsync.raft.Ready;
 import dev.dsync.raft.Role;
 import dev.dsync.raft.Snapshot;
 import dev.dsync.statemachine.ApplyResult;
+import dev.dsync.transport.MessageCodec;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -411,10 +412,20 @@ final class Simulation {
         }
     }
 
+    /**
+     * Each message travels as the bytes of the nodes' own wire format ({@link MessageCodec}), and
+     * each copy delivered is decoded from them, so a field the codec loses or garbles reaches the
+     * receiver's core as it would on a real link.
+     */
     private void send(List<Message> messages) {
         for (Message m : messages) {
-            for (long delay : network.delaysFor(m)) {
-                schedule(delay, () -> deliver(m));
+            long[] delays = network.delaysFor(m);
+            if (delays.length == 0) {
+                continue;
+            }
+            byte[] frame = MessageCodec.encode(m);
+            for (long delay : delays) {
+                schedule(delay, () -> deliver(MessageCodec.decode(frame)));
             }
         }
     }

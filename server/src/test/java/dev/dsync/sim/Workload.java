@@ -108,8 +108,10 @@ final class Workload {
                 ApiResponse answer = Futures.answer(response, error);
                 if (answer.status() < 500) {
                     service.onAnswer(client, answer);
+                } else if (answer.status() == 503 && !"unknown".equals(answer.body().path("outcome").asText())) {
+                    service.onRefused(client, answer);
                 } else {
-                    service.onGaveUp(client); // refused or unknown: the client does not count on either
+                    service.onGaveUp(client);
                 }
             } catch (RuntimeException | AssertionError bug) {
                 sim.bug(bug);
