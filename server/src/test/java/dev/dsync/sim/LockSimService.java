@@ -5,6 +5,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.dsync.http.ApiRequest;
 import dev.dsync.http.ApiResponse;
+import dev.dsync.lease.LeaseClockBounds;
 import dev.dsync.lock.LockCommand;
 import dev.dsync.lock.LockGrant;
 import dev.dsync.lock.LockInvariants;
@@ -15,11 +16,14 @@ import dev.dsync.node.NodeClock;
 import dev.dsync.node.ServiceModule;
 import dev.dsync.raft.Entry;
 import dev.dsync.statemachine.ApplyResult;
+import dev.dsync.statemachine.Envelope;
 import dev.dsync.statemachine.StateMachine;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The lock service in the simulation. Every node runs the production {@link LockService}: its
@@ -40,8 +44,16 @@ final class LockSimService implements SimService {
     private final Simulation sim;
     /** Recently sent writes, any client's: a retry resends one of them (at most once applied). */
     private final List<ApiRequest> sent = new ArrayList<>();
-    /** What each client waits for an answer to. */
+    /** What each client waits for an answer to, when it sent it, and whether it is a retry of an earlier request. */
     private final ApiRequest[] pending = new ApiRequest[CLIENTS];
+    private final long[] sentAtMs = new long[CLIENTS];
+    private final boolean[] retrying = new boolean[CLIENTS];
+    /** Per client, the send time of its latest acquire or renew answered 200 (not a retry): its lease runs from no earlier. */
+    private final Map<String, Long> refreshedAtLeastMs = new HashMap<>();
+    /** The highest index any node applied: an entry above it is being applied for the first time. */
+    private long highestApplied;
+    /** Per node, the clients holding a lease after its last apply. */
+    private final Map<String, Set<String>> leaseHolders = new HashMap<>();
     private final Map<String, Map<String, LastFence>> fencesPerNode = new HashMap<>();
     private final Map<String, LockMode> grantByKeyFenceClient = new HashMap<>();
     private long requestSeq;
@@ -71,16 +83,19 @@ final class LockSimService implements SimService {
 
     @Override
     public ApiRequest nextRequest(int client) {
+        sentAtMs[client] = sim.now;
         if (sim.random.nextInt(100) < 9 && !sent.isEmpty()) {
             pending[client] = sent.get(sim.random.nextInt(sent.size())); // a client retrying: at most once
+            retrying[client] = true; // its answer may be the first attempt's, from long ago: no evidence of a refresh now
             return pending[client];
         }
+        retrying[client] = false;
         String clientId = "c" + client;
         String key = "k" + sim.random.nextInt(KEYS);
         ObjectNode body = ApplyResult.object().put("key", key).put("client_id", clientId);
         String path = switch (sim.random.nextInt(11)) {
             case 0, 1, 2, 3, 4 -> {
-                body.put("mode", sim.random.nextBoolean() ? "S" : "X").put("ttl_ms", 100 + sim.random.nextInt(900));
+                body.put("mode", sim.random.nextBoolean() ? "S" : "X").put("ttl_ms", ttlMs(client));
                 if (sim.random.nextInt(3) != 0) {
                     body.put("wait_ms", 20 + sim.random.nextInt(400)); // waits for its grant, then withdraws
                 }
@@ -91,7 +106,7 @@ final class LockSimService implements SimService {
             case 9 -> "/lock/status";
             default -> {
                 // A release of a request still waiting withdraws it: an acquire that waits briefly, then a release.
-                body.put("mode", "X").put("ttl_ms", 500).put("wait_ms", 1);
+                body.put("mode", "X").put("ttl_ms", ttlMs(client)).put("wait_ms", 1);
                 yield "/lock/acquire";
             }
         };
@@ -117,7 +132,14 @@ final class LockSimService implements SimService {
     public void onAnswer(int client, ApiResponse answer) {
         ApiRequest request = pending[client];
         pending[client] = null;
-        if (request == null || !request.path().equals("/lock/acquire") || answer.status() != 200) {
+        if (request == null || answer.status() != 200) {
+            return;
+        }
+        if (!retrying[client] && (request.path().equals("/lock/acquire") || request.path().equals("/lock/renew"))) {
+            // Applied after it was sent: the client's lease runs from no earlier than this.
+            refreshedAtLeastMs.merge("c" + client, sentAtMs[client], Math::max);
+        }
+        if (!request.path().equals("/lock/acquire")) {
             return;
         }
         for (SimNode n : sim.nodes) {
@@ -154,6 +176,7 @@ final class LockSimService implements SimService {
         if (restarted) {
             fencesPerNode.put(n.id, new HashMap<>()); // fences are compared within one lifetime of a node
         }
+        leaseHolders.put(n.id, leaseHolders(n));
         check(n);
     }
 
@@ -161,6 +184,41 @@ final class LockSimService implements SimService {
     public void onApplied(SimNode n, Entry e, ApplyResult result) {
         check(n);
         services.get(n.id).afterApply(e.index()); // as the node's loop calls it after applying
+        Set<String> before = leaseHolders.get(n.id);
+        Set<String> after = leaseHolders(n);
+        leaseHolders.put(n.id, after);
+        // Judged where the entry is applied first, against the refreshes answered by then: a refresh answered
+        // later may sit after it in the log (renewing a lease this entry ended), and every node applies in log order.
+        boolean firstApply = e.index() > highestApplied;
+        highestApplied = Math.max(highestApplied, e.index());
+        if (!firstApply || e.isNoop() || e.isConfig()
+                || !(LockCommand.decode(Envelope.decode(e.data()).command()) instanceof LockCommand.ExpireUnrenewed expire)) {
+            return;
+        }
+        for (String clientId : expire.clientIds()) {
+            Long refreshedMs = refreshedAtLeastMs.get(clientId);
+            if (refreshedMs == null || !before.contains(clientId) || after.contains(clientId)) {
+                continue; // no answered refresh to hold it to, or this entry did not expire it
+            }
+            long ttlMs = ttlMs(Integer.parseInt(clientId.substring(1)));
+            long earliestMs = refreshedMs + ttlMs * (1000 - LeaseClockBounds.DRIFT_PERMILLE) / 1000;
+            if (sim.now < earliestMs) {
+                throw new AssertionError("lease of " + clientId + " expired at " + sim.now + " ms (index " + e.index() + " on " + n.id
+                        + "), but a refresh sent at " + refreshedMs + " ms was answered: with ttl " + ttlMs + " ms it lasts until "
+                        + earliestMs + " ms at least");
+            }
+        }
+    }
+
+    /** Each client's lease length: fixed per client, so the lease in force is known whatever was applied last. */
+    private static long ttlMs(int client) {
+        return 150 + 130L * client;
+    }
+
+    private static Set<String> leaseHolders(SimNode n) {
+        Set<String> holders = new HashSet<>();
+        locks(n).leases().forEach(lease -> holders.add(lease.clientId()));
+        return holders;
     }
 
     /** Lock invariants on the node's state, and fences that only grow per key. */
