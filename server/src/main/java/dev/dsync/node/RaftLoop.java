@@ -5,7 +5,6 @@ import dev.dsync.raft.DurabilityPolicy;
 import dev.dsync.raft.Membership;
 import dev.dsync.raft.Message;
 import dev.dsync.raft.RaftCore;
-import dev.dsync.raft.ReadState;
 import dev.dsync.raft.Ready;
 import dev.dsync.raft.Role;
 import dev.dsync.raft.Snapshot;
@@ -28,8 +27,9 @@ import java.util.function.Supplier;
 
 /**
  * The thin shell around the pure Raft core: one thread owns the core, the log store and the state
- * machine, and carries out each {@link Ready} in the order its contract demands (persist, send,
- * apply, advance). Everything else talks to it through its inbox. Requests that arrive while a
+ * machine, and carries out each {@link Ready} through {@link ReadyPipeline} (the order the
+ * simulation runs too), binding it to the peer transport, the log store and the snapshot writer.
+ * Everything else talks to it through its inbox. Requests that arrive while a
  * batch is being persisted pile up in the inbox and share the next fsync (group commit).
  */
 public final class RaftLoop implements Replica, MembershipControl, AutoCloseable {
@@ -50,14 +50,13 @@ public final class RaftLoop implements Replica, MembershipControl, AutoCloseable
     // Loop-thread state.
     private final PendingRequests pending;
     private long nextReadId = 1;
-    private final DurabilityPolicy durability;
     private final MembershipTracker tracker;
     private final MembershipOps membershipOps;
-    private final SnapshotPolicy snapshotPolicy;
-    private final LeaderDuties duties = new LeaderDuties();
     private final SnapshotWriter snapshots;
+    private final LeaderDuties duties = new LeaderDuties();
+    /** Carries out the core's Readys, and publishes the node's status. */
+    private final ReadyPipeline pipeline;
     private volatile boolean running = true;
-    private volatile NodeStatus status;
 
     /**
      * @param directory where peers are reached: this loop publishes the configuration's addresses
@@ -80,14 +79,16 @@ public final class RaftLoop implements Replica, MembershipControl, AutoCloseable
         for (Entry e : store.recovered().entries()) {
             recoveredLogBytes += e.data().length + SnapshotPolicy.ENTRY_OVERHEAD_BYTES;
         }
-        this.snapshotPolicy = new SnapshotPolicy(snapshotEvery, machine.lastApplied(),
+        SnapshotPolicy snapshotPolicy = new SnapshotPolicy(snapshotEvery, SnapshotPolicy.NODE_LOG_PERCENT, machine.lastApplied(),
                 recovered == null ? 0 : recovered.data().length, recoveredLogBytes);
-        this.durability = new DurabilityPolicy(store.recovered().hardState());
+        DurabilityPolicy durability = new DurabilityPolicy(store.recovered().hardState());
         this.tracker = new MembershipTracker(core.id(), core.membership(), recordedConfigurations(bootstrap), directory,
                 transport::closeStaleLinks);
         this.membershipOps = new MembershipOps(core, pending);
         this.snapshots = new SnapshotWriter(store, inbox::add);
-        publishStatus();
+        this.pipeline = new ReadyPipeline(core, durability, machine, pending, duties, clock, service, snapshotPolicy,
+                new LoopShell());
+        pipeline.publishStatus();
         this.thread = Thread.ofPlatform().name("raft-loop").unstarted(this::run);
     }
 
@@ -96,7 +97,7 @@ public final class RaftLoop implements Replica, MembershipControl, AutoCloseable
     }
 
     public NodeStatus status() {
-        return status;
+        return pipeline.status();
     }
 
     /** Every configuration this node's store still records, and the bootstrap one (see {@link MembershipTracker}). */
@@ -201,12 +202,12 @@ public final class RaftLoop implements Replica, MembershipControl, AutoCloseable
 
     @Override
     public boolean isLeader() {
-        return status.role() == Role.LEADER;
+        return pipeline.status().role() == Role.LEADER;
     }
 
     @Override
     public String leaderId() {
-        return status.leaderId();
+        return pipeline.status().leaderId();
     }
 
     /** Hands leadership to another member, if this node leads, and waits up to {@code waitMs}. */
@@ -270,123 +271,82 @@ public final class RaftLoop implements Replica, MembershipControl, AutoCloseable
     }
 
     private void processReadies() {
-        while (core.hasReady()) {
-            Ready ready = core.ready();
-            // Before anything is sent: a new member's first append leaves in this very Ready.
-            tracker.observe(core.membership());
-            DurabilityPolicy.Plan plan = durability.plan(ready);
-            plan.early().forEach(transport::send);
-            persist(plan);
-            plan.late().forEach(transport::send);
-            if (ready.snapshot() != null) {
-                restore(ready.snapshot());
-            }
-            for (Entry entry : ready.committed()) {
-                apply(entry);
-            }
-            if (!ready.committed().isEmpty() || ready.snapshot() != null) {
-                service.afterApply(machine.lastApplied());
-                pending.wakeApplied(machine.lastApplied());
-            }
-            for (ReadState read : ready.readStates()) {
-                pending.onReadState(read, machine.lastApplied());
-            }
-            for (long id : ready.droppedReads()) {
-                pending.onReadDropped(id, core.leaderId());
-            }
-            core.advance(ready);
-            maybeSnapshot();
-            publishStatus();
-        }
+        pipeline.drain();
     }
 
-    /** One fsync for the plan's snapshot, entries and hard state (see {@link DurabilityPolicy}). */
-    private void persist(DurabilityPolicy.Plan plan) {
-        if (!plan.write()) {
-            return;
+    /** The node's side of {@link ReadyPipeline}: the peer transport, the log store, the snapshot writer, membership and metrics. */
+    private final class LoopShell implements ReadyPipeline.Shell {
+        @Override
+        public void send(List<Message> messages) {
+            messages.forEach(transport::send);
         }
-        try {
-            if (plan.snapshot() != null) {
-                store.saveSnapshot(plan.snapshot());
-            }
-            if (plan.hardState() != null || !plan.entries().isEmpty()) {
-                store.save(plan.hardState(), plan.entries());
-            }
-            if (!plan.entries().isEmpty()) {
-                metrics.appendBatch(plan.entries().size());
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot persist raft state", e);
-        }
-        durability.written(plan);
-    }
 
-    private void restore(Snapshot snapshot) {
-        if (snapshot.membership() != null) {
-            tracker.applied(snapshot.membership(), false);
+        @Override
+        public void persist(DurabilityPolicy.Plan plan) {
+            try {
+                if (plan.snapshot() != null) {
+                    store.saveSnapshot(plan.snapshot());
+                }
+                if (plan.hardState() != null || !plan.entries().isEmpty()) {
+                    store.save(plan.hardState(), plan.entries());
+                }
+                if (!plan.entries().isEmpty()) {
+                    metrics.appendBatch(plan.entries().size());
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot persist raft state", e);
+            }
         }
-        machine.restore(snapshot.data());
-        pending.onRestored(snapshot.index());
-        snapshotPolicy.installed(snapshot.index(), snapshot.data().length);
-    }
 
-    private void apply(Entry entry) {
-        if (entry.index() <= machine.lastApplied()) {
-            return; // already reflected in a restored snapshot
+        @Override
+        public boolean canSnapshot() {
+            return !snapshots.inFlight();
         }
-        ApplyResult result = machine.apply(entry);
-        snapshotPolicy.applied(entry.data().length);
-        clock.afterApply(entry, machine);
-        if (entry.isConfig()) {
-            tracker.applied(entry.membership(), true);
-            metrics.membershipChanged();
-        }
-        duties.onApplied(entry.index());
-        pending.onApplied(entry, result, core.leaderId());
-    }
 
-    /** A snapshot when {@link SnapshotPolicy} says so, written beside the loop ({@link SnapshotWriter}). */
-    private void maybeSnapshot() {
-        long applied = machine.lastApplied();
-        if (snapshots.inFlight() || !snapshotPolicy.due(applied)) {
-            return;
+        /** Captured on the loop (a copy), encoded and written beside it ({@link SnapshotWriter}). */
+        @Override
+        public void startSnapshot(long index) {
+            long started = System.nanoTime();
+            Supplier<byte[]> encoder = machine.captureSnapshot();
+            snapshots.start(index, core.termAt(index), core.membershipAt(index), encoder, System.nanoTime() - started,
+                    RaftLoop.this::snapshotWritten);
         }
-        snapshotPolicy.started(applied);
-        long started = System.nanoTime();
-        Supplier<byte[]> encoder = machine.captureSnapshot();
-        snapshots.start(applied, core.termAt(applied), core.membershipAt(applied), encoder, System.nanoTime() - started,
-                this::snapshotWritten);
+
+        @Override
+        public void membershipObserved(Membership current) {
+            tracker.observe(current);
+        }
+
+        @Override
+        public void configurationApplied(Membership membership, boolean fromLog) {
+            tracker.applied(membership, fromLog);
+            if (fromLog) {
+                metrics.membershipChanged();
+            }
+        }
+
+        @Override
+        public void statusChanged(NodeStatus previous, NodeStatus current) {
+            if (previous != null && current.leaderId() != null && !current.leaderId().equals(previous.leaderId())) {
+                metrics.leaderChanged();
+            }
+            if (previous != null && (previous.role() != current.role() || previous.term() != current.term())) {
+                // One line per role or term change: what a log reader needs to tell an election happened, and when.
+                LOG.log(System.Logger.Level.INFO, "{0} in term {1} (leader {2}); was {3} in term {4}", current.role(), current.term(),
+                        current.leaderId() == null ? "unknown" : current.leaderId(), previous.role(), previous.term());
+            }
+        }
     }
 
     /** Its file is durable: compact the log to it and record it in the WAL (unless a leader's newer one came meanwhile). */
     private void snapshotWritten(Snapshot snapshot) {
-        if (snapshot.index() < core.firstIndex()) {
+        if (pipeline.snapshotWritten(snapshot) == null) {
             return;
         }
-        Snapshot compacted = core.compact(snapshot.index(), snapshot.data());
-        assert compacted.term() == snapshot.term() && java.util.Objects.equals(compacted.membership(), snapshot.membership())
-                : "the snapshot written is not the one the log compacted to";
         try {
             store.recordSnapshot(snapshot);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot record snapshot", e);
-        }
-        snapshotPolicy.written(snapshot.data().length);
-    }
-
-    private void publishStatus() {
-        NodeStatus previous = status;
-        status = NodeStatus.of(core, machine.lastApplied(), previous);
-        if (status != previous) {
-            service.onStatus(status);
-        }
-        if (previous != null && status.leaderId() != null && !status.leaderId().equals(previous.leaderId())) {
-            metrics.leaderChanged();
-        }
-        if (previous != null && (previous.role() != status.role() || previous.term() != status.term())) {
-            // One line per role or term change: what a log reader needs to tell an election happened, and when.
-            LOG.log(System.Logger.Level.INFO, "{0} in term {1} (leader {2}); was {3} in term {4}", status.role(), status.term(),
-                    status.leaderId() == null ? "unknown" : status.leaderId(), previous.role(), previous.term());
         }
     }
 

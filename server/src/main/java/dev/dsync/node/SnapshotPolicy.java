@@ -11,52 +11,62 @@ package dev.dsync.node;
  * about a core of a 2-core machine under load. With it, snapshots cost at most what the log does,
  * and the log on disk stays under the last snapshot's size plus {@code every} entries.
  */
-final class SnapshotPolicy {
+public final class SnapshotPolicy {
     /** What a WAL record adds to an entry's data (type, term, index, length, checksum), roughly. */
-    static final int ENTRY_OVERHEAD_BYTES = 32;
+    public static final int ENTRY_OVERHEAD_BYTES = 32;
+    /** The node's rule: the log since the last snapshot must have grown as large as that snapshot. */
+    public static final int NODE_LOG_PERCENT = 100;
 
     private final int every;
+    private final int logPercent;
     private long lastIndex;
     private long lastBytes;
     private long logBytesSince;
 
     /**
+     * @param logPercent    how large, in percent of the last snapshot, the log written since must
+     *                      have grown ({@link #NODE_LOG_PERCENT} on a node; the simulation uses 0, so
+     *                      that its small states are snapshotted, and installed, every few entries)
      * @param lastIndex     the index of the snapshot the node started from (or its applied index)
      * @param lastBytes     that snapshot's size (0 if none)
      * @param logBytesSince the entries after it that the node recovered, in bytes
      */
-    SnapshotPolicy(int every, long lastIndex, long lastBytes, long logBytesSince) {
+    public SnapshotPolicy(int every, int logPercent, long lastIndex, long lastBytes, long logBytesSince) {
         if (every < 1) {
             throw new IllegalArgumentException("snapshot every must be >= 1, not " + every);
         }
+        if (logPercent < 0) {
+            throw new IllegalArgumentException("the log share must be >= 0 %, not " + logPercent);
+        }
         this.every = every;
+        this.logPercent = logPercent;
         this.lastIndex = lastIndex;
         this.lastBytes = lastBytes;
         this.logBytesSince = logBytesSince;
     }
 
     /** An entry of {@code dataBytes} was applied. */
-    void applied(int dataBytes) {
+    public void applied(int dataBytes) {
         logBytesSince += dataBytes + ENTRY_OVERHEAD_BYTES;
     }
 
-    boolean due(long appliedIndex) {
-        return appliedIndex - lastIndex >= every && logBytesSince >= lastBytes;
+    public boolean due(long appliedIndex) {
+        return appliedIndex - lastIndex >= every && logBytesSince * 100 >= lastBytes * logPercent;
     }
 
     /** A snapshot of the state at {@code index} was captured: the log counts from here. */
-    void started(long index) {
+    public void started(long index) {
         lastIndex = index;
         logBytesSince = 0;
     }
 
     /** The snapshot started last is written: it is {@code bytes} long. */
-    void written(long bytes) {
+    public void written(long bytes) {
         lastBytes = bytes;
     }
 
     /** A leader's snapshot replaced the state. */
-    void installed(long index, long bytes) {
+    public void installed(long index, long bytes) {
         lastIndex = index;
         lastBytes = bytes;
         logBytesSince = 0;

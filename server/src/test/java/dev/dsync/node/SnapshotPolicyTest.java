@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 class SnapshotPolicyTest {
     @Test
     void aSmallStateIsSnapshottedEveryNEntries() {
-        SnapshotPolicy policy = new SnapshotPolicy(100, 0, 0, 0);
+        SnapshotPolicy policy = new SnapshotPolicy(100, SnapshotPolicy.NODE_LOG_PERCENT, 0, 0, 0);
         long index = 0;
         for (; index < 99; index++) {
             policy.applied(200);
@@ -26,7 +26,7 @@ class SnapshotPolicyTest {
 
     @Test
     void aLargeStateWaitsUntilTheLogHasGrownAsLargeAsItsLastSnapshot() {
-        SnapshotPolicy policy = new SnapshotPolicy(100, 0, 0, 0);
+        SnapshotPolicy policy = new SnapshotPolicy(100, SnapshotPolicy.NODE_LOG_PERCENT, 0, 0, 0);
         policy.started(0);
         policy.written(1_000_000);
         long index = 0;
@@ -42,7 +42,7 @@ class SnapshotPolicyTest {
 
     @Test
     void theLogRecoveredAtStartCountsAndAnInstalledSnapshotStartsAfresh() {
-        SnapshotPolicy policy = new SnapshotPolicy(10, 50, 1_000, 2_000);
+        SnapshotPolicy policy = new SnapshotPolicy(10, SnapshotPolicy.NODE_LOG_PERCENT, 50, 1_000, 2_000);
         assertTrue(policy.due(60));
         policy.installed(500, 3_000);
         assertFalse(policy.due(510));
@@ -50,5 +50,18 @@ class SnapshotPolicyTest {
             policy.applied(200);
         }
         assertTrue(policy.due(520));
+    }
+
+    @Test
+    void withNoLogShareOnlyTheEntryCountMatters() {
+        SnapshotPolicy policy = new SnapshotPolicy(5, 0, 0, 0, 0);
+        policy.started(0);
+        policy.written(1_000_000);
+        for (int i = 0; i < 4; i++) {
+            policy.applied(10);
+        }
+        assertFalse(policy.due(4));
+        policy.applied(10);
+        assertTrue(policy.due(5), "a large last snapshot holds the next one back only under the node's rule");
     }
 }

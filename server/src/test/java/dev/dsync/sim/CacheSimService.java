@@ -10,7 +10,6 @@ import dev.dsync.cache.LeaseTiming;
 import dev.dsync.http.ApiRequest;
 import dev.dsync.http.ApiResponse;
 import dev.dsync.node.NodeClock;
-import dev.dsync.node.NodeStatus;
 import dev.dsync.node.ServiceModule;
 import dev.dsync.raft.Entry;
 import dev.dsync.statemachine.ApplyResult;
@@ -71,7 +70,6 @@ final class CacheSimService implements SimService {
     private final Simulation sim;
     /** Each running node's service, for its current lifetime. */
     private final Map<String, CacheService> services = new HashMap<>();
-    private final Map<String, NodeStatus> published = new HashMap<>();
     /** Per node, how fast its cache clock runs, in per mille off simulated time. */
     private final Map<String, Long> clockRatePermille = new HashMap<>();
     private final Map<String, Long> stats = new LinkedHashMap<>();
@@ -108,7 +106,6 @@ final class CacheSimService implements SimService {
         }
         CacheService service = new CacheService(n.id, capacity, timing, DROP_AFTER_MS, clock(n));
         services.put(n.id, service);
-        published.remove(n.id);
         return service.stateMachine();
     }
 
@@ -146,13 +143,9 @@ final class CacheSimService implements SimService {
      */
     @Override
     public void onRestored(SimNode n, boolean restarted) {
-        CacheService service = service(n);
+        CacheInvariants.check(cache(n));
         if (restarted) {
-            CacheInvariants.check(cache(n));
-            service.start(); // its context is bound already: the node's SimEndpoints bound it as the node shell does
-        } else {
-            CacheInvariants.check(cache(n));
-            service.afterApply(n.machine.lastApplied());
+            service(n).start(); // its context is bound already: the node's SimEndpoints bound it as the node shell does
         }
     }
 
@@ -162,16 +155,6 @@ final class CacheSimService implements SimService {
         if (sim.verbose() && result != null) {
             sim.log(n.id + " applies " + e.index() + "/" + e.term() + " " + new String(Envelope.decode(e.data()).command(), UTF_8) + ": "
                     + result.status() + " " + result.body());
-        }
-        service(n).afterApply(e.index());
-    }
-
-    /** As the node shell publishes its Raft status to its service after each Ready, when it changed. */
-    @Override
-    public void afterReady(SimNode n) {
-        NodeStatus status = NodeStatus.of(n.core, n.machine.lastApplied(), null);
-        if (!status.equals(published.put(n.id, status))) {
-            service(n).onStatus(status);
         }
     }
 

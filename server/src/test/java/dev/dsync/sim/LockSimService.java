@@ -183,7 +183,6 @@ final class LockSimService implements SimService {
     @Override
     public void onApplied(SimNode n, Entry e, ApplyResult result) {
         check(n);
-        services.get(n.id).afterApply(e.index()); // as the node's loop calls it after applying
         Set<String> before = leaseHolders.get(n.id);
         Set<String> after = leaseHolders(n);
         leaseHolders.put(n.id, after);

@@ -266,7 +266,6 @@ final class QueueSimService implements SimService {
                         + " (certainly not done), but it committed at index " + e.index());
             }
         }
-        services.get(n.id).afterApply(e.index()); // as the node's loop calls it after applying
     }
 
     @Override

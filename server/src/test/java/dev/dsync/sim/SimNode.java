@@ -4,6 +4,7 @@ import dev.dsync.node.CommandClock;
 import dev.dsync.node.LeaderDuties;
 import dev.dsync.node.NodeClock;
 import dev.dsync.node.PendingRequests;
+import dev.dsync.node.ReadyPipeline;
 import dev.dsync.raft.DurabilityPolicy;
 import dev.dsync.raft.PersistentState;
 import dev.dsync.raft.RaftConfig;
@@ -34,9 +35,10 @@ final class SimNode {
     PendingRequests requests;
     /** Bumped on every start, so checks can tell one lifetime from the next. */
     int incarnation;
-    long lastSnapshotIndex;
     /** Its {@link dev.dsync.node.Replica}, for this lifetime: what clients and the service code call. */
     SimReplica replica;
+    /** How it carries out its core's Readys, for this lifetime: the node's own pipeline over {@link SimShell}. */
+    ReadyPipeline pipeline;
     /** Its request entry for this lifetime, in place of its HTTP router: what clients and other nodes call. */
     SimEndpoints endpoints;
     /** When it proposes its service's duties while it leads: the node's own schedule. */
@@ -58,10 +60,8 @@ final class SimNode {
         PersistentState restored = disk.load();
         machine = new SessionStateMachine(service.get());
         Snapshot snapshot = restored.snapshot();
-        lastSnapshotIndex = 0;
         if (snapshot != null) {
             machine.restore(snapshot.data());
-            lastSnapshotIndex = snapshot.index();
         }
         core = new RaftCore(config, random, restored);
         durability = new DurabilityPolicy(restored.hardState());
@@ -80,6 +80,7 @@ final class SimNode {
         stamps = null;
         replica = null;
         endpoints = null;
+        pipeline = null;
     }
 
     long clock(long simNowMs) {

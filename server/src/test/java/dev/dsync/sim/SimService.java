@@ -91,12 +91,6 @@ interface SimService {
     /** A ReadIndex read on {@code n} failed (leadership lost); same rules as {@link #onReadState}. */
     default void onReadDropped(SimNode n, long requestId) {}
 
-    /**
-     * {@code n} carried out a Ready (or started): its Raft status may have changed, as the node
-     * shell publishes it to its service after each Ready.
-     */
-    default void afterReady(SimNode n) {}
-
     /** Counts worth reporting after a run (summed over seeds by the test), e.g. how often a fault path ran. */
     default Map<String, Long> stats() {
         return Map.of();

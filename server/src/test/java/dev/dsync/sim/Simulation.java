@@ -1,17 +1,14 @@
 package dev.dsync.sim;
 
 import dev.dsync.node.CommandClock;
-import dev.dsync.raft.DurabilityPolicy;
-import dev.dsync.raft.Entry;
+import dev.dsync.node.ReadyPipeline;
+import dev.dsync.node.SnapshotPolicy;
 import dev.dsync.raft.Membership;
 import dev.dsync.raft.Message;
 import dev.dsync.raft.RaftConfig;
 import dev.dsync.raft.RaftCore;
-import dev.dsync.raft.ReadState;
-import dev.dsync.raft.Ready;
 import dev.dsync.raft.Role;
 import dev.dsync.raft.Snapshot;
-import dev.dsync.statemachine.ApplyResult;
 import dev.dsync.transport.MessageCodec;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -253,12 +250,20 @@ final class Simulation {
         n.stamps = new CommandClock(service.clock(n));
         n.replica = new SimReplica(this, n);
         n.endpoints = new SimEndpoints(this, n, service.module(n));
+        // The node's own snapshot policy, but by entry count alone (a log share of 0 %): the simulation's
+        // small states are snapshotted, and installed on lagging nodes, every few entries.
+        long recoveredLogBytes = n.disk.load().entries().stream().mapToLong(e -> e.data().length + SnapshotPolicy.ENTRY_OVERHEAD_BYTES).sum();
+        Snapshot onDisk = n.disk.snapshot();
+        SnapshotPolicy snapshots = new SnapshotPolicy(snapshotEvery, 0, n.machine.lastApplied(), onDisk == null ? 0 : onDisk.data().length,
+                recoveredLogBytes);
+        n.pipeline = new ReadyPipeline(n.core, n.durability, n.machine, n.requests, n.duties, n.stamps, service.module(n), snapshots,
+                new SimShell(this, n, crashInReadyPermille));
         checker.onStart(n);
         if (n.machine.lastApplied() > 0) {
             convergence.afterRestore(n);
         }
         service.onRestored(n, true);
-        service.afterReady(n);
+        n.pipeline.publishStatus();
         trace.add("start " + n.id);
         log(n.id + " starts: term " + n.core.term() + " log " + n.core.firstIndex() + ".." + n.core.lastIndex()
                 + " commit " + n.core.commitIndex());
@@ -306,71 +311,13 @@ final class Simulation {
     }
 
     /**
-     * Carries out every pending Ready as the node shell does, through the same
-     * {@link DurabilityPolicy}: leader appends out, fsync, the other messages out, apply, advance.
-     * A crash may strike before the early sends, between them and the fsync, or after it.
+     * Carries out every pending Ready of {@code n} through the node's own {@link ReadyPipeline}, in
+     * the order the node's Raft loop does, with this simulation's world behind it ({@link SimShell}:
+     * the network, the disk, crash points between the pipeline's steps, and the checks).
      */
     void drain(SimNode n) {
-        while (n.up() && n.core.hasReady()) {
-            Ready r = n.core.ready();
-            checker.onEntriesToPersist(n, r.entries());
-            DurabilityPolicy.Plan plan = n.durability.plan(r);
-            if (faultPhase && random.nextInt(1000) < crashInReadyPermille) {
-                crash(n, "before sending or syncing anything");
-                return;
-            }
-            send(plan.early());
-            if (faultPhase && random.nextInt(1000) < crashInReadyPermille) {
-                crash(n, "after its early sends, before its fsync");
-                return;
-            }
-            if (plan.write()) {
-                n.disk.persist(plan);
-                n.durability.written(plan);
-            }
-            if (faultPhase && random.nextInt(1000) < crashInReadyPermille) {
-                crash(n, "after its fsync, before sending");
-                return;
-            }
-            send(plan.late());
-            if (r.snapshot() != null) {
-                n.machine.restore(r.snapshot().data());
-                n.requests.onRestored(r.snapshot().index());
-                n.lastSnapshotIndex = r.snapshot().index();
-                checker.onSnapshotRestore(n, r.snapshot().index());
-                convergence.afterRestore(n);
-                service.onRestored(n, false);
-                trace.add(n.id + " restored " + r.snapshot().index());
-                log(n.id + " installs snapshot " + r.snapshot().index() + "/" + r.snapshot().term());
-            }
-            for (Entry e : r.committed()) {
-                checker.onApply(n, e);
-                ApplyResult result = n.machine.apply(e);
-                n.stamps.afterApply(e, n.machine);
-                n.requests.onApplied(e, result, n.core.leaderId());
-                n.duties.onApplied(e.index());
-                convergence.afterApply(n, e.index());
-                workload.onApplied(n, e, result);
-                trace.add(e.index());
-                trace.add(e.term());
-                trace.add(e.data());
-            }
-            if (!r.committed().isEmpty() || r.snapshot() != null) {
-                n.requests.wakeApplied(n.machine.lastApplied());
-            }
-            for (ReadState rs : r.readStates()) {
-                checker.onReadState(n, rs);
-                service.onReadState(n, rs);
-                n.requests.onReadState(rs, n.machine.lastApplied());
-            }
-            for (long id : r.droppedReads()) {
-                checker.onReadDropped(id);
-                service.onReadDropped(n, id);
-                n.requests.onReadDropped(id, n.core.leaderId());
-            }
-            n.core.advance(r);
-            maybeCompact(n);
-            service.afterReady(n);
+        if (n.up()) {
+            n.pipeline.drain();
         }
     }
 
@@ -417,7 +364,7 @@ final class Simulation {
      * each copy delivered is decoded from them, so a field the codec loses or garbles reaches the
      * receiver's core as it would on a real link.
      */
-    private void send(List<Message> messages) {
+    void send(List<Message> messages) {
         for (Message m : messages) {
             long[] delays = network.delaysFor(m);
             if (delays.length == 0) {
@@ -428,18 +375,6 @@ final class Simulation {
                 schedule(delay, () -> deliver(MessageCodec.decode(frame)));
             }
         }
-    }
-
-    private void maybeCompact(SimNode n) {
-        long applied = n.machine.lastApplied();
-        if (applied - n.lastSnapshotIndex < snapshotEvery) {
-            return;
-        }
-        Snapshot s = n.core.compact(applied, n.machine.snapshot());
-        n.disk.saveCompaction(s);
-        convergence.onCompaction(n, s.index(), s.data());
-        n.lastSnapshotIndex = s.index();
-        trace.add(n.id + " compacted " + s.index());
     }
 
     /** The leader of the highest term among running nodes, if any. */

@@ -1,0 +1,212 @@
+package dev.dsync.node;
+
+import dev.dsync.raft.DurabilityPolicy;
+import dev.dsync.raft.Entry;
+import dev.dsync.raft.Membership;
+import dev.dsync.raft.Message;
+import dev.dsync.raft.RaftCore;
+import dev.dsync.raft.ReadState;
+import dev.dsync.raft.Ready;
+import dev.dsync.raft.Snapshot;
+import dev.dsync.statemachine.ApplyResult;
+import dev.dsync.statemachine.SessionStateMachine;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * How a node carries out its core's Readys, in the one order both shells use: the node's Raft loop
+ * ({@link RaftLoop}) and the simulation. Per Ready: what {@link DurabilityPolicy} lets leave before
+ * the fsync is sent, the fsync, the rest sent, a leader's snapshot restored, the committed entries
+ * applied (each waiting request answered), the service told once per batch, reads confirmed or
+ * dropped, {@code advance}, a snapshot if {@link SnapshotPolicy} says so, the status published.
+ *
+ * <p>Invariants: nothing the policy holds back leaves before its fsync; an entry is answered only
+ * after it is applied; the service's {@code afterApply} runs before anyone waiting for an applied
+ * index is woken. Runs on one thread (the loop's, or the simulation's).
+ */
+public final class ReadyPipeline {
+
+    /** Where the simulation may crash a node while it carries out a Ready. */
+    public enum CrashPoint { BEFORE_SENDING, BEFORE_FSYNC, AFTER_FSYNC }
+
+    /**
+     * What the shell binds: the network, the disk, snapshot writing, and (for the simulation) crash
+     * points and observers. The observers run at fixed points of the order and must not change it.
+     */
+    public interface Shell {
+        void send(List<Message> messages);
+
+        /** Writes the plan's snapshot, entries and hard state with one fsync. */
+        void persist(DurabilityPolicy.Plan plan);
+
+        /** Whether a snapshot may start now (the node writes one at a time). */
+        boolean canSnapshot();
+
+        /**
+         * Captures the state at {@code index} (the applied index) and writes it; once durable, the
+         * shell hands it to {@link #snapshotWritten}, from any later point on this thread.
+         */
+        void startSnapshot(long index);
+
+        /** The simulation crashes the node here when this says so; then nothing more of the Ready happens. */
+        default boolean crashesAt(CrashPoint point) {
+            return false;
+        }
+
+        default void readyTaken(Ready ready) {}
+
+        /** The configuration in force, before anything of a Ready is sent (a new member's first append may be in it). */
+        default void membershipObserved(Membership current) {}
+
+        /** A configuration from a committed entry ({@code fromLog}) or a restored snapshot. */
+        default void configurationApplied(Membership membership, boolean fromLog) {}
+
+        default void restored(Snapshot snapshot) {}
+
+        default void beforeApply(Entry entry) {}
+
+        /** After the entry is applied, before the request waiting for it is answered. */
+        default void applied(Entry entry, ApplyResult result) {}
+
+        default void readConfirmed(ReadState read) {}
+
+        default void readDropped(long id) {}
+
+        /** After the status changed and the service heard of it. */
+        default void statusChanged(NodeStatus previous, NodeStatus current) {}
+    }
+
+    private final RaftCore core;
+    private final DurabilityPolicy durability;
+    private final SessionStateMachine machine;
+    private final PendingRequests pending;
+    private final LeaderDuties duties;
+    private final CommandClock clock;
+    private final ServiceModule service;
+    private final SnapshotPolicy snapshots;
+    private final Shell shell;
+    private volatile NodeStatus status;
+
+    public ReadyPipeline(RaftCore core, DurabilityPolicy durability, SessionStateMachine machine, PendingRequests pending,
+                         LeaderDuties duties, CommandClock clock, ServiceModule service, SnapshotPolicy snapshots, Shell shell) {
+        this.core = core;
+        this.durability = durability;
+        this.machine = machine;
+        this.pending = pending;
+        this.duties = duties;
+        this.clock = clock;
+        this.service = service;
+        this.snapshots = snapshots;
+        this.shell = shell;
+    }
+
+    /** Carries out every pending Ready. Returns early only when the simulation crashed the node. */
+    public void drain() {
+        while (core.hasReady()) {
+            Ready ready = core.ready();
+            shell.readyTaken(ready);
+            shell.membershipObserved(core.membership());
+            DurabilityPolicy.Plan plan = durability.plan(ready);
+            if (shell.crashesAt(CrashPoint.BEFORE_SENDING)) {
+                return;
+            }
+            shell.send(plan.early());
+            if (shell.crashesAt(CrashPoint.BEFORE_FSYNC)) {
+                return;
+            }
+            if (plan.write()) {
+                shell.persist(plan);
+                durability.written(plan);
+            }
+            if (shell.crashesAt(CrashPoint.AFTER_FSYNC)) {
+                return;
+            }
+            shell.send(plan.late());
+            if (ready.snapshot() != null) {
+                restore(ready.snapshot());
+            }
+            for (Entry entry : ready.committed()) {
+                apply(entry);
+            }
+            if (!ready.committed().isEmpty() || ready.snapshot() != null) {
+                service.afterApply(machine.lastApplied());
+                pending.wakeApplied(machine.lastApplied());
+            }
+            for (ReadState read : ready.readStates()) {
+                shell.readConfirmed(read);
+                pending.onReadState(read, machine.lastApplied());
+            }
+            for (long id : ready.droppedReads()) {
+                shell.readDropped(id);
+                pending.onReadDropped(id, core.leaderId());
+            }
+            core.advance(ready);
+            maybeSnapshot();
+            publishStatus();
+        }
+    }
+
+    private void restore(Snapshot snapshot) {
+        if (snapshot.membership() != null) {
+            shell.configurationApplied(snapshot.membership(), false);
+        }
+        machine.restore(snapshot.data());
+        pending.onRestored(snapshot.index());
+        snapshots.installed(snapshot.index(), snapshot.data().length);
+        shell.restored(snapshot);
+    }
+
+    private void apply(Entry entry) {
+        if (entry.index() <= machine.lastApplied()) {
+            return; // already reflected in a restored snapshot
+        }
+        shell.beforeApply(entry);
+        ApplyResult result = machine.apply(entry);
+        snapshots.applied(entry.data().length);
+        clock.afterApply(entry, machine);
+        if (entry.isConfig()) {
+            shell.configurationApplied(entry.membership(), true);
+        }
+        duties.onApplied(entry.index());
+        shell.applied(entry, result);
+        pending.onApplied(entry, result, core.leaderId());
+    }
+
+    private void maybeSnapshot() {
+        long applied = machine.lastApplied();
+        if (!snapshots.due(applied) || !shell.canSnapshot()) {
+            return;
+        }
+        snapshots.started(applied);
+        shell.startSnapshot(applied);
+    }
+
+    /**
+     * A snapshot the shell started is durable: the log is compacted to it. Returns what the log now
+     * starts from, for the shell to record, or null when a leader's newer snapshot came meanwhile.
+     */
+    public Snapshot snapshotWritten(Snapshot written) {
+        if (written.index() < core.firstIndex()) {
+            return null;
+        }
+        Snapshot compacted = core.compact(written.index(), written.data());
+        assert compacted.term() == written.term() && Objects.equals(compacted.membership(), written.membership())
+                : "the snapshot written is not the one the log compacted to";
+        snapshots.written(written.data().length);
+        return compacted;
+    }
+
+    /** Publishes the core's status to the service when it changed (also once at start). */
+    public void publishStatus() {
+        NodeStatus previous = status;
+        status = NodeStatus.of(core, machine.lastApplied(), previous);
+        if (status != previous) {
+            service.onStatus(status);
+            shell.statusChanged(previous, status);
+        }
+    }
+
+    public NodeStatus status() {
+        return status;
+    }
+}
