@@ -53,6 +53,11 @@ public final class ApiRequest {
         return new ApiRequest(method, path, query, body, true, authorization);
     }
 
+    /** The query parameters (the first value of each name). */
+    public Map<String, String> query() {
+        return query;
+    }
+
     public String method() {
         return method;
     }

@@ -12,4 +12,7 @@ import java.util.concurrent.CompletableFuture;
  */
 public interface LeaderCalls {
     CompletableFuture<ApiResponse> post(String leaderId, String path, JsonNode body, long waitMs);
+
+    /** A client's request as it arrived here, passed on to the leader once (marked forwarded). */
+    CompletableFuture<ApiResponse> forward(String leaderId, ApiRequest request, long waitMs);
 }

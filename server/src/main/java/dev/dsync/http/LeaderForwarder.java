@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.dsync.transport.MemberDirectory;
 import java.io.IOException;
 import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -75,6 +77,25 @@ public final class LeaderForwarder implements LeaderCalls {
         } catch (ApiException e) {
             return CompletableFuture.failedFuture(e);
         }
+        return send(leaderId, request);
+    }
+
+    @Override
+    public CompletableFuture<ApiResponse> forward(String leaderId, ApiRequest request, long waitMs) {
+        StringBuilder target = new StringBuilder(request.path());
+        request.query().forEach((name, value) -> target.append(target.indexOf("?") < 0 ? '?' : '&')
+                .append(URLEncoder.encode(name, StandardCharsets.UTF_8)).append('=').append(URLEncoder.encode(value, StandardCharsets.UTF_8)));
+        HttpRequest forwarded;
+        try {
+            forwarded = request(leaderId, target.toString(), request.method(), request.body(), Duration.ofMillis(waitMs),
+                    request.authorization());
+        } catch (ApiException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        return send(leaderId, forwarded);
+    }
+
+    private CompletableFuture<ApiResponse> send(String leaderId, HttpRequest request) {
         return http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray())
                 .handle((response, error) -> {
                     if (error != null) {

@@ -15,19 +15,19 @@ import java.util.concurrent.CompletableFuture;
  * their configuration entries like proposals ({@link PendingRequests#awaitConfig}), turns the core's
  * refusals into the answers the contract names, and lists the members. Loop-confined.
  */
-final class MembershipOps {
+public final class MembershipOps {
     /** How soon a refused change may be worth trying again: about one heartbeat round and a commit. */
     static final String RETRY_AFTER_SECONDS = "1";
 
     private final RaftCore core;
     private final PendingRequests pending;
 
-    MembershipOps(RaftCore core, PendingRequests pending) {
+    public MembershipOps(RaftCore core, PendingRequests pending) {
         this.core = core;
         this.pending = pending;
     }
 
-    void addLearner(String id, String url, CompletableFuture<Long> done) {
+    public void addLearner(String id, String url, CompletableFuture<Long> done) {
         Membership current = core.membership();
         for (String member : current.members()) {
             if (url.equals(current.address(member)) && !member.equals(id)) {
@@ -45,7 +45,7 @@ final class MembershipOps {
         }
     }
 
-    void removeMember(String id, CompletableFuture<Long> done) {
+    public void removeMember(String id, CompletableFuture<Long> done) {
         try {
             await(core.removeMember(id), done);
         } catch (RaftCore.NotLeaderException e) {
@@ -81,7 +81,7 @@ final class MembershipOps {
         return new ApiException(finalStatus, e.getMessage());
     }
 
-    MembershipControl.MemberList members() {
+    public MembershipControl.MemberList members() {
         Membership m = core.membership();
         List<MembershipControl.Member> list = new ArrayList<>();
         for (String id : m.members()) {

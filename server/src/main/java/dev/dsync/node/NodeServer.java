@@ -96,9 +96,8 @@ public final class NodeServer implements AutoCloseable {
         router.add(Route.local("GET", "/metrics", request -> ApiResponse.text(scrape(registry))));
         router.add(Route.local("GET", "/debug/digest", request -> ApiResponse.ok(digest())));
         RequestWaiter waiter = new RequestWaiter(config.requestTimeoutMs());
-        MemberChanges.Forwarder toLeader = (leader, request) -> forwarder.forward(leader, request, null);
-        MemberChanges changes = new MemberChanges(config.nodeId(), loop, waiter, SystemClock.INSTANCE, timers, toLeader);
-        for (Route route : new MembersEndpoints(new AdminToken(config.adminToken()), loop, changes, waiter, toLeader).routes()) {
+        MemberChanges changes = new MemberChanges(config.nodeId(), loop, waiter.timeoutMs(), SystemClock.INSTANCE, timers, forwarder);
+        for (Route route : new MembersEndpoints(new AdminToken(config.adminToken()), loop, changes, waiter, forwarder, timers).routes()) {
             router.add(route);
         }
         for (Route route : service.routes(new ServiceContext(config.nodeId(), loop, waiter, forwarder, clock, timers))) {

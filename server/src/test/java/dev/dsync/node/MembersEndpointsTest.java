@@ -4,10 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.dsync.http.AdminToken;
 import dev.dsync.http.ApiException;
 import dev.dsync.http.ApiRequest;
 import dev.dsync.http.ApiResponse;
+import dev.dsync.http.LeaderCalls;
 import dev.dsync.http.Router;
 import dev.dsync.raft.Membership;
 import java.nio.charset.StandardCharsets;
@@ -86,15 +88,33 @@ class MembersEndpointsTest {
             return nowMs;
         }
     };
-    private final MemberChanges.Forwarder forwarder = (leader, request) -> {
-        forwarded.add(request.method() + " " + request.path() + " to " + leader);
-        return ApiResponse.ok(ApiRequestJson.object("forwarded", leader));
+    private final LeaderCalls forwarder = new LeaderCalls() {
+        @Override
+        public CompletableFuture<ApiResponse> post(String leaderId, String path, JsonNode body, long waitMs) {
+            throw new AssertionError("membership changes forward requests, they post nothing");
+        }
+
+        @Override
+        public CompletableFuture<ApiResponse> forward(String leader, ApiRequest request, long waitMs) {
+            forwarded.add(request.method() + " " + request.path() + " to " + leader);
+            return CompletableFuture.completedFuture(ApiResponse.ok(ApiRequestJson.object("forwarded", leader)));
+        }
     };
 
     private MembersEndpoints endpoints(String adminToken) {
         RequestWaiter waiter = new RequestWaiter(5000);
         return new MembersEndpoints(new AdminToken(adminToken), loop,
-                new MemberChanges("lock-1", loop, waiter, clock, timers, forwarder), waiter, forwarder);
+                new MemberChanges("lock-1", loop, waiter.timeoutMs(), clock, timers, forwarder), waiter, forwarder, timers);
+    }
+
+    /** The answer of a call that finished (the fake timers run at once), or its error answer thrown. */
+    private static ApiResponse done(CompletableFuture<ApiResponse> call) {
+        assertTrue(call.isDone(), "the call is still waiting");
+        try {
+            return call.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            throw Futures.apiError(e);
+        }
     }
 
     private static ApiRequest post(String body, String authorization) {
@@ -116,9 +136,9 @@ class MembersEndpointsTest {
     @Test
     void withoutAnAdminTokenChangesAreDisabled() {
         MembersEndpoints e = endpoints("");
-        ApiException add = refused(403, () -> e.add(post(GOOD, "Bearer anything")));
+        ApiException add = refused(403, () -> done(e.add(post(GOOD, "Bearer anything"))));
         assertEquals("membership changes are disabled: start the nodes with --admin-token", add.body().path("error").asText());
-        refused(403, () -> e.remove(delete("lock-2", null)));
+        refused(403, () -> done(e.remove(delete("lock-2", null))));
         assertEquals(List.of(), loop.calls);
     }
 
@@ -126,13 +146,13 @@ class MembersEndpointsTest {
     void aMissingOrWrongTokenIs401() {
         MembersEndpoints e = endpoints(TOKEN);
         for (String authorization : new String[] {null, "", "Bearer", "Bearer wrong", "Bearer s3cre", "Bearer s3cretX", "Basic s3cret", TOKEN}) {
-            ApiException refusal = refused(401, () -> e.add(post(GOOD, authorization)));
+            ApiException refusal = refused(401, () -> done(e.add(post(GOOD, authorization))));
             assertTrue(refusal.body().path("error").asText().contains("admin token"), refusal.body().toString());
             assertEquals("Bearer realm=\"dsync\"", refusal.headers().get("WWW-Authenticate"));
-            refused(401, () -> e.remove(delete("lock-2", authorization)));
+            refused(401, () -> done(e.remove(delete("lock-2", authorization))));
         }
         // The check comes first: a bad body from a caller without the token learns nothing.
-        refused(401, () -> e.add(post("{", "Bearer wrong")));
+        refused(401, () -> done(e.add(post("{", "Bearer wrong"))));
         assertEquals(List.of(), loop.calls);
     }
 
@@ -151,11 +171,11 @@ class MembersEndpointsTest {
                 "{\"id\":\"lock-4\",\"url\":\"http://h:8003 x\"}", "field 'url' must be",
                 "[1]", "must be a JSON object");
         bodies.forEach((body, problem) -> {
-            ApiException refusal = refused(400, () -> e.add(post(body, ok)));
+            ApiException refusal = refused(400, () -> done(e.add(post(body, ok))));
             assertTrue(refusal.body().path("error").asText().contains(problem), body + " -> " + refusal.body());
         });
-        refused(400, () -> e.remove(delete("a%2Fb", ok)));
-        refused(400, () -> e.remove(delete("x".repeat(65), ok)));
+        refused(400, () -> done(e.remove(delete("a%2Fb", ok))));
+        refused(400, () -> done(e.remove(delete("x".repeat(65), ok))));
         assertEquals(List.of(), loop.calls);
     }
 
@@ -165,7 +185,7 @@ class MembersEndpointsTest {
         loop.answers.add(CompletableFuture.failedFuture(new ApiException(503, Router.errorWithLeader("a membership change is in progress", "lock-1"),
                 Map.of("Retry-After", "1"))));
         loop.answers.add(CompletableFuture.completedFuture(17L));
-        ApiResponse added = e.add(post("{\"id\":\"lock-4\",\"url\":\"http://127.0.0.1:8003/\"}", "bearer " + TOKEN));
+        ApiResponse added = done(e.add(post("{\"id\":\"lock-4\",\"url\":\"http://127.0.0.1:8003/\"}", "bearer " + TOKEN)));
         assertEquals(202, added.status());
         assertEquals("{\"id\":\"lock-4\",\"url\":\"http://127.0.0.1:8003\",\"role\":\"learner\",\"index\":17}", added.body().toString());
         assertEquals(List.of("add lock-4 http://127.0.0.1:8003", "add lock-4 http://127.0.0.1:8003"), loop.calls);
@@ -176,7 +196,7 @@ class MembersEndpointsTest {
         MembersEndpoints e = endpoints(TOKEN);
         loop.onCall = () -> loop.answers.add(CompletableFuture.failedFuture(new ApiException(503,
                 Router.errorWithLeader("the new leader has not yet committed an entry of its term", "lock-1"), Map.of("Retry-After", "1"))));
-        ApiException refusal = refused(503, () -> e.remove(delete("lock-3", "Bearer " + TOKEN)));
+        ApiException refusal = refused(503, () -> done(e.remove(delete("lock-3", "Bearer " + TOKEN))));
         assertEquals("1", refusal.headers().get("Retry-After"));
         assertTrue(loop.calls.size() > 10, "retried only " + loop.calls.size() + " times");
         assertTrue(nowMs <= 5000, "went past the request timeout: " + nowMs);
@@ -186,7 +206,7 @@ class MembersEndpointsTest {
     void aFinalRefusalIsAnsweredAtOnce() {
         MembersEndpoints e = endpoints(TOKEN);
         loop.answers.add(CompletableFuture.failedFuture(new ApiException(404, "lock-9 is not a member")));
-        refused(404, () -> e.remove(delete("lock-9", "Bearer " + TOKEN)));
+        refused(404, () -> done(e.remove(delete("lock-9", "Bearer " + TOKEN))));
         assertEquals(1, loop.calls.size());
     }
 
@@ -198,7 +218,7 @@ class MembersEndpointsTest {
             loop.leader = false; // the hand-over: the loop sees lock-2 take over
             loop.leaderId = "lock-2";
         };
-        ApiResponse answer = e.remove(delete("lock-1", "Bearer " + TOKEN));
+        ApiResponse answer = done(e.remove(delete("lock-1", "Bearer " + TOKEN)));
         assertEquals(200, answer.status());
         assertEquals(List.of("DELETE /cluster/members/lock-1 to lock-2"), forwarded);
     }
@@ -208,10 +228,10 @@ class MembersEndpointsTest {
         MembersEndpoints e = endpoints(TOKEN);
         loop.leader = false;
         loop.leaderId = "lock-2";
-        assertEquals(200, e.add(post(GOOD, "Bearer " + TOKEN)).status());
+        assertEquals(200, done(e.add(post(GOOD, "Bearer " + TOKEN))).status());
         assertEquals(List.of("POST /cluster/members to lock-2"), forwarded);
         ApiRequest again = new ApiRequest("POST", "/cluster/members", Map.of(), GOOD.getBytes(StandardCharsets.UTF_8), true, "Bearer " + TOKEN);
-        refused(503, () -> e.add(again));
+        refused(503, () -> done(e.add(again)));
         assertEquals(List.of(), loop.calls);
     }
 

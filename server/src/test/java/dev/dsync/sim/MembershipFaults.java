@@ -1,21 +1,31 @@
 package dev.dsync.sim;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.dsync.http.ApiRequest;
+import dev.dsync.http.ApiResponse;
+import dev.dsync.node.Futures;
+import dev.dsync.node.MembersEndpoints;
 import dev.dsync.raft.Membership;
-import dev.dsync.raft.RaftCore;
+import dev.dsync.statemachine.ApplyResult;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 
 /**
- * The membership nemesis, in a third of the seeds: during the fault phase, the leader is asked to
- * add a spare node (which joined with no configuration and waits), to remove a member (a follower,
- * a learner, or the leader itself, which hands over first), and removed nodes are sometimes
- * stopped, as an operator scaling a cluster would, all interleaved with every other fault.
+ * The membership nemesis, in a third of the seeds: during the fault phase, an operator asks a
+ * member's {@code /cluster/members} endpoint (the node's own code: forwarding, retries, the
+ * leader's hand-over) to add a spare node (which joined with no configuration and waits), to
+ * remove a member (a follower, a learner, or the leader itself, which hands over first), and stops
+ * removed nodes sometimes, as an operator scaling a cluster would, interleaved with every other fault.
  *
  * <p>Its decisions come from their own {@link Random}, so that a seed without membership changes
  * runs exactly as it did before they existed.
  */
 final class MembershipFaults {
+    private static final String AUTHORIZATION = "Bearer " + SimEndpoints.ADMIN_TOKEN;
     /** At least this many voters stay, so the run keeps tolerating a crash. */
     private static final int MIN_VOTERS = 2;
     private final Simulation sim;
@@ -58,7 +68,8 @@ final class MembershipFaults {
             if (!node.up()) {
                 sim.start(node);
             }
-            change(leader, "add " + joiner, core -> core.addLearner(joiner, "sim://" + joiner));
+            ObjectNode body = ApplyResult.object().put("id", joiner).put("url", "http://" + joiner + ":7000");
+            ask(m, new ApiRequest("POST", MembersEndpoints.PATH, Map.of(), body.toString().getBytes(UTF_8), false, AUTHORIZATION), "add " + joiner);
         } else if (kind < 85) {
             List<String> removable = new ArrayList<>(m.learners().keySet());
             if (m.voters().size() > MIN_VOTERS) {
@@ -68,7 +79,7 @@ final class MembershipFaults {
                 return;
             }
             String gone = removable.get(random.nextInt(removable.size()));
-            change(leader, "remove " + gone, core -> core.removeMember(gone));
+            ask(m, new ApiRequest("DELETE", MembersEndpoints.PATH + "/" + gone, Map.of(), new byte[0], false, AUTHORIZATION), "remove " + gone);
         } else {
             // An operator stops a node that is no longer a member (or not yet one).
             List<SimNode> stoppable = sim.nodes.stream().filter(n -> n.up() && outside.contains(n.id)).toList();
@@ -78,18 +89,25 @@ final class MembershipFaults {
         }
     }
 
-    private interface Change {
-        long apply(RaftCore core) throws RaftCore.NotLeaderException, RaftCore.MembershipChangeException;
-    }
-
-    private void change(SimNode leader, String what, Change change) {
+    /**
+     * The operator's request, as it would send it with curl: to a member that is up (the leader
+     * more often than not), through that node's {@code /cluster/members} endpoint, which forwards
+     * it to the leader, retries refusals for now and follows a hand-over, as the node does.
+     */
+    private void ask(Membership m, ApiRequest request, String what) {
         requested++;
-        sim.onLoop(leader, () -> {
+        List<SimNode> up = sim.nodes.stream().filter(n -> n.up() && m.contains(n.id)).toList();
+        SimNode leader = sim.leader();
+        if (up.isEmpty() || leader == null) {
+            return;
+        }
+        SimNode target = random.nextInt(10) < 6 ? leader : up.get(random.nextInt(up.size()));
+        target.endpoints.serve(request, null).whenComplete((response, error) -> {
             try {
-                long index = change.apply(leader.core);
-                sim.log(leader.id + " proposes membership change: " + what + " at " + index);
-            } catch (RaftCore.NotLeaderException | RaftCore.MembershipChangeException e) {
-                sim.log(leader.id + " refuses membership change " + what + ": " + e.getMessage());
+                ApiResponse answer = Futures.answer(response, error);
+                sim.log("operator: " + what + " at " + target.id + ": " + answer.status() + " " + answer.body());
+            } catch (RuntimeException bug) {
+                sim.bug(bug);
             }
         });
     }

@@ -54,8 +54,8 @@ final class SimLeaderCalls implements LeaderCalls {
         return forward(leaderId, new ApiRequest("POST", path, Map.of(), bytes, true), waitMs);
     }
 
-    /** A request as it arrived here, passed on to the leader (already marked forwarded). */
-    CompletableFuture<ApiResponse> forward(String leaderId, ApiRequest request, long waitMs) {
+    @Override
+    public CompletableFuture<ApiResponse> forward(String leaderId, ApiRequest request, long waitMs) {
         String path = request.path();
         CompletableFuture<ApiResponse> answer = new CompletableFuture<>();
         timers.after(waitMs, () -> answer.completeExceptionally(new ApiException(504, Router.timeoutBody())));

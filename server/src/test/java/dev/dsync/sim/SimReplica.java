@@ -1,5 +1,8 @@
 package dev.dsync.sim;
 
+import dev.dsync.node.MembershipControl;
+import dev.dsync.node.MembershipOps;
+import dev.dsync.node.MembershipView;
 import dev.dsync.node.Replica;
 import dev.dsync.raft.Role;
 import dev.dsync.statemachine.ApplyResult;
@@ -9,20 +12,50 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 
 /**
- * A simulated node's {@link Replica}, for the service code the simulation runs: each call becomes
+ * A simulated node's {@link Replica} and {@link MembershipControl}, for the service and membership code the simulation runs: each call becomes
  * a task on the node's loop ({@link Simulation#onLoop}), as the node's Raft loop takes its inbox,
  * and the waiting is the node's own {@link dev.dsync.node.PendingRequests}. Bound to one lifetime
  * of the node: after a crash its calls are never answered (their callers time out).
  */
-final class SimReplica implements Replica {
+final class SimReplica implements Replica, MembershipControl {
     private final Simulation sim;
     private final SimNode node;
     private final int incarnation;
+    /** The node's own membership operations on its loop, for this lifetime. */
+    private final MembershipOps membershipOps;
 
     SimReplica(Simulation sim, SimNode node) {
         this.sim = sim;
         this.node = node;
         this.incarnation = node.incarnation;
+        this.membershipOps = new MembershipOps(node.core, node.requests);
+    }
+
+    @Override
+    public CompletableFuture<Long> addLearner(String id, String url) {
+        CompletableFuture<Long> done = new CompletableFuture<>();
+        onLoop(() -> membershipOps.addLearner(id, url, done));
+        return done;
+    }
+
+    @Override
+    public CompletableFuture<Long> removeMember(String id) {
+        CompletableFuture<Long> done = new CompletableFuture<>();
+        onLoop(() -> membershipOps.removeMember(id, done));
+        return done;
+    }
+
+    @Override
+    public CompletableFuture<MemberList> members() {
+        CompletableFuture<MemberList> list = new CompletableFuture<>();
+        onLoop(() -> list.complete(membershipOps.members()));
+        return list;
+    }
+
+    /** Only the node shell reads the published view (health, refusing a removed node's requests); nothing simulated does. */
+    @Override
+    public MembershipView view() {
+        throw new UnsupportedOperationException("the simulation publishes no membership view");
     }
 
     @Override
