@@ -1,7 +1,12 @@
 package dev.dsync.node;
 
+import dev.dsync.raft.Entry;
 import dev.dsync.raft.Membership;
+import dev.dsync.raft.PersistentState;
+import dev.dsync.raft.Snapshot;
 import dev.dsync.transport.MemberDirectory;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -16,7 +21,7 @@ import java.util.TreeMap;
  *
  * <p>Loop-confined, but for {@link #view}.
  */
-final class MembershipTracker {
+public final class MembershipTracker {
     private final String selfId;
     private final MemberDirectory directory;
     private final Runnable addressesChanged;
@@ -34,8 +39,8 @@ final class MembershipTracker {
      *                         and whom a leader may still be removing
      * @param addressesChanged run after each publication (closes the links the directory forgot)
      */
-    MembershipTracker(String selfId, Membership inForce, Iterable<Membership> earlier, MemberDirectory directory,
-                      Runnable addressesChanged) {
+    public MembershipTracker(String selfId, Membership inForce, Iterable<Membership> earlier, MemberDirectory directory,
+                             Runnable addressesChanged) {
         this.selfId = selfId;
         this.directory = directory;
         this.addressesChanged = addressesChanged;
@@ -52,7 +57,22 @@ final class MembershipTracker {
         publish();
     }
 
-    MembershipView view() {
+    /** Every configuration a node's recovered state still records, and the bootstrap one (the {@code earlier} of a tracker). */
+    public static List<Membership> recorded(PersistentState recovered, Membership bootstrap) {
+        List<Membership> recorded = new ArrayList<>(List.of(bootstrap));
+        Snapshot snapshot = recovered.snapshot();
+        if (snapshot != null && snapshot.membership() != null) {
+            recorded.add(snapshot.membership());
+        }
+        for (Entry e : recovered.entries()) {
+            if (e.isConfig()) {
+                recorded.add(e.membership());
+            }
+        }
+        return recorded;
+    }
+
+    public MembershipView view() {
         return view;
     }
 
@@ -61,7 +81,7 @@ final class MembershipTracker {
     }
 
     /** The configuration in force now (after an append, a truncation or a snapshot); cheap when unchanged. */
-    void observe(Membership inForce) {
+    public void observe(Membership inForce) {
         // Called on every Ready: the log hands back the same object until the configuration changes,
         // so the reference check spares comparing the member maps each time.
         if (inForce == current || inForce.equals(current)) {
@@ -82,7 +102,7 @@ final class MembershipTracker {
      * A configuration was applied: a committed entry ({@code entry}, counted) or a restored
      * snapshot's. Whoever is not in it has left for good (changes commit one at a time).
      */
-    void applied(Membership committed, boolean entry) {
+    public void applied(Membership committed, boolean entry) {
         if (entry) {
             changesApplied++;
         }

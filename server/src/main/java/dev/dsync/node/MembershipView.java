@@ -1,5 +1,6 @@
 package dev.dsync.node;
 
+import dev.dsync.http.ApiException;
 import dev.dsync.raft.Membership;
 
 /**
@@ -11,6 +12,11 @@ import dev.dsync.raft.Membership;
  * @param changesApplied configuration entries this process applied (committed changes seen)
  */
 public record MembershipView(Membership configuration, boolean removed, long changesApplied) {
+
+    /** The answer a removed node gives to every service request (it may hold a stale state), or null while it serves. */
+    public ApiException serviceRefusal() {
+        return removed ? new ApiException(410, "this node was removed from the cluster") : null;
+    }
 
     /** "voter", "learner", or null for an id the configuration does not name. */
     public String roleOf(String id) {

@@ -144,7 +144,7 @@ public final class NodeServer implements AutoCloseable {
 
     /** A node removed from its cluster serves no service request (its state stops at its removal). */
     private ApiException refuseIfRemoved() {
-        return loop.view().removed() ? new ApiException(410, "this node was removed from the cluster") : null;
+        return loop.view().serviceRefusal();
     }
 
     public void start() {

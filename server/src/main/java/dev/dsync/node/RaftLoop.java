@@ -18,7 +18,6 @@ import dev.dsync.transport.MemberDirectory;
 import dev.dsync.transport.PeerTransport;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -82,7 +81,7 @@ public final class RaftLoop implements Replica, MembershipControl, AutoCloseable
         SnapshotPolicy snapshotPolicy = new SnapshotPolicy(snapshotEvery, SnapshotPolicy.NODE_LOG_PERCENT, machine.lastApplied(),
                 recovered == null ? 0 : recovered.data().length, recoveredLogBytes);
         DurabilityPolicy durability = new DurabilityPolicy(store.recovered().hardState());
-        this.tracker = new MembershipTracker(core.id(), core.membership(), recordedConfigurations(bootstrap), directory,
+        this.tracker = new MembershipTracker(core.id(), core.membership(), MembershipTracker.recorded(store.recovered(), bootstrap), directory,
                 transport::closeStaleLinks);
         this.membershipOps = new MembershipOps(core, pending);
         this.snapshots = new SnapshotWriter(store, inbox::add);
@@ -98,21 +97,6 @@ public final class RaftLoop implements Replica, MembershipControl, AutoCloseable
 
     public NodeStatus status() {
         return pipeline.status();
-    }
-
-    /** Every configuration this node's store still records, and the bootstrap one (see {@link MembershipTracker}). */
-    private List<Membership> recordedConfigurations(Membership bootstrap) {
-        List<Membership> recorded = new ArrayList<>(List.of(bootstrap));
-        Snapshot snapshot = store.recovered().snapshot();
-        if (snapshot != null && snapshot.membership() != null) {
-            recorded.add(snapshot.membership());
-        }
-        for (Entry e : store.recovered().entries()) {
-            if (e.isConfig()) {
-                recorded.add(e.membership());
-            }
-        }
-        return recorded;
     }
 
     /** Delivers a message from a peer. */

@@ -191,14 +191,14 @@ final class CacheClients {
             switch (status) {
                 case 200 -> read(op, body.get("val"), body.path("hit").asBoolean());
                 case 404 -> read(op, null, false);
-                case 503, 504 -> fail(op); // a read has no effect: unanswered is failed
+                case 410, 503, 504 -> fail(op); // a read has no effect: unanswered is failed
                 default -> throw new AssertionError("unexpected answer " + status + " " + body + " to " + op);
             }
             return;
         }
         switch (status) {
             case 200 -> written(op, body.path("version").asLong());
-            case 409 -> fail(op); // cas mismatch: nothing written
+            case 409, 410 -> fail(op); // cas mismatch, or a node removed from the cluster: nothing written
             case 404 -> written(op, 0); // del of an absent key: it stays absent
             case 503 -> {
                 if ("unknown".equals(body.path("outcome").asText())) {

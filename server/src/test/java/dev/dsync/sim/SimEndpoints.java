@@ -66,6 +66,10 @@ final class SimEndpoints {
             if (where == null) {
                 throw new ApiException(404, "no route " + request.method() + " " + request.path());
             }
+            ApiException removed = node.replica.view().serviceRefusal(); // as the node's router gates every service route
+            if (removed != null) {
+                throw removed;
+            }
             if (where == Route.Where.LEADER) {
                 String leader = LeaderRouting.forwardTarget(node.replica.isLeader(), node.replica.leaderId(), forwardedBy);
                 if (leader != null) {

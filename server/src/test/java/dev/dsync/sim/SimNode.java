@@ -2,6 +2,7 @@ package dev.dsync.sim;
 
 import dev.dsync.node.CommandClock;
 import dev.dsync.node.LeaderDuties;
+import dev.dsync.node.MembershipTracker;
 import dev.dsync.node.NodeClock;
 import dev.dsync.node.PendingRequests;
 import dev.dsync.node.ReadyPipeline;
@@ -39,6 +40,8 @@ final class SimNode {
     SimReplica replica;
     /** How it carries out its core's Readys, for this lifetime: the node's own pipeline over {@link SimShell}. */
     ReadyPipeline pipeline;
+    /** What it keeps of the configuration, for this lifetime: whether it was removed (then it refuses service requests). */
+    MembershipTracker tracker;
     /** Its request entry for this lifetime, in place of its HTTP router: what clients and other nodes call. */
     SimEndpoints endpoints;
     /** When it proposes its service's duties while it leads: the node's own schedule. */
@@ -81,6 +84,7 @@ final class SimNode {
         replica = null;
         endpoints = null;
         pipeline = null;
+        tracker = null;
     }
 
     long clock(long simNowMs) {

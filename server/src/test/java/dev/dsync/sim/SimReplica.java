@@ -52,10 +52,9 @@ final class SimReplica implements Replica, MembershipControl {
         return list;
     }
 
-    /** Only the node shell reads the published view (health, refusing a removed node's requests); nothing simulated does. */
     @Override
     public MembershipView view() {
-        throw new UnsupportedOperationException("the simulation publishes no membership view");
+        return node.tracker.view();
     }
 
     @Override

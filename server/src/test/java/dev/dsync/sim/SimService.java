@@ -35,11 +35,12 @@ interface SimService {
      */
     ApiRequest nextRequest(int client);
 
-    /** The client's request was answered with a status below 500 (done, or certainly refused). */
+    /** The client's request was answered with a status below 500 but 410 (done, or certainly refused). */
     void onAnswer(int client, ApiResponse answer);
 
     /**
-     * The client was answered 503 without "outcome":"unknown": the request certainly did not take
+     * The client was answered 503 without "outcome":"unknown", or 410 (a node removed from the
+     * cluster refuses service requests): the request certainly did not take
      * effect, and the service may hold the node to that. By default, no more is assumed than for
      * {@link #onGaveUp}.
      */

@@ -3,6 +3,7 @@ package dev.dsync.sim;
 import dev.dsync.node.ReadyPipeline;
 import dev.dsync.raft.DurabilityPolicy;
 import dev.dsync.raft.Entry;
+import dev.dsync.raft.Membership;
 import dev.dsync.raft.Message;
 import dev.dsync.raft.ReadState;
 import dev.dsync.raft.Ready;
@@ -13,7 +14,7 @@ import java.util.List;
 /**
  * A simulated node's side of {@link ReadyPipeline}, for one lifetime: the simulated network and
  * disk, snapshots written at once, a crash that may strike at each of the pipeline's crash points,
- * and the simulation's checks at the points the pipeline offers. The order itself is the
+ * the node's own membership tracker, and the simulation's checks at the points the pipeline offers. The order itself is the
  * pipeline's, the node's own: nothing here decides what happens when.
  */
 final class SimShell implements ReadyPipeline.Shell {
@@ -70,6 +71,16 @@ final class SimShell implements ReadyPipeline.Shell {
             sim.convergence.onCompaction(node, compacted.index(), compacted.data());
             sim.trace.add(node.id + " compacted " + compacted.index());
         }
+    }
+
+    @Override
+    public void membershipObserved(Membership current) {
+        node.tracker.observe(current);
+    }
+
+    @Override
+    public void configurationApplied(Membership membership, boolean fromLog) {
+        node.tracker.applied(membership, fromLog);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.dsync.sim;
 
 import dev.dsync.node.CommandClock;
+import dev.dsync.node.MembershipTracker;
 import dev.dsync.node.ReadyPipeline;
 import dev.dsync.node.SnapshotPolicy;
 import dev.dsync.raft.Membership;
@@ -9,6 +10,7 @@ import dev.dsync.raft.RaftConfig;
 import dev.dsync.raft.RaftCore;
 import dev.dsync.raft.Role;
 import dev.dsync.raft.Snapshot;
+import dev.dsync.transport.MemberDirectory;
 import dev.dsync.transport.MessageCodec;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -248,6 +250,9 @@ final class Simulation {
                 preVote, checkQuorum);
         n.start(config, random::nextInt, () -> service.newStateMachine(n), workload::newReadId, task -> onLoop(n, task));
         n.stamps = new CommandClock(service.clock(n));
+        // The node's own tracker; its directory of addresses goes unused (the simulated network routes by id).
+        n.tracker = new MembershipTracker(n.id, n.core.membership(), MembershipTracker.recorded(n.disk.load(), config.bootstrap()),
+                new MemberDirectory(Map.of()), () -> { });
         n.replica = new SimReplica(this, n);
         n.endpoints = new SimEndpoints(this, n, service.module(n));
         // The node's own snapshot policy, but by entry count alone (a log share of 0 %): the simulation's

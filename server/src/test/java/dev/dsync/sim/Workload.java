@@ -106,9 +106,10 @@ final class Workload {
             clientBusyUntil[client] = 0;
             try {
                 ApiResponse answer = Futures.answer(response, error);
-                if (answer.status() < 500) {
+                if (answer.status() < 500 && answer.status() != 410) {
                     service.onAnswer(client, answer);
-                } else if (answer.status() == 503 && !"unknown".equals(answer.body().path("outcome").asText())) {
+                } else if (answer.status() == 410
+                        || answer.status() == 503 && !"unknown".equals(answer.body().path("outcome").asText())) {
                     service.onRefused(client, answer);
                 } else {
                     service.onGaveUp(client);
