@@ -80,6 +80,8 @@ final class MembershipFaults {
             }
             String gone = removable.get(random.nextInt(removable.size()));
             ask(m, new ApiRequest("DELETE", MembersEndpoints.PATH + "/" + gone, Map.of(), new byte[0], false, AUTHORIZATION), "remove " + gone);
+        } else if (kind < 92) {
+            ask(m, new ApiRequest("GET", MembersEndpoints.PATH, Map.of(), new byte[0], false), "list");
         } else {
             // An operator stops a node that is no longer a member (or not yet one).
             List<SimNode> stoppable = sim.nodes.stream().filter(n -> n.up() && outside.contains(n.id)).toList();
@@ -106,6 +108,10 @@ final class MembershipFaults {
             try {
                 ApiResponse answer = Futures.answer(response, error);
                 sim.log("operator: " + what + " at " + target.id + ": " + answer.status() + " " + answer.body());
+                // A list is always answered: by the leader, else from the node's own configuration (or 504 if the node's loop did not answer in time).
+                if (request.method().equals("GET") && answer.status() != 200 && answer.status() != 504) {
+                    throw new AssertionError(target.id + " answered a member list with " + answer.status() + " " + answer.body());
+                }
             } catch (RuntimeException bug) {
                 sim.bug(bug);
             }

@@ -210,6 +210,9 @@ final class Simulation {
             if (events % 64 == 0) {
                 checker.checkLogsPairwise(nodes);
             }
+            if (events % 4096 == 0) {
+                upNodes().forEach(n -> n.endpoints.scrapeMetrics());
+            }
         }
         now = Math.max(now, until);
     }
