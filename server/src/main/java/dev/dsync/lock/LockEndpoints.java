@@ -6,6 +6,7 @@ import dev.dsync.http.ApiRequest;
 import dev.dsync.http.ApiResponse;
 import dev.dsync.http.Route;
 import dev.dsync.http.Router;
+import dev.dsync.node.BoundedReplica;
 import dev.dsync.node.Futures;
 import dev.dsync.node.NodeClock;
 import dev.dsync.node.Replica;
@@ -25,25 +26,23 @@ import java.util.concurrent.CompletableFuture;
 final class LockEndpoints {
     static final List<String> PATHS = List.of("/lock/acquire", "/lock/release", "/lock/renew", "/lock/status");
 
+    private final BoundedReplica calls;
     private final Replica replica;
     private final NodeClock clock;
-    private final Timers timers;
-    private final long timeoutMs;
     private final Counter acquires;
     private final Counter releases;
 
     LockEndpoints(ServiceContext context, Counter acquires, Counter releases) {
+        this.calls = new BoundedReplica(context);
         this.replica = context.replica();
         this.clock = context.clock();
-        this.timers = context.timers();
-        this.timeoutMs = context.waiter().timeoutMs();
         this.acquires = acquires;
         this.releases = releases;
     }
 
     List<Route> routes(ServiceContext context) {
         // Each call bounds its own steps (an acquire: submit, wait_ms, withdrawal); this only catches one that forgot to.
-        long safetyNetMs = LockService.MAX_WAIT_MS + 3 * timeoutMs + 1000L;
+        long safetyNetMs = LockService.MAX_WAIT_MS + 3 * calls.timeoutMs() + 1000L;
         return PATHS.stream().map(path -> Route.leader(path.equals("/lock/status") ? "GET" : "POST", path,
                 request -> context.waiter().await(call(request), safetyNetMs))).toList();
     }
@@ -67,19 +66,16 @@ final class LockEndpoints {
             }
             case "/lock/renew" -> submit(request.requiredString("client_id"), request.optionalString("request_id"),
                     new LockCommand.Renew(request.requiredString("client_id")));
-            case "/lock/status" -> status(request.queryParam("key"));
+            case "/lock/status" -> {
+                String key = request.queryParam("key");
+                yield calls.read(sm -> ((LockStateMachine) sm).status(key));
+            }
             default -> throw new ApiException(404, "no lock endpoint " + request.path());
         };
     }
 
     private CompletableFuture<ApiResponse> submit(String clientId, String requestId, LockCommand command) {
-        return bounded(replica.submit(clientId, requestId, command.encode())).thenApply(r -> new ApiResponse(r.status(), r.body()));
-    }
-
-    private CompletableFuture<ApiResponse> status(String key) {
-        return bounded(replica.linearizableRead())
-                .thenCompose(confirmed -> bounded(replica.query(sm -> ((LockStateMachine) sm).status(key))))
-                .thenApply(seen -> ApiResponse.ok(seen.value()));
+        return calls.submit(clientId, requestId, command.encode());
     }
 
     /** An acquire request that may wait: what it asks for, and until when it may wait (monotonic). */
@@ -95,7 +91,7 @@ final class LockEndpoints {
         Waiting waiting = new Waiting(key, mode, clientId, clock.monotonicMs() + waitMs);
 
         LockCommand command = new LockCommand.Acquire(key, mode, clientId, ttlMs, waitMs > 0);
-        return bounded(replica.submit(clientId, requestId, command.encode()))
+        return calls.bounded(replica.submit(clientId, requestId, command.encode()))
                 .thenCompose(result -> result.status() == 202 ? awaitGrant(waiting) : CompletableFuture.completedFuture(result))
                 .thenApply(result -> {
                     acquires.labelValues(mode.name(), outcome(result)).inc();
@@ -108,7 +104,7 @@ final class LockEndpoints {
      * deadline, then withdraw it.
      */
     private CompletableFuture<ApplyResult> awaitGrant(Waiting w) {
-        return bounded(replica.query(sm -> ((LockStateMachine) sm).grantOf(w.key(), w.clientId()))).thenCompose(seen -> {
+        return calls.bounded(replica.query(sm -> ((LockStateMachine) sm).grantOf(w.key(), w.clientId()))).thenCompose(seen -> {
             Optional<LockGrant> grant = seen.value().filter(g -> g.mode() == LockMode.X || w.mode() == LockMode.S);
             if (grant.isPresent()) {
                 return CompletableFuture.completedFuture(LockResponses.granted(grant.get()));
@@ -118,7 +114,7 @@ final class LockEndpoints {
                 return withdraw(w);
             }
             // A wait that fails (wait_ms over, leadership lost) ends in the withdrawal, which says what became of the request.
-            return Futures.within(replica.awaitApplied(seen.appliedIndex() + 1), remainingMs, timers)
+            return calls.boundedBy(replica.awaitApplied(seen.appliedIndex() + 1), remainingMs)
                     .handle((changed, error) -> error == null ? awaitGrant(w) : withdraw(w))
                     .thenCompose(next -> next);
         });
@@ -127,7 +123,7 @@ final class LockEndpoints {
     /** Withdrawing goes through the log: if the grant committed meanwhile, this returns it. */
     private CompletableFuture<ApplyResult> withdraw(Waiting w) {
         LockCommand cancel = new LockCommand.CancelWait(w.key(), w.clientId());
-        return bounded(replica.submit(null, null, cancel.encode())).handle((withdrawn, error) -> {
+        return calls.bounded(replica.submit(null, null, cancel.encode())).handle((withdrawn, error) -> {
             if (error != null) {
                 // The request is queued in the replicated state and could not be withdrawn (leadership
                 // moved, or the withdrawal did not commit in time): it may still be granted later.
@@ -150,9 +146,6 @@ final class LockEndpoints {
         });
     }
 
-    private <T> CompletableFuture<T> bounded(CompletableFuture<T> pending) {
-        return Futures.within(pending, timeoutMs, timers);
-    }
 
     private static String outcome(ApplyResult result) {
         if (result.status() == 200) {

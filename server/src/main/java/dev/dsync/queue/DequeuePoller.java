@@ -1,10 +1,10 @@
 package dev.dsync.queue;
 
 import dev.dsync.http.ApiException;
+import dev.dsync.node.BoundedReplica;
 import dev.dsync.node.Futures;
 import dev.dsync.node.NodeClock;
 import dev.dsync.node.Replica;
-import dev.dsync.node.Timers;
 import dev.dsync.statemachine.ApplyResult;
 import java.util.concurrent.CompletableFuture;
 
@@ -16,24 +16,22 @@ import java.util.concurrent.CompletableFuture;
  * <p>An "empty" answer is linearizable: it is given only after a committed dequeue came back empty,
  * or a peek after a ReadIndex confirmation found nothing deliverable.
  *
- * <p>Runs as a chain of futures on the node's {@link Replica}, every step bounded on its
- * {@link Timers}, so the simulation runs it as the node does.
+ * <p>Runs as a chain of futures on the node's {@link Replica}, every step bounded on its timers
+ * ({@link BoundedReplica}), so the simulation runs it as the node does.
  */
 final class DequeuePoller {
     /** Shortest pause between peeks while something looks deliverable that a dequeue did not get. */
     static final long RECHECK_MS = 10;
 
+    private final BoundedReplica calls;
     private final Replica replica;
     /** Monotonic time for the request's own deadline; wall time for message visibility, as the entries stamp it. */
     private final NodeClock clock;
-    private final Timers timers;
-    private final long timeoutMs;
 
-    DequeuePoller(Replica replica, NodeClock clock, Timers timers, long timeoutMs) {
-        this.replica = replica;
+    DequeuePoller(BoundedReplica calls, NodeClock clock) {
+        this.calls = calls;
+        this.replica = calls.replica();
         this.clock = clock;
-        this.timers = timers;
-        this.timeoutMs = timeoutMs;
     }
 
     CompletableFuture<ApplyResult> dequeue(QueueCommand.Dequeue command, long waitMs) {
@@ -46,7 +44,7 @@ final class DequeuePoller {
             if (seen.value().ready() || confirmedEmpty) {
                 return take(command, deadlineMs, seen, confirmedEmpty);
             }
-            return bounded(replica.linearizableRead())
+            return calls.bounded(replica.linearizableRead())
                     .thenCompose(confirmed -> peek(command))
                     .thenCompose(again -> take(command, deadlineMs, again, !again.value().ready()));
         });
@@ -58,7 +56,7 @@ final class DequeuePoller {
         if (!seen.value().ready()) {
             return pause(command, deadlineMs, seen, confirmedEmpty);
         }
-        return bounded(replica.submit(null, null, command.encode())).thenCompose(result -> {
+        return calls.bounded(replica.submit(null, null, command.encode())).thenCompose(result -> {
             if (result.status() != 200 || !result.body().path("empty").asBoolean()) {
                 return CompletableFuture.completedFuture(result);
             }
@@ -79,7 +77,7 @@ final class DequeuePoller {
         long untilReadyMs = seen.value().ready() ? 0
                 : next == Long.MAX_VALUE ? remainingMs : next - clock.wallMs();
         long pauseMs = Math.min(remainingMs, Math.max(RECHECK_MS, untilReadyMs));
-        return Futures.within(replica.awaitApplied(seen.appliedIndex() + 1), pauseMs, timers).handle((changed, error) -> {
+        return calls.boundedBy(replica.awaitApplied(seen.appliedIndex() + 1), pauseMs).handle((changed, error) -> {
             if (error != null) {
                 ApiException failed = Futures.apiError(error);
                 if (failed.status() != 504) {
@@ -92,10 +90,7 @@ final class DequeuePoller {
 
     private CompletableFuture<Replica.Observed<QueueStateMachine.Peek>> peek(QueueCommand.Dequeue command) {
         long nowMs = clock.wallMs();
-        return bounded(replica.query(sm -> ((QueueStateMachine) sm).peek(command.queue(), command.partition(), nowMs)));
+        return calls.bounded(replica.query(sm -> ((QueueStateMachine) sm).peek(command.queue(), command.partition(), nowMs)));
     }
 
-    private <T> CompletableFuture<T> bounded(CompletableFuture<T> pending) {
-        return Futures.within(pending, timeoutMs, timers);
-    }
 }

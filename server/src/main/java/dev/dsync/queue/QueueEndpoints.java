@@ -6,7 +6,7 @@ import dev.dsync.http.ApiException;
 import dev.dsync.http.ApiRequest;
 import dev.dsync.http.ApiResponse;
 import dev.dsync.http.Route;
-import dev.dsync.node.Futures;
+import dev.dsync.node.BoundedReplica;
 import dev.dsync.node.Replica;
 import dev.dsync.node.ServiceContext;
 import dev.dsync.node.Timers;
@@ -25,26 +25,22 @@ import java.util.function.LongSupplier;
 final class QueueEndpoints {
     static final List<String> PATHS = List.of("/queue/enq", "/queue/deq", "/queue/ack", "/queue/nack", "/queue/stats");
 
-    private final Replica replica;
-    private final Timers timers;
-    private final long timeoutMs;
+    private final BoundedReplica calls;
     private final DequeuePoller poller;
     /** The applied table's estimated size: every enqueue and ack already answered counts in it. */
     private final LongSupplier storedBytes;
     private final long maxStoredBytes;
 
     QueueEndpoints(ServiceContext context, LongSupplier storedBytes, long maxStoredBytes) {
-        this.replica = context.replica();
-        this.timers = context.timers();
-        this.timeoutMs = context.waiter().timeoutMs();
-        this.poller = new DequeuePoller(replica, context.clock(), timers, timeoutMs);
+        this.calls = new BoundedReplica(context);
+        this.poller = new DequeuePoller(calls, context.clock());
         this.storedBytes = storedBytes;
         this.maxStoredBytes = maxStoredBytes;
     }
 
     List<Route> routes(ServiceContext context) {
         // Each call bounds its own steps (a dequeue: wait_ms of polling); this only catches one that forgot to.
-        long safetyNetMs = QueueService.MAX_WAIT_MS + 3 * timeoutMs + 1000L;
+        long safetyNetMs = QueueService.MAX_WAIT_MS + 3 * calls.timeoutMs() + 1000L;
         return PATHS.stream().map(path -> Route.leader(path.equals("/queue/stats") ? "GET" : "POST", path,
                 request -> context.waiter().await(call(request), safetyNetMs))).toList();
     }
@@ -61,7 +57,10 @@ final class QueueEndpoints {
             case "/queue/ack" -> submit(request, new QueueCommand.Ack(msgId(request), request.optionalString("receipt")));
             case "/queue/nack" -> submit(request, new QueueCommand.Nack(msgId(request), request.requiredString("receipt"),
                     request.optionalLong("delay_ms", 0, 0, QueueService.MAX_DELAY_MS)));
-            case "/queue/stats" -> stats(queueName(request.queryParamOr("queue", QueueNames.DEFAULT), "query parameter 'queue'"));
+            case "/queue/stats" -> {
+                String queue = queueName(request.queryParamOr("queue", QueueNames.DEFAULT), "query parameter 'queue'");
+                yield calls.read(sm -> ((QueueStateMachine) sm).stats(queue));
+            }
             default -> throw new ApiException(404, "no queue endpoint " + request.path());
         };
     }
@@ -103,12 +102,6 @@ final class QueueEndpoints {
         return poller.dequeue(command, waitMs).thenApply(result -> new ApiResponse(result.status(), result.body()));
     }
 
-    private CompletableFuture<ApiResponse> stats(String queue) {
-        return bounded(replica.linearizableRead())
-                .thenCompose(confirmed -> bounded(replica.query(sm -> ((QueueStateMachine) sm).stats(queue))))
-                .thenApply(seen -> ApiResponse.ok(seen.value()));
-    }
-
     /** Submits a write, at most once per client_id + request_id when both are given. */
     private CompletableFuture<ApiResponse> submit(ApiRequest request, QueueCommand command) {
         String clientId = request.optionalString("client_id");
@@ -116,12 +109,9 @@ final class QueueEndpoints {
         if (requestId != null && clientId == null) {
             throw ApiException.badRequest("field 'client_id' is missing; request_id needs it to deduplicate");
         }
-        return bounded(replica.submit(clientId, requestId, command.encode())).thenApply(r -> new ApiResponse(r.status(), r.body()));
+        return calls.submit(clientId, requestId, command.encode());
     }
 
-    private <T> CompletableFuture<T> bounded(CompletableFuture<T> pending) {
-        return Futures.within(pending, timeoutMs, timers);
-    }
 
     /** Null means the default queue; otherwise the name must be valid (400 naming {@code what}). */
     private static String queueName(String name, String what) {
