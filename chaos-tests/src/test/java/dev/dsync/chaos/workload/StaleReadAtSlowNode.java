@@ -140,8 +140,13 @@ public final class StaleReadAtSlowNode implements Workload {
     private static void heal(List<Proxy> cut) {
         try {
             for (Proxy link : cut) {
-                link.toxics().get("self-test-cut-up").remove();
-                link.toxics().get("self-test-cut-down").remove();
+                for (String name : List.of("self-test-cut-up", "self-test-cut-down")) {
+                    try {
+                        link.toxics().get(name).remove();
+                    } catch (java.io.FileNotFoundException alreadyGone) {
+                        // The run's end healed every link first (the script may still be running then).
+                    }
+                }
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
