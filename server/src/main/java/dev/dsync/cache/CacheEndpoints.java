@@ -68,9 +68,8 @@ final class CacheEndpoints {
 
     List<Route> routes() {
         List<Route> routes = new ArrayList<>();
+        Route.Handler handler = waiter.waitingFor(this::call, waiter.timeoutMs() + 1000L);
         for (String path : CALLS) {
-            // Each call bounds its own steps; the extra second only catches a step that forgot to.
-            Route.Handler handler = request -> waiter.await(call(request), waiter.timeoutMs() + 1000L);
             routes.add(path.startsWith("/cache/peer/") ? Route.peer(path, handler) : Route.local("POST", path, handler));
         }
         routes.add(Route.local("GET", "/cache/state", request -> ApiResponse.ok(lines.describe(request.queryParam("key"), clock.monotonicMs()))));

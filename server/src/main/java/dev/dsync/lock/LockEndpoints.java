@@ -41,10 +41,9 @@ final class LockEndpoints {
     }
 
     List<Route> routes(ServiceContext context) {
-        // Each call bounds its own steps (an acquire: submit, wait_ms, withdrawal); this only catches one that forgot to.
-        long safetyNetMs = LockService.MAX_WAIT_MS + 3 * calls.timeoutMs() + 1000L;
-        return PATHS.stream().map(path -> Route.leader(path.equals("/lock/status") ? "GET" : "POST", path,
-                request -> context.waiter().await(call(request), safetyNetMs))).toList();
+        // An acquire's steps: submit, wait_ms, withdrawal.
+        Route.Handler handler = context.waiter().waitingFor(this::call, LockService.MAX_WAIT_MS + 3 * calls.timeoutMs() + 1000L);
+        return PATHS.stream().map(path -> Route.leader(path.equals("/lock/status") ? "GET" : "POST", path, handler)).toList();
     }
 
     /**

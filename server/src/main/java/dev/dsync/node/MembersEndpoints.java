@@ -45,7 +45,7 @@ public final class MembersEndpoints {
     /** The routes: each waits for {@link #call}, which bounds its own steps (this only catches one that forgot to). */
     public List<Route> routes() {
         long safetyNetMs = 3 * waiter.timeoutMs() + 2000L;
-        Route.Handler handler = request -> waiter.await(call(request), safetyNetMs);
+        Route.Handler handler = waiter.waitingFor(this::call, safetyNetMs);
         return List.of(
                 Route.local("GET", PATH, handler),
                 Route.local("POST", PATH, handler),

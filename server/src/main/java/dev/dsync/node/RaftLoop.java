@@ -1,6 +1,5 @@
 package dev.dsync.node;
 
-import dev.dsync.raft.Entry;
 import dev.dsync.raft.DurabilityPolicy;
 import dev.dsync.raft.Membership;
 import dev.dsync.raft.Message;
@@ -73,13 +72,8 @@ public final class RaftLoop implements Replica, MembershipControl, AutoCloseable
         this.transport = transport;
         this.metrics = metrics;
         this.tickNanos = TimeUnit.MILLISECONDS.toNanos(tickMs);
-        Snapshot recovered = store.recovered().snapshot();
-        long recoveredLogBytes = 0;
-        for (Entry e : store.recovered().entries()) {
-            recoveredLogBytes += e.data().length + SnapshotPolicy.ENTRY_OVERHEAD_BYTES;
-        }
-        SnapshotPolicy snapshotPolicy = new SnapshotPolicy(snapshotEvery, SnapshotPolicy.NODE_LOG_PERCENT, machine.lastApplied(),
-                recovered == null ? 0 : recovered.data().length, recoveredLogBytes);
+        SnapshotPolicy snapshotPolicy = SnapshotPolicy.atStart(snapshotEvery, SnapshotPolicy.NODE_LOG_PERCENT, machine.lastApplied(),
+                store.recovered());
         DurabilityPolicy durability = new DurabilityPolicy(store.recovered().hardState());
         this.tracker = new MembershipTracker(core.id(), core.membership(), MembershipTracker.recorded(store.recovered(), bootstrap), directory,
                 transport::closeStaleLinks);

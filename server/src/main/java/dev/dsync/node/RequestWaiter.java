@@ -1,13 +1,15 @@
 package dev.dsync.node;
 
 import dev.dsync.http.ApiException;
+import dev.dsync.http.ApiRequest;
 import dev.dsync.http.ApiResponse;
+import dev.dsync.http.Route;
 import dev.dsync.http.Router;
-import dev.dsync.statemachine.ApplyResult;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 
 /**
  * Waits for a replicated operation on behalf of an HTTP handler and maps the ways it can end to
@@ -25,9 +27,12 @@ public final class RequestWaiter {
         return timeoutMs;
     }
 
-    public ApiResponse respond(CompletableFuture<ApplyResult> pending) throws InterruptedException {
-        ApplyResult result = await(pending, timeoutMs);
-        return new ApiResponse(result.status(), result.body());
+    /**
+     * A route handler that waits for {@code call}'s future on the HTTP thread. The call bounds its
+     * own steps; {@code safetyNetMs} only catches one that forgot to.
+     */
+    public Route.Handler waitingFor(Function<ApiRequest, CompletableFuture<ApiResponse>> call, long safetyNetMs) {
+        return request -> await(call.apply(request), safetyNetMs);
     }
 
     public <T> T await(CompletableFuture<T> pending, long waitMs) throws InterruptedException {

@@ -1,5 +1,9 @@
 package dev.dsync.node;
 
+import dev.dsync.raft.Entry;
+import dev.dsync.raft.PersistentState;
+import dev.dsync.raft.Snapshot;
+
 /**
  * When the Raft loop takes a snapshot: at least {@code every} applied entries after the last one,
  * and not before the log written since has grown as large as the last snapshot was (the rule of
@@ -43,6 +47,19 @@ public final class SnapshotPolicy {
         this.lastIndex = lastIndex;
         this.lastBytes = lastBytes;
         this.logBytesSince = logBytesSince;
+    }
+
+    /**
+     * The policy of a node that starts from {@code recovered} (its snapshot and the log after it),
+     * having applied up to {@code appliedIndex}.
+     */
+    public static SnapshotPolicy atStart(int every, int logPercent, long appliedIndex, PersistentState recovered) {
+        long logBytes = 0;
+        for (Entry e : recovered.entries()) {
+            logBytes += e.data().length + ENTRY_OVERHEAD_BYTES;
+        }
+        Snapshot snapshot = recovered.snapshot();
+        return new SnapshotPolicy(every, logPercent, appliedIndex, snapshot == null ? 0 : snapshot.data().length, logBytes);
     }
 
     /** An entry of {@code dataBytes} was applied. */

@@ -39,10 +39,9 @@ final class QueueEndpoints {
     }
 
     List<Route> routes(ServiceContext context) {
-        // Each call bounds its own steps (a dequeue: wait_ms of polling); this only catches one that forgot to.
-        long safetyNetMs = QueueService.MAX_WAIT_MS + 3 * calls.timeoutMs() + 1000L;
-        return PATHS.stream().map(path -> Route.leader(path.equals("/queue/stats") ? "GET" : "POST", path,
-                request -> context.waiter().await(call(request), safetyNetMs))).toList();
+        // A dequeue's steps: wait_ms of polling, then its proposal.
+        Route.Handler handler = context.waiter().waitingFor(this::call, QueueService.MAX_WAIT_MS + 3 * calls.timeoutMs() + 1000L);
+        return PATHS.stream().map(path -> Route.leader(path.equals("/queue/stats") ? "GET" : "POST", path, handler)).toList();
     }
 
     /**

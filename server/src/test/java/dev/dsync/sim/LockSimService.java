@@ -142,11 +142,6 @@ final class LockSimService implements SimService {
         if (!request.path().equals("/lock/acquire")) {
             return;
         }
-        for (SimNode n : sim.nodes) {
-            if (n.up()) {
-                check(n); // a node answers an entry's request right after applying it, before the simulation's onApplied
-            }
-        }
         String grant = request.requiredString("key") + "|" + answer.body().path("fence").asLong() + "|" + request.requiredString("client_id");
         LockMode applied = grantByKeyFenceClient.get(grant);
         if (applied == null || !applied.name().equals(answer.body().path("mode").asText())) {

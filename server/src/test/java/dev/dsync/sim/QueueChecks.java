@@ -61,9 +61,10 @@ final class QueueChecks {
         compare(n, true);
     }
 
-    void onApplied(SimNode n, Entry e, ApplyResult result) {
+    /** Checks {@code n}'s apply of {@code e}; returns the queue command it holds (decoded once per index), or null for a no-op or configuration. */
+    QueueCommand onApplied(SimNode n, Entry e, ApplyResult result) {
         if (e.isNoop() || e.isConfig()) {
-            return;
+            return null;
         }
         Applied first = history.get(e.index());
         if (first == null) {
@@ -77,6 +78,7 @@ final class QueueChecks {
         ledgers.get(n.id).apply(e.index(), first.envelope(), first.command(), result);
         applies++;
         compare(n, applies % FULL_COMPARE_EVERY == 0, applies % INVARIANTS_EVERY == 0);
+        return first.command();
     }
 
     /** The real state against the ledger; {@code everything} compares each message, not just counts. */

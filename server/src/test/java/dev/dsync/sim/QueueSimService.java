@@ -15,7 +15,6 @@ import dev.dsync.queue.QueueService;
 import dev.dsync.queue.QueueStateMachine;
 import dev.dsync.raft.Entry;
 import dev.dsync.statemachine.ApplyResult;
-import dev.dsync.statemachine.Envelope;
 import dev.dsync.statemachine.StateMachine;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -258,8 +257,7 @@ final class QueueSimService implements SimService {
 
     @Override
     public void onApplied(SimNode n, Entry e, ApplyResult result) {
-        checks.onApplied(n, e, result);
-        if (!e.isNoop() && !e.isConfig() && QueueCommand.decode(Envelope.decode(e.data()).command()) instanceof QueueCommand.Enqueue enq) {
+        if (checks.onApplied(n, e, result) instanceof QueueCommand.Enqueue enq) {
             String value = enq.value().asText();
             if (committedValues.add(value) && refusedValues.containsKey(value) && attempts.get(value) == 1) {
                 throw new AssertionError("enqueue of " + value + " was answered " + refusedValues.get(value)

@@ -34,6 +34,8 @@ final class SimNode {
     SessionStateMachine machine;
     /** The requests its {@link SimReplica} callers wait on, kept as the node's Raft loop keeps them. */
     PendingRequests requests;
+    /** What it recovered from its disk at its last start. */
+    PersistentState restored;
     /** Bumped on every start, so checks can tell one lifetime from the next. */
     int incarnation;
     /** Its {@link dev.dsync.node.Replica}, for this lifetime: what clients and the service code call. */
@@ -60,7 +62,7 @@ final class SimNode {
 
     void start(RaftConfig config, IntUnaryOperator random, Supplier<StateMachine> service, LongSupplier readIds,
                Consumer<Runnable> loop) {
-        PersistentState restored = disk.load();
+        restored = disk.load();
         machine = new SessionStateMachine(service.get());
         Snapshot snapshot = restored.snapshot();
         if (snapshot != null) {
@@ -85,6 +87,7 @@ final class SimNode {
         endpoints = null;
         pipeline = null;
         tracker = null;
+        restored = null;
     }
 
     long clock(long simNowMs) {

@@ -9,7 +9,6 @@ import dev.dsync.raft.Message;
 import dev.dsync.raft.RaftConfig;
 import dev.dsync.raft.RaftCore;
 import dev.dsync.raft.Role;
-import dev.dsync.raft.Snapshot;
 import dev.dsync.transport.MemberDirectory;
 import dev.dsync.transport.MessageCodec;
 import java.util.ArrayList;
@@ -254,16 +253,13 @@ final class Simulation {
         n.start(config, random::nextInt, () -> service.newStateMachine(n), workload::newReadId, task -> onLoop(n, task));
         n.stamps = new CommandClock(service.clock(n));
         // The node's own tracker; its directory of addresses goes unused (the simulated network routes by id).
-        n.tracker = new MembershipTracker(n.id, n.core.membership(), MembershipTracker.recorded(n.disk.load(), config.bootstrap()),
+        n.tracker = new MembershipTracker(n.id, n.core.membership(), MembershipTracker.recorded(n.restored, config.bootstrap()),
                 new MemberDirectory(Map.of()), () -> { });
         n.replica = new SimReplica(this, n);
         n.endpoints = new SimEndpoints(this, n, service.module(n));
         // The node's own snapshot policy, but by entry count alone (a log share of 0 %): the simulation's
         // small states are snapshotted, and installed on lagging nodes, every few entries.
-        long recoveredLogBytes = n.disk.load().entries().stream().mapToLong(e -> e.data().length + SnapshotPolicy.ENTRY_OVERHEAD_BYTES).sum();
-        Snapshot onDisk = n.disk.snapshot();
-        SnapshotPolicy snapshots = new SnapshotPolicy(snapshotEvery, 0, n.machine.lastApplied(), onDisk == null ? 0 : onDisk.data().length,
-                recoveredLogBytes);
+        SnapshotPolicy snapshots = SnapshotPolicy.atStart(snapshotEvery, 0, n.machine.lastApplied(), n.restored);
         n.pipeline = new ReadyPipeline(n.core, n.durability, n.machine, n.requests, n.duties, n.stamps, service.module(n), snapshots,
                 new SimShell(this, n, crashInReadyPermille));
         checker.onStart(n);
