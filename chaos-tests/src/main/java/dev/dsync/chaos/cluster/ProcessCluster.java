@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import dev.dsync.chaos.clock.NodeClocks;
 import dev.dsync.chaos.lazyfs.LazyMount;
 import dev.dsync.chaos.lazyfs.PowerLoss;
+import dev.dsync.chaos.lazyfs.Spawning;
 import dev.dsync.chaos.lazyfs.TornWrite;
 import eu.rekawek.toxiproxy.ToxiproxyClient;
 import java.io.IOException;
@@ -165,7 +166,9 @@ public final class ProcessCluster extends ProxiedCluster {
         }
         pb.redirectErrorStream(true);
         pb.redirectOutput(ProcessBuilder.Redirect.appendTo(logFile(id).toFile()));
-        processes.put(id, pb.start());
+        synchronized (Spawning.LOCK) { // a concurrent lazy mount's fusermount must not inherit the start's pipes
+            processes.put(id, pb.start());
+        }
     }
 
     private Path dataDir(String id) {

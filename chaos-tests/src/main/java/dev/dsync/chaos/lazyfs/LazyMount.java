@@ -83,25 +83,28 @@ public final class LazyMount implements AutoCloseable {
                 "hard_remove",                                       // unlink really unlinks, open handles keep working
                 "big_writes", "max_write=131072",                    // one write(2) stays one tree write where it can
                 "auto_unmount") + (otherUsers ? ",allow_other" : "")};
-        // Blocking mount on a thread of our own: jnr-fuse's non-blocking mount always waits 2 s.
-        CompletableFuture<Void> ended = new CompletableFuture<>();
-        Thread.ofPlatform().daemon().name("lazyfs " + mp.getFileName()).start(() -> {
-            try {
-                CloseOnExec.markAll(); // libfuse's fusermount must not inherit the bench's sockets
-                fuse.mount(mp, true, false, options);
-                ended.complete(null);
-            } catch (Throwable e) {
-                ended.completeExceptionally(e);
-            }
-        });
-        LazyMount m = new LazyMount(mp, tree, fuse);
-        LIVE.add(m);
-        long deadline = System.currentTimeMillis() + MOUNT_WAIT_MS;
-        while (!awaitServing(fuse, 5) || !MountTable.isMounted(mp)) {
-            if (ended.isDone() || System.currentTimeMillis() > deadline) {
-                m.close();
-                String cause = ended.isCompletedExceptionally() ? ": " + ended.exceptionNow() : "";
-                throw new IOException("the lazy file system did not appear at " + mp + cause);
+        LazyMount m;
+        synchronized (Spawning.LOCK) { // until fusermount runs: see Spawning
+            // Blocking mount on a thread of our own: jnr-fuse's non-blocking mount always waits 2 s.
+            CompletableFuture<Void> ended = new CompletableFuture<>();
+            Thread.ofPlatform().daemon().name("lazyfs " + mp.getFileName()).start(() -> {
+                try {
+                    CloseOnExec.markAll(); // libfuse's fusermount must not inherit the bench's sockets
+                    fuse.mount(mp, true, false, options);
+                    ended.complete(null);
+                } catch (Throwable e) {
+                    ended.completeExceptionally(e);
+                }
+            });
+            m = new LazyMount(mp, tree, fuse);
+            LIVE.add(m);
+            long deadline = System.currentTimeMillis() + MOUNT_WAIT_MS;
+            while (!awaitServing(fuse, 5) || !MountTable.isMounted(mp)) {
+                if (ended.isDone() || System.currentTimeMillis() > deadline) {
+                    m.close();
+                    String cause = ended.isCompletedExceptionally() ? ": " + ended.exceptionNow() : "";
+                    throw new IOException("the lazy file system did not appear at " + mp + cause);
+                }
             }
         }
         reclaimSignals();
@@ -168,8 +171,10 @@ public final class LazyMount implements AutoCloseable {
 
     private static int run(String... command) {
         try {
-            Process p = new ProcessBuilder(command).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            Process p;
+            synchronized (Spawning.LOCK) {
+                p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            }
             if (!p.waitFor(10, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
                 return -1;
