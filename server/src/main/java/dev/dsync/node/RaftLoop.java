@@ -80,7 +80,7 @@ public final class RaftLoop implements Replica, MembershipControl, AutoCloseable
         this.membershipOps = new MembershipOps(core, pending);
         this.snapshots = new SnapshotWriter(store, inbox::add);
         this.pipeline = new ReadyPipeline(core, durability, machine, pending, duties, clock, service, snapshotPolicy,
-                new LoopShell());
+                store, tracker, metrics, new LoopShell());
         pipeline.publishStatus();
         this.thread = Thread.ofPlatform().name("raft-loop").unstarted(this::run);
     }
@@ -260,23 +260,6 @@ public final class RaftLoop implements Replica, MembershipControl, AutoCloseable
         }
 
         @Override
-        public void persist(DurabilityPolicy.Plan plan) {
-            try {
-                if (plan.snapshot() != null) {
-                    store.saveSnapshot(plan.snapshot());
-                }
-                if (plan.hardState() != null || !plan.entries().isEmpty()) {
-                    store.save(plan.hardState(), plan.entries());
-                }
-                if (!plan.entries().isEmpty()) {
-                    metrics.appendBatch(plan.entries().size());
-                }
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot persist raft state", e);
-            }
-        }
-
-        @Override
         public boolean canSnapshot() {
             return !snapshots.inFlight();
         }
@@ -287,44 +270,16 @@ public final class RaftLoop implements Replica, MembershipControl, AutoCloseable
             long started = System.nanoTime();
             Supplier<byte[]> encoder = machine.captureSnapshot();
             snapshots.start(index, core.termAt(index), core.membershipAt(index), encoder, System.nanoTime() - started,
-                    RaftLoop.this::snapshotWritten);
-        }
-
-        @Override
-        public void membershipObserved(Membership current) {
-            tracker.observe(current);
-        }
-
-        @Override
-        public void configurationApplied(Membership membership, boolean fromLog) {
-            tracker.applied(membership, fromLog);
-            if (fromLog) {
-                metrics.membershipChanged();
-            }
+                    pipeline::snapshotWritten);
         }
 
         @Override
         public void statusChanged(NodeStatus previous, NodeStatus current) {
-            if (previous != null && current.leaderId() != null && !current.leaderId().equals(previous.leaderId())) {
-                metrics.leaderChanged();
-            }
             if (previous != null && (previous.role() != current.role() || previous.term() != current.term())) {
                 // One line per role or term change: what a log reader needs to tell an election happened, and when.
                 LOG.log(System.Logger.Level.INFO, "{0} in term {1} (leader {2}); was {3} in term {4}", current.role(), current.term(),
                         current.leaderId() == null ? "unknown" : current.leaderId(), previous.role(), previous.term());
             }
-        }
-    }
-
-    /** Its file is durable: compact the log to it and record it in the WAL (unless a leader's newer one came meanwhile). */
-    private void snapshotWritten(Snapshot snapshot) {
-        if (pipeline.snapshotWritten(snapshot) == null) {
-            return;
-        }
-        try {
-            store.recordSnapshot(snapshot);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot record snapshot", e);
         }
     }
 

@@ -10,6 +10,9 @@ import dev.dsync.raft.Ready;
 import dev.dsync.raft.Snapshot;
 import dev.dsync.statemachine.ApplyResult;
 import dev.dsync.statemachine.SessionStateMachine;
+import dev.dsync.storage.RaftLogStore;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Objects;
 
@@ -19,6 +22,8 @@ import java.util.Objects;
  * the fsync is sent, the fsync, the rest sent, a leader's snapshot restored, the committed entries
  * applied (each waiting request answered), the service told once per batch, reads confirmed or
  * dropped, {@code advance}, a snapshot if {@link SnapshotPolicy} says so, the status published.
+ * The log store, the membership tracker and the node's metrics are the pipeline's own: the node
+ * and the simulation run the same store over different {@link dev.dsync.storage.Volume}s.
  *
  * <p>Invariants: nothing the policy holds back leaves before its fsync; an entry is answered only
  * after it is applied; the service's {@code afterApply} runs before anyone waiting for an applied
@@ -30,21 +35,20 @@ public final class ReadyPipeline {
     public enum CrashPoint { BEFORE_SENDING, BEFORE_FSYNC, AFTER_FSYNC }
 
     /**
-     * What the shell binds: the network, the disk, snapshot writing, and (for the simulation) crash
-     * points and observers. The observers run at fixed points of the order and must not change it.
+     * What the shell binds: the network, snapshot writing beside the pipeline, and (for the
+     * simulation) crash points and observers. The observers run at fixed points of the order and
+     * must not change it.
      */
     public interface Shell {
         void send(List<Message> messages);
-
-        /** Writes the plan's snapshot, entries and hard state with one fsync. */
-        void persist(DurabilityPolicy.Plan plan);
 
         /** Whether a snapshot may start now (the node writes one at a time). */
         boolean canSnapshot();
 
         /**
-         * Captures the state at {@code index} (the applied index) and writes it; once durable, the
-         * shell hands it to {@link #snapshotWritten}, from any later point on this thread.
+         * Captures the state at {@code index} (the applied index) and writes its file
+         * ({@link RaftLogStore#writeSnapshotFile}); once durable, the shell hands it to
+         * {@link #snapshotWritten}, from any later point on this thread.
          */
         void startSnapshot(long index);
 
@@ -54,12 +58,6 @@ public final class ReadyPipeline {
         }
 
         default void readyTaken(Ready ready) {}
-
-        /** The configuration in force, before anything of a Ready is sent (a new member's first append may be in it). */
-        default void membershipObserved(Membership current) {}
-
-        /** A configuration from a committed entry ({@code fromLog}) or a restored snapshot. */
-        default void configurationApplied(Membership membership, boolean fromLog) {}
 
         default void restored(Snapshot snapshot) {}
 
@@ -84,11 +82,15 @@ public final class ReadyPipeline {
     private final CommandClock clock;
     private final ServiceModule service;
     private final SnapshotPolicy snapshots;
+    private final RaftLogStore store;
+    private final MembershipTracker tracker;
+    private final NodeMetrics metrics;
     private final Shell shell;
     private volatile NodeStatus status;
 
     public ReadyPipeline(RaftCore core, DurabilityPolicy durability, SessionStateMachine machine, PendingRequests pending,
-                         LeaderDuties duties, CommandClock clock, ServiceModule service, SnapshotPolicy snapshots, Shell shell) {
+                         LeaderDuties duties, CommandClock clock, ServiceModule service, SnapshotPolicy snapshots,
+                        RaftLogStore store, MembershipTracker tracker, NodeMetrics metrics, Shell shell) {
         this.core = core;
         this.durability = durability;
         this.machine = machine;
@@ -97,6 +99,9 @@ public final class ReadyPipeline {
         this.clock = clock;
         this.service = service;
         this.snapshots = snapshots;
+        this.store = store;
+        this.tracker = tracker;
+        this.metrics = metrics;
         this.shell = shell;
     }
 
@@ -105,7 +110,8 @@ public final class ReadyPipeline {
         while (core.hasReady()) {
             Ready ready = core.ready();
             shell.readyTaken(ready);
-            shell.membershipObserved(core.membership());
+            // The configuration in force, before anything of the Ready is sent (a new member's first append may be in it).
+            tracker.observe(core.membership());
             DurabilityPolicy.Plan plan = durability.plan(ready);
             if (shell.crashesAt(CrashPoint.BEFORE_SENDING)) {
                 return;
@@ -115,7 +121,7 @@ public final class ReadyPipeline {
                 return;
             }
             if (plan.write()) {
-                shell.persist(plan);
+                persist(plan);
                 durability.written(plan);
             }
             if (shell.crashesAt(CrashPoint.AFTER_FSYNC)) {
@@ -146,9 +152,26 @@ public final class ReadyPipeline {
         }
     }
 
+    /** The plan's snapshot, entries and hard state, each save with one fsync. */
+    private void persist(DurabilityPolicy.Plan plan) {
+        try {
+            if (plan.snapshot() != null) {
+                store.saveSnapshot(plan.snapshot());
+            }
+            if (plan.hardState() != null || !plan.entries().isEmpty()) {
+                store.save(plan.hardState(), plan.entries());
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot persist raft state", e);
+        }
+        if (!plan.entries().isEmpty()) {
+            metrics.appendBatch(plan.entries().size());
+        }
+    }
+
     private void restore(Snapshot snapshot) {
         if (snapshot.membership() != null) {
-            shell.configurationApplied(snapshot.membership(), false);
+            tracker.applied(snapshot.membership(), false);
         }
         machine.restore(snapshot.data());
         pending.onRestored(snapshot.index());
@@ -165,7 +188,8 @@ public final class ReadyPipeline {
         snapshots.applied(entry.data().length);
         clock.afterApply(entry, machine);
         if (entry.isConfig()) {
-            shell.configurationApplied(entry.membership(), true);
+            tracker.applied(entry.membership(), true);
+            metrics.membershipChanged();
         }
         duties.onApplied(entry.index());
         shell.applied(entry, result);
@@ -182,8 +206,9 @@ public final class ReadyPipeline {
     }
 
     /**
-     * A snapshot the shell started is durable: the log is compacted to it. Returns what the log now
-     * starts from, for the shell to record, or null when a leader's newer snapshot came meanwhile.
+     * A snapshot the shell started has its file durable: the log is compacted to it and the WAL
+     * records it. Returns what the log now starts from, or null when a leader's newer snapshot came
+     * meanwhile (then nothing changes).
      */
     public Snapshot snapshotWritten(Snapshot written) {
         if (written.index() < core.firstIndex()) {
@@ -193,6 +218,11 @@ public final class ReadyPipeline {
         assert compacted.term() == written.term() && Objects.equals(compacted.membership(), written.membership())
                 : "the snapshot written is not the one the log compacted to";
         snapshots.written(written.data().length);
+        try {
+            store.recordSnapshot(compacted);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot record snapshot", e);
+        }
         return compacted;
     }
 
@@ -201,6 +231,9 @@ public final class ReadyPipeline {
         NodeStatus previous = status;
         status = NodeStatus.of(core, machine.lastApplied(), previous);
         if (status != previous) {
+            if (previous != null && status.leaderId() != null && !status.leaderId().equals(previous.leaderId())) {
+                metrics.leaderChanged();
+            }
             service.onStatus(status);
             shell.statusChanged(previous, status);
         }

@@ -5,7 +5,6 @@ import dev.dsync.raft.HardState;
 import dev.dsync.raft.PersistentState;
 import dev.dsync.raft.Snapshot;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,6 +27,7 @@ import java.util.List;
  * <p>Not thread-safe: the node's raft loop is the only caller.
  */
 public final class RaftLogStore implements AutoCloseable {
+    private final Volume volume;
     private final Path walDir;
     private final StoreOptions options;
     private final SnapshotStore snapshots;
@@ -41,8 +41,9 @@ public final class RaftLogStore implements AutoCloseable {
     private boolean failed;
     private boolean closed;
 
-    private RaftLogStore(Path walDir, StoreOptions options, SnapshotStore snapshots, Snapshot snapshot,
+    private RaftLogStore(Volume volume, Path walDir, StoreOptions options, SnapshotStore snapshots, Snapshot snapshot,
                          WalReplay.Result replay) {
+        this.volume = volume;
         this.walDir = walDir;
         this.options = options;
         this.snapshots = snapshots;
@@ -52,18 +53,24 @@ public final class RaftLogStore implements AutoCloseable {
         this.hardState = replay.hardState();
     }
 
-    /** Opens the store, creating {@code dataDir} if missing, and recovers its state (see {@link #recovered}). */
+    /** Opens the store on the machine's file system, creating {@code dataDir} if missing, and recovers its state (see {@link #recovered}). */
     public static RaftLogStore open(Path dataDir, StoreOptions options) throws IOException {
+        return open(FileVolume.INSTANCE, dataDir, options);
+    }
+
+    /** Opens the store on {@code volume}, creating {@code dataDir} if missing, and recovers its state (see {@link #recovered}). */
+    public static RaftLogStore open(Volume volume, Path dataDir, StoreOptions options) throws IOException {
         if (!options.fsync()) {
             System.getLogger(RaftLogStore.class.getName()).log(System.Logger.Level.WARNING, "fsync is off for the log in "
                     + dataDir + ": an acknowledged write can be lost if the machine crashes (FSYNC=false is for measuring only)");
         }
-        Path walDir = Files.createDirectories(dataDir.resolve("wal"));
-        SnapshotStore snapshots = new SnapshotStore(dataDir.resolve("snapshot"));
-        Durability.fsyncDirectory(dataDir);
+        Path walDir = dataDir.resolve("wal");
+        volume.createDirectories(walDir);
+        SnapshotStore snapshots = new SnapshotStore(volume, dataDir.resolve("snapshot"));
+        volume.syncDirectory(dataDir);
         Snapshot snapshot = snapshots.load();
-        WalReplay.Result replay = new WalReplay().run(walDir, snapshot);
-        RaftLogStore store = new RaftLogStore(walDir, options, snapshots, snapshot, replay);
+        WalReplay.Result replay = new WalReplay().run(volume, walDir, snapshot);
+        RaftLogStore store = new RaftLogStore(volume, walDir, options, snapshots, snapshot, replay);
         try {
             store.openTail(replay);
         } catch (IOException | RuntimeException e) {
@@ -79,6 +86,35 @@ public final class RaftLogStore implements AutoCloseable {
      */
     public PersistentState recovered() {
         return recovered;
+    }
+
+    /** The last hard state made durable. */
+    public HardState hardState() {
+        return hardState;
+    }
+
+    /** The highest entry index made durable (the snapshot's when no entry follows it). */
+    public long lastIndex() {
+        return index.lastIndex();
+    }
+
+    /** The index of the durable snapshot the log starts after (0 for none). */
+    public long snapshotIndex() {
+        return index.baseIndex();
+    }
+
+    /** The term of the durable entry at {@code entryIndex}, the snapshot's at its index, or -1 if the log holds neither. */
+    public long termAt(long entryIndex) {
+        return index.termAt(entryIndex);
+    }
+
+    /**
+     * Whether the store has made durable the entry at {@code entryIndex} with {@code term}, or a
+     * snapshot that covers that index. (What a commit must count on: the simulation checks with it
+     * that every commit index is on a majority's disks.)
+     */
+    public boolean holds(long entryIndex, long term) {
+        return entryIndex <= index.baseIndex() || index.termAt(entryIndex) == term;
     }
 
     /**
@@ -180,11 +216,11 @@ public final class RaftLogStore implements AutoCloseable {
 
     private void openTail(WalReplay.Result replay) throws IOException {
         if (closedSegments.isEmpty()) {
-            current = SegmentWriter.create(SegmentFiles.FIRST_SEQUENCE, SegmentFiles.pathFor(walDir, SegmentFiles.FIRST_SEQUENCE));
-            Durability.fsyncDirectory(walDir);
+            current = SegmentWriter.create(volume, SegmentFiles.FIRST_SEQUENCE, SegmentFiles.pathFor(walDir, SegmentFiles.FIRST_SEQUENCE));
+            volume.syncDirectory(walDir);
         } else {
             WalReplay.SegmentSummary tail = closedSegments.remove(closedSegments.size() - 1);
-            current = SegmentWriter.reopen(tail.sequence(), tail.path(), replay.tailValidBytes());
+            current = SegmentWriter.reopen(volume, tail.sequence(), tail.path(), replay.tailValidBytes());
             currentMaxEntryIndex = tail.maxEntryIndex();
         }
         // A tail without records lost its header to a torn write: rewrite it. A crash between
@@ -242,7 +278,7 @@ public final class RaftLogStore implements AutoCloseable {
         failed = true; // cleared only if every step succeeds
         if (rotate) {
             long next = current.sequence() + 1;
-            SegmentWriter fresh = SegmentWriter.create(next, SegmentFiles.pathFor(walDir, next));
+            SegmentWriter fresh = SegmentWriter.create(volume, next, SegmentFiles.pathFor(walDir, next));
             closedSegments.add(new WalReplay.SegmentSummary(current.sequence(), current.path(), currentMaxEntryIndex));
             current.close(); // its data was fsynced by the save that wrote it
             current = fresh;
@@ -252,7 +288,7 @@ public final class RaftLogStore implements AutoCloseable {
         if (options.fsync()) {
             options.fsyncSecondsObserver().accept(current.force());
             if (rotate) {
-                Durability.fsyncDirectory(walDir);
+                volume.syncDirectory(walDir);
             }
         }
         failed = false;
@@ -271,12 +307,12 @@ public final class RaftLogStore implements AutoCloseable {
         boolean deleted = false;
         while (!closedSegments.isEmpty() && closedSegments.get(0).maxEntryIndex() <= snapshotIndex) {
             // Delete before forgetting, so a failure leaves it tracked and deletion stays a prefix.
-            Files.deleteIfExists(closedSegments.get(0).path());
+            volume.deleteIfExists(closedSegments.get(0).path());
             closedSegments.remove(0);
             deleted = true;
         }
         if (deleted) {
-            Durability.fsyncDirectory(walDir);
+            volume.syncDirectory(walDir);
         }
     }
 

@@ -1,13 +1,11 @@
 package dev.dsync.storage;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 /**
  * Names of segment files in the {@code wal} directory: a zero-padded sequence number, so that name
@@ -30,14 +28,12 @@ final class SegmentFiles {
     }
 
     /** Segments in write order; files with other names are left alone. */
-    static List<Segment> list(Path walDir) throws IOException {
+    static List<Segment> list(Volume volume, Path walDir) throws IOException {
         List<Segment> segments = new ArrayList<>();
-        try (Stream<Path> files = Files.list(walDir)) {
-            for (Path file : (Iterable<Path>) files::iterator) {
-                Matcher m = NAME.matcher(file.getFileName().toString());
-                if (m.matches() && Files.isRegularFile(file)) {
-                    segments.add(new Segment(Long.parseLong(m.group(1)), file));
-                }
+        for (Path file : volume.listFiles(walDir)) {
+            Matcher m = NAME.matcher(file.getFileName().toString());
+            if (m.matches()) {
+                segments.add(new Segment(Long.parseLong(m.group(1)), file));
             }
         }
         segments.sort((a, b) -> Long.compare(a.sequence(), b.sequence()));

@@ -2,9 +2,7 @@ package dev.dsync.storage;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -32,8 +30,8 @@ final class SegmentReader {
     private SegmentReader() {
     }
 
-    static Scan scan(Path file) throws IOException {
-        ByteBuffer bytes = readAll(file);
+    static Scan scan(Volume volume, Path file) throws IOException {
+        ByteBuffer bytes = volume.readAll(file);
         int limit = bytes.limit();
         List<Located> records = new ArrayList<>();
         int offset = 0;
@@ -74,20 +72,6 @@ final class SegmentReader {
             return RecordCodec.decode(bytes, offset, limit);
         } catch (IllegalStateException e) {
             throw new CorruptLogException(file, offset, "checksummed record does not parse (" + e.getMessage() + ")");
-        }
-    }
-
-    private static ByteBuffer readAll(Path file) throws IOException {
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
-            long size = channel.size();
-            if (size > Integer.MAX_VALUE - 16) {
-                throw new IOException("segment too large to read: " + file + " (" + size + " bytes)");
-            }
-            ByteBuffer buffer = ByteBuffer.allocate((int) size);
-            while (buffer.hasRemaining() && channel.read(buffer) >= 0) {
-                // keep reading until full; read may return short counts
-            }
-            return buffer.flip();
         }
     }
 }

@@ -2,48 +2,42 @@ package dev.dsync.storage;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 
 /**
  * The open tail segment. Kept open across saves so a save costs one write and one fsync, not an
- * open/close. Invariant: the channel position is the end of the valid data.
+ * open/close. Invariant: the file ends where its valid data ends.
  */
 final class SegmentWriter implements AutoCloseable {
     private final long sequence;
     private final Path path;
-    private final FileChannel channel;
-    private long size;
+    private final Volume.WritableFile file;
 
-    private SegmentWriter(long sequence, Path path, FileChannel channel, long size) throws IOException {
+    private SegmentWriter(long sequence, Path path, Volume.WritableFile file) {
         this.sequence = sequence;
         this.path = path;
-        this.channel = channel;
-        this.size = size;
-        channel.position(size);
+        this.file = file;
     }
 
-    /** A new, empty segment. The caller fsyncs the directory once the file holds data. */
-    static SegmentWriter create(long sequence, Path path) throws IOException {
-        FileChannel channel = FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-        return new SegmentWriter(sequence, path, channel, 0);
+    /** A new, empty segment. The caller syncs the directory once the file holds data. */
+    static SegmentWriter create(Volume volume, long sequence, Path path) throws IOException {
+        return new SegmentWriter(sequence, path, volume.createNew(path));
     }
 
     /**
      * Reopens a recovered segment for appending after its {@code validBytes}-long valid prefix,
      * cutting off (durably) whatever torn bytes follow it so they cannot confuse a later recovery.
      */
-    static SegmentWriter reopen(long sequence, Path path, long validBytes) throws IOException {
-        FileChannel channel = FileChannel.open(path, StandardOpenOption.WRITE);
+    static SegmentWriter reopen(Volume volume, long sequence, Path path, long validBytes) throws IOException {
+        Volume.WritableFile file = volume.openForAppend(path);
         try {
-            if (channel.size() > validBytes) {
-                channel.truncate(validBytes);
-                channel.force(true);
+            if (file.size() > validBytes) {
+                file.truncate(validBytes);
+                file.force();
             }
-            return new SegmentWriter(sequence, path, channel, validBytes);
+            return new SegmentWriter(sequence, path, file);
         } catch (IOException | RuntimeException e) {
-            channel.close();
+            file.close();
             throw e;
         }
     }
@@ -57,28 +51,21 @@ final class SegmentWriter implements AutoCloseable {
     }
 
     long size() {
-        return size;
+        return file.size();
     }
 
     /** Writes all of {@code data}; not durable until {@link #force()}. */
     void append(ByteBuffer data) throws IOException {
-        while (data.hasRemaining()) {
-            size += channel.write(data);
-        }
+        file.append(data);
     }
 
-    /**
-     * fsyncs the file's data and returns how long it took, in seconds. force(false) suffices: it
-     * still flushes the file length, which is the metadata needed to read the data back.
-     */
+    /** fsyncs the file's data and returns how long it took, in seconds. */
     double force() throws IOException {
-        long start = System.nanoTime();
-        channel.force(false);
-        return (System.nanoTime() - start) / 1e9;
+        return file.force();
     }
 
     @Override
     public void close() throws IOException {
-        channel.close();
+        file.close();
     }
 }

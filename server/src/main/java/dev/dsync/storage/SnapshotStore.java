@@ -3,17 +3,13 @@ package dev.dsync.storage;
 import dev.dsync.raft.Membership;
 import dev.dsync.raft.Snapshot;
 import java.io.IOException;
+import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import java.util.zip.CRC32C;
 
 /**
@@ -48,32 +44,33 @@ final class SnapshotStore {
     private static final String TEMP_SUFFIX = ".tmp";
     private static final int WRITE_SLICE_BYTES = 1 << 20;
 
+    private final Volume volume;
     private final Path dir;
     /** The index of the newest snapshot file: never replaced by an older one. Guarded by this. */
     private long newestIndex = -1;
 
-    SnapshotStore(Path dir) throws IOException {
-        this.dir = Files.createDirectories(dir);
+    SnapshotStore(Volume volume, Path dir) throws IOException {
+        this.volume = volume;
+        this.dir = dir;
+        volume.createDirectories(dir);
     }
 
     /** The newest snapshot, or null if none; removes crash leftovers (temp files, superseded snapshots). */
     synchronized Snapshot load() throws IOException {
         List<Path> snapshots = new ArrayList<>();
         boolean removed = false;
-        try (Stream<Path> files = Files.list(dir)) {
-            for (Path file : (Iterable<Path>) files::iterator) {
-                String name = file.getFileName().toString();
-                if (name.endsWith(TEMP_SUFFIX)) {
-                    // A crash interrupted a write before its rename: it was never the current snapshot.
-                    Files.deleteIfExists(file);
-                    removed = true;
-                } else if (NAME.matcher(name).matches()) {
-                    snapshots.add(file);
-                }
+        for (Path file : volume.listFiles(dir)) {
+            String name = file.getFileName().toString();
+            if (name.endsWith(TEMP_SUFFIX)) {
+                // A crash interrupted a write before its rename: it was never the current snapshot.
+                volume.deleteIfExists(file);
+                removed = true;
+            } else if (NAME.matcher(name).matches()) {
+                snapshots.add(file);
             }
         }
         if (removed) {
-            Durability.fsyncDirectory(dir);
+            volume.syncDirectory(dir);
         }
         if (snapshots.isEmpty()) {
             return null;
@@ -111,66 +108,64 @@ final class SnapshotStore {
         crc.update(header.duplicate());
         crc.update(snapshot.data());
         ByteBuffer trailer = ByteBuffer.allocate(4).putInt((int) crc.getValue()).flip();
-        try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE,
-                StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
-            writeFully(channel, header);
+        try (Volume.WritableFile file = volume.replace(temp)) {
+            file.append(header);
             // In slices: the JDK copies a heap buffer into a temporary direct one as large as the
             // write, and keeps it cached for the thread (a 70 MB image would pin 70 MB off-heap).
             byte[] data = snapshot.data();
             for (int at = 0; at < data.length; at += WRITE_SLICE_BYTES) {
-                writeFully(channel, ByteBuffer.wrap(data, at, Math.min(WRITE_SLICE_BYTES, data.length - at)));
+                file.append(ByteBuffer.wrap(data, at, Math.min(WRITE_SLICE_BYTES, data.length - at)));
             }
-            writeFully(channel, trailer);
-            channel.force(true);
+            file.append(trailer);
+            file.force();
         }
-        Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        Durability.fsyncDirectory(dir);
+        volume.rename(temp, target);
+        volume.syncDirectory(dir);
         newestIndex = snapshot.index();
         deleteAllBut(target);
         return true;
     }
 
-    private static void writeFully(FileChannel channel, ByteBuffer bytes) throws IOException {
-        while (bytes.hasRemaining()) {
-            channel.write(bytes);
-        }
-    }
-
     private Snapshot read(Path file) throws IOException {
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
-            long size = channel.size();
-            CRC32C crc = new CRC32C();
-            ByteBuffer fixed = read(channel, FIXED_BYTES, file, crc);
-            int magic = fixed.getInt(0);
+        ByteBuffer in = volume.readAll(file);
+        int size = in.limit();
+        try {
+            int magic = in.getInt();
             if (magic != MAGIC && magic != MAGIC_WITHOUT_MEMBERSHIP) {
                 throw new CorruptLogException(file, 0, "bad snapshot magic");
             }
-            long index = fixed.getLong(4);
-            long term = fixed.getLong(12);
+            long index = in.getLong();
+            long term = in.getLong();
             if (index != indexOf(file) || term < 0) {
                 throw new CorruptLogException(file, 4, "snapshot index " + index + "/term " + term + " does not match its name");
             }
             byte[] membership = null;
             if (magic == MAGIC) {
-                int length = read(channel, 4, file, crc).getInt(0);
+                int length = in.getInt();
                 if (length != NO_MEMBERSHIP) {
-                    if (length < 0 || length > size - channel.position()) {
+                    if (length < 0 || length > in.remaining()) {
                         throw new CorruptLogException(file, FIXED_BYTES, "snapshot membership length " + length
                                 + " does not fit in file size " + size);
                     }
-                    membership = read(channel, length, file, crc).array();
+                    membership = new byte[length];
+                    in.get(membership);
                 }
             }
-            long lengthAt = channel.position();
-            int length = read(channel, 4, file, crc).getInt(0);
-            if (length < 0 || size != lengthAt + 4 + length + 4) {
+            int lengthAt = in.position();
+            int length = in.getInt();
+            if (length < 0 || size != (long) lengthAt + 4 + length + 4) {
                 throw new CorruptLogException(file, lengthAt, "snapshot data length " + length + " does not match file size " + size);
             }
-            byte[] data = read(channel, length, file, crc).array();
-            if (read(channel, 4, file, null).getInt(0) != (int) crc.getValue()) {
+            byte[] data = new byte[length];
+            in.get(data);
+            CRC32C crc = new CRC32C();
+            crc.update(in.slice(0, size - 4));
+            if (in.getInt() != (int) crc.getValue()) {
                 throw new CorruptLogException(file, size - 4, "snapshot CRC mismatch");
             }
             return new Snapshot(index, term, membership == null ? null : decodeMembership(membership, file), data);
+        } catch (BufferUnderflowException e) {
+            throw new CorruptLogException(file, in.position(), "snapshot file ends early");
         }
     }
 
@@ -183,34 +178,17 @@ final class SnapshotStore {
         }
     }
 
-    /** The next {@code n} bytes, flipped, added to {@code crc} unless it is null. */
-    private static ByteBuffer read(FileChannel channel, int n, Path file, CRC32C crc) throws IOException {
-        ByteBuffer buffer = ByteBuffer.allocate(n);
-        while (buffer.hasRemaining()) {
-            if (channel.read(buffer) < 0) {
-                throw new CorruptLogException(file, channel.position(), "snapshot file ends early");
-            }
-        }
-        buffer.flip();
-        if (crc != null) {
-            crc.update(buffer.duplicate());
-        }
-        return buffer;
-    }
-
     private void deleteAllBut(Path keep) throws IOException {
         boolean removed = false;
-        try (Stream<Path> files = Files.list(dir)) {
-            for (Path file : (Iterable<Path>) files::iterator) {
-                if (!file.equals(keep) && NAME.matcher(file.getFileName().toString()).matches()) {
-                    Files.deleteIfExists(file);
-                    LOG.log(System.Logger.Level.DEBUG, "deleted superseded snapshot {0}", file);
-                    removed = true;
-                }
+        for (Path file : volume.listFiles(dir)) {
+            if (!file.equals(keep) && NAME.matcher(file.getFileName().toString()).matches()) {
+                volume.deleteIfExists(file);
+                LOG.log(System.Logger.Level.DEBUG, "deleted superseded snapshot {0}", file);
+                removed = true;
             }
         }
         if (removed) {
-            Durability.fsyncDirectory(dir);
+            volume.syncDirectory(dir);
         }
     }
 

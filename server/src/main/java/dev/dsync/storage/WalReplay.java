@@ -48,13 +48,13 @@ final class WalReplay {
     private Path markerFile;
     private long markerOffset;
 
-    Result run(Path walDir, Snapshot snapshot) throws IOException {
-        List<SegmentFiles.Segment> segments = SegmentFiles.list(walDir);
+    Result run(Volume volume, Path walDir, Snapshot snapshot) throws IOException {
+        List<SegmentFiles.Segment> segments = SegmentFiles.list(volume, walDir);
         olderSegmentsDeleted = !segments.isEmpty() && segments.get(0).sequence() != SegmentFiles.FIRST_SEQUENCE;
         List<SegmentSummary> summaries = new ArrayList<>();
         long tailValidBytes = 0;
         for (int i = 0; i < segments.size(); i++) {
-            SegmentReader.Scan scan = SegmentReader.scan(segments.get(i).path());
+            SegmentReader.Scan scan = SegmentReader.scan(volume, segments.get(i).path());
             checkDamage(scan, i == segments.size() - 1);
             summaries.add(new SegmentSummary(segments.get(i).sequence(), scan.file(), replay(scan)));
             tailValidBytes = scan.validBytes();

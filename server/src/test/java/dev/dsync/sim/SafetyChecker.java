@@ -155,7 +155,7 @@ final class SafetyChecker {
             return; // compacted away already: checked when it was committed
         }
         Membership m = leader.core.membership();
-        long holders = nodes.stream().filter(v -> m.isVoter(v.id) && v.disk.holds(index, term)).count();
+        long holders = nodes.stream().filter(v -> m.isVoter(v.id) && v.store != null && v.store.holds(index, term)).count();
         if (holders < m.quorum()) {
             fail(leader.id + " committed " + index + "/" + term + " held by " + holders + " voters of " + m
                     + " (quorum " + m.quorum() + ")");

@@ -11,7 +11,6 @@ import dev.dsync.node.MembersEndpoints;
 import dev.dsync.node.RequestWaiter;
 import dev.dsync.node.ServiceContext;
 import dev.dsync.node.ServiceModule;
-import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -36,8 +35,6 @@ final class SimEndpoints {
     private final ServiceModule module;
     private final SimLeaderCalls leaderCalls;
     private final Map<String, Route.Where> whereByPath = new HashMap<>();
-    /** The service's metrics, as the node registers them for {@code GET /metrics}. */
-    private final PrometheusRegistry metrics = new PrometheusRegistry();
     /** The node's {@code /cluster/members} endpoints, the operator's way to change the membership. */
     private final MembersEndpoints members;
 
@@ -51,15 +48,18 @@ final class SimEndpoints {
         for (Route route : module.routes(context)) {
             whereByPath.put(route.path(), route.where());
         }
-        module.registerMetrics(metrics);
+        module.registerMetrics(node.registry);
         MemberChanges changes = new MemberChanges(node.id, node.replica, REQUEST_TIMEOUT_MS, context.clock(), timers, leaderCalls);
         this.members = new MembersEndpoints(new AdminToken(ADMIN_TOKEN), node.replica, changes, context.waiter(), leaderCalls, timers);
     }
 
-    /** A scrape of the service's metrics, as {@code GET /metrics} takes it: every gauge and counter read in the state as it is. */
+    /**
+     * A scrape of the node's metrics (its Raft metrics and its service's), as {@code GET /metrics}
+     * takes it: every gauge and counter read in the state as it is.
+     */
     void scrapeMetrics() {
-        if (metrics.scrape().size() == 0) {
-            throw new AssertionError(node.id + "'s service registered no metrics");
+        if (node.registry.scrape().size() == 0) {
+            throw new AssertionError(node.id + " registered no metrics");
         }
     }
 

@@ -1,7 +1,6 @@
 package dev.dsync.sim;
 
 import dev.dsync.node.ReadyPipeline;
-import dev.dsync.raft.DurabilityPolicy;
 import dev.dsync.raft.Entry;
 import dev.dsync.raft.Membership;
 import dev.dsync.raft.Message;
@@ -9,18 +8,23 @@ import dev.dsync.raft.ReadState;
 import dev.dsync.raft.Ready;
 import dev.dsync.raft.Snapshot;
 import dev.dsync.statemachine.ApplyResult;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
- * A simulated node's side of {@link ReadyPipeline}, for one lifetime: the simulated network and
- * disk, snapshots written at once, a crash that may strike at each of the pipeline's crash points,
- * the node's own membership tracker, and the simulation's checks at the points the pipeline offers. The order itself is the
- * pipeline's, the node's own: nothing here decides what happens when.
+ * A simulated node's side of {@link ReadyPipeline}, for one lifetime: the simulated network,
+ * snapshots written beside the pipeline a little later (as the node's snapshot writer does), a crash
+ * that may strike at each of the pipeline's crash points, and the simulation's checks at the points
+ * the pipeline offers. The order itself is the pipeline's, the node's own: nothing here decides what
+ * happens when. (The disk is the pipeline's own log store, over the node's {@link SimVolume}.)
  */
 final class SimShell implements ReadyPipeline.Shell {
     private final Simulation sim;
     private final SimNode node;
     private final int crashPermille;
+    private boolean snapshotInFlight;
 
     SimShell(Simulation sim, SimNode node, int crashPermille) {
         this.sim = sim;
@@ -52,35 +56,38 @@ final class SimShell implements ReadyPipeline.Shell {
     }
 
     @Override
-    public void persist(DurabilityPolicy.Plan plan) {
-        node.disk.persist(plan);
-    }
-
-    @Override
     public boolean canSnapshot() {
-        return true;
+        return !snapshotInFlight;
     }
 
-    /** Encoded and durable at once (the node writes it beside its loop; the log is compacted either way only once it is). */
+    /**
+     * Captured now; encoded and its file written a few milliseconds later, and handed back to the
+     * pipeline later still, as the node's snapshot writer does beside its loop: applies go on
+     * meanwhile, and a crash in between leaves a snapshot file that the WAL does not know of.
+     */
     @Override
     public void startSnapshot(long index) {
-        Snapshot written = new Snapshot(index, node.core.termAt(index), node.core.membershipAt(index), node.machine.snapshot());
-        Snapshot compacted = node.pipeline.snapshotWritten(written);
-        if (compacted != null) {
-            node.disk.saveCompaction(compacted);
-            sim.convergence.onCompaction(node, compacted.index(), compacted.data());
-            sim.trace.add(node.id + " compacted " + compacted.index());
-        }
-    }
-
-    @Override
-    public void membershipObserved(Membership current) {
-        node.tracker.observe(current);
-    }
-
-    @Override
-    public void configurationApplied(Membership membership, boolean fromLog) {
-        node.tracker.applied(membership, fromLog);
+        Supplier<byte[]> encoder = node.machine.captureSnapshot();
+        long term = node.core.termAt(index);
+        Membership membership = node.core.membershipAt(index);
+        snapshotInFlight = true;
+        sim.onLoop(node, 1 + sim.random.nextInt(30), () -> {
+            Snapshot written = new Snapshot(index, term, membership, encoder.get());
+            boolean stored;
+            try {
+                stored = node.store.writeSnapshotFile(written);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            sim.onLoop(node, sim.random.nextInt(5), () -> {
+                snapshotInFlight = false;
+                Snapshot compacted = stored ? node.pipeline.snapshotWritten(written) : null;
+                if (compacted != null) {
+                    sim.convergence.onCompaction(node, compacted.index(), compacted.data());
+                    sim.trace.add(node.id + " compacted " + compacted.index());
+                }
+            });
+        });
     }
 
     @Override

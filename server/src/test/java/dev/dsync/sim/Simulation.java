@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.Random;
+import java.util.TreeMap;
 import java.util.function.Consumer;
 
 /**
@@ -45,7 +46,8 @@ final class Simulation {
 
     /** What a finished run reports. */
     record Result(String service, long traceHash, long events, long committed, long leaderChanges, long crashes, long reads,
-                  long digestComparisons, boolean membershipChanges, long configsCommitted, Map<String, Long> serviceStats) {}
+                  long digestComparisons, boolean membershipChanges, long configsCommitted, Map<String, Long> serviceStats,
+                  Map<String, Long> diskStats) {}
 
     private record Event(long time, long seq, Runnable action) {}
 
@@ -72,6 +74,8 @@ final class Simulation {
     private final boolean checkQuorum;
     final int snapshotEvery;
     private final int crashInReadyPermille;
+    /** The log store's segment size on every node. */
+    private long segmentBytes;
     /** Per mille of new leaders that the nemesis cuts down soon after they win (Figure 8 hunting). */
     private final int leaderChurnPermille;
     private long leadersSeen;
@@ -85,6 +89,7 @@ final class Simulation {
     private long events;
     boolean faultPhase = true;
     long crashes;
+    private long powerCuts;
     private Throwable bug;
 
     Simulation(long seed, boolean verbose) {
@@ -96,7 +101,7 @@ final class Simulation {
         for (int i = 0; i < size; i++) {
             String id = "n" + (i + 1);
             ids.add(id);
-            nodes.add(new SimNode(id, random.nextInt(41) - 20));
+            nodes.add(new SimNode(id, random.nextInt(41) - 20, disk(id)));
         }
         bootstrap = Membership.ofVoters(ids);
         faultPhaseMs = 15_000 + random.nextInt(10_000);
@@ -108,6 +113,7 @@ final class Simulation {
         checkQuorum = random.nextInt(4) != 0;
         snapshotEvery = 5 + random.nextInt(40);
         crashInReadyPermille = random.nextInt(4);
+        segmentBytes = 512L << random.nextInt(6); // 512 B to 16 KiB: segments rotate and are deleted often
         leaderChurnPermille = random.nextBoolean() ? 0 : 200 + random.nextInt(600);
         network.maxDelayMs = 2 + random.nextInt(25);
         network.dropPermille = random.nextInt(3) == 0 ? 0 : random.nextInt(80);
@@ -121,7 +127,7 @@ final class Simulation {
             for (int i = 0; i < 2; i++) {
                 String id = "n" + (size + i + 1);
                 ids.add(id);
-                nodes.add(new SimNode(id, membershipRandom.nextInt(41) - 20));
+                nodes.add(new SimNode(id, membershipRandom.nextInt(41) - 20, disk(id)));
             }
             membership = new MembershipFaults(this, membershipRandom);
         } else {
@@ -186,7 +192,17 @@ final class Simulation {
         convergence.atEnd(nodes);
         return new Result(service.name(), trace.value(), events, workload.committed, checker.leaderChanges, crashes, checker.readsConfirmed,
                 convergence.comparisons, membership != null, checker.configsCommitted,
-                service.stats());
+                service.stats(), diskStats());
+    }
+
+    /** What the disks went through: fsyncs, power cuts inside one, and crashes that lost (or tore) unsynced appends. */
+    private Map<String, Long> diskStats() {
+        Map<String, Long> stats = new TreeMap<>();
+        stats.put("fsyncs", nodes.stream().mapToLong(n -> n.volume.fsyncs).sum());
+        stats.put("powerCuts", powerCuts);
+        stats.put("unsyncedAppendsLost", nodes.stream().mapToLong(n -> n.volume.unsyncedLost).sum());
+        stats.put("tornTailsKept", nodes.stream().mapToLong(n -> n.volume.tornKept).sum());
+        return stats;
     }
 
     void runUntil(long until) {
@@ -225,13 +241,29 @@ final class Simulation {
      * the next event, if {@code n} is still in the same lifetime then, and drains it afterwards.
      */
     void onLoop(SimNode n, Runnable task) {
+        onLoop(n, 0, task);
+    }
+
+    /** As {@link #onLoop(SimNode, Runnable)}, {@code delayMs} from now (for work the node does beside its loop). */
+    void onLoop(SimNode n, long delayMs, Runnable task) {
         int incarnation = n.incarnation;
-        schedule(0, () -> {
+        schedule(delayMs, () -> {
             if (n.up() && n.incarnation == incarnation) {
-                task.run();
+                powered(n, task);
                 drain(n);
             }
         });
+    }
+
+    /** Runs what may write to {@code n}'s disk; a power cut in one of its fsyncs crashes {@code n} there. */
+    private void powered(SimNode n, Runnable work) {
+        try {
+            work.run();
+        } catch (SimVolume.PowerCut cut) {
+            n.cutDuringWrite = true;
+            powerCuts++;
+            crash(n, "in an fsync (power cut: what it had not synced is lost, its last write maybe torn)");
+        }
     }
 
     /**
@@ -250,7 +282,7 @@ final class Simulation {
         // A spare starts as a node started with --join: no configuration until the leader's log gives it one.
         RaftConfig config = new RaftConfig(n.id, bootstrap.isVoter(n.id) ? bootstrap : Membership.EMPTY, electionTicks, heartbeatTicks, maxEntriesPerAppend, maxInflight,
                 preVote, checkQuorum);
-        n.start(config, random::nextInt, () -> service.newStateMachine(n), workload::newReadId, task -> onLoop(n, task));
+        n.start(config, segmentBytes, random::nextInt, () -> service.newStateMachine(n), workload::newReadId, task -> onLoop(n, task));
         n.stamps = new CommandClock(service.clock(n));
         // The node's own tracker; its directory of addresses goes unused (the simulated network routes by id).
         n.tracker = new MembershipTracker(n.id, n.core.membership(), MembershipTracker.recorded(n.restored, config.bootstrap()),
@@ -261,7 +293,7 @@ final class Simulation {
         // small states are snapshotted, and installed on lagging nodes, every few entries.
         SnapshotPolicy snapshots = SnapshotPolicy.atStart(snapshotEvery, 0, n.machine.lastApplied(), n.restored);
         n.pipeline = new ReadyPipeline(n.core, n.durability, n.machine, n.requests, n.duties, n.stamps, service.module(n), snapshots,
-                new SimShell(this, n, crashInReadyPermille));
+                n.store, n.tracker, n.metrics, new SimShell(this, n, crashInReadyPermille));
         checker.onStart(n);
         if (n.machine.lastApplied() > 0) {
             convergence.afterRestore(n);
@@ -310,6 +342,15 @@ final class Simulation {
         drain(to);
     }
 
+    /**
+     * A node's disk: a power cut may strike in any fsync of a running node during the fault phase,
+     * as often as a crash at one of the pipeline's crash points.
+     */
+    private SimVolume disk(String id) {
+        return new SimVolume(random, () -> faultPhase && node(id).up() && node(id).pipeline != null
+                && random.nextInt(1000) < crashInReadyPermille);
+    }
+
     SimNode node(String id) {
         return nodes.get(ids.indexOf(id));
     }
@@ -321,7 +362,7 @@ final class Simulation {
      */
     void drain(SimNode n) {
         if (n.up()) {
-            n.pipeline.drain();
+            powered(n, n.pipeline::drain);
         }
     }
 

@@ -200,7 +200,7 @@ class SnapshotAndCompactionTest {
         }
         // Simulates a crash between the snapshot rename and the marker append: the snapshot (from a
         // leader, disagreeing with our entry 6) is durable but the WAL never heard of it.
-        new SnapshotStore(dir.resolve("snapshot")).write(snapshot(6, 2));
+        new SnapshotStore(FileVolume.INSTANCE, dir.resolve("snapshot")).write(snapshot(6, 2));
         try (RaftLogStore store = RaftLogStore.open(dir, SMALL)) {
             assertEquals(6, store.recovered().snapshot().index());
             assertEquals(List.of(), store.recovered().entries());
