@@ -11,6 +11,12 @@ import dev.dsync.raft.RaftCore;
 import dev.dsync.raft.Role;
 import dev.dsync.transport.MemberDirectory;
 import dev.dsync.transport.MessageCodec;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -47,7 +53,7 @@ final class Simulation {
     /** What a finished run reports. */
     record Result(String service, long traceHash, long events, long committed, long leaderChanges, long crashes, long reads,
                   long digestComparisons, boolean membershipChanges, long configsCommitted, Map<String, Long> serviceStats,
-                  Map<String, Long> diskStats) {}
+                  Map<String, Long> worldStats) {}
 
     private record Event(long time, long seq, Runnable action) {}
 
@@ -192,16 +198,21 @@ final class Simulation {
         convergence.atEnd(nodes);
         return new Result(service.name(), trace.value(), events, workload.committed, checker.leaderChanges, crashes, checker.readsConfirmed,
                 convergence.comparisons, membership != null, checker.configsCommitted,
-                service.stats(), diskStats());
+                service.stats(), worldStats());
     }
 
-    /** What the disks went through: fsyncs, power cuts inside one, and crashes that lost (or tore) unsynced appends. */
-    private Map<String, Long> diskStats() {
+    /**
+     * What the world did to the nodes: the disks' fsyncs, power cuts inside one, crashes that lost
+     * (or tore) unsynced appends; broken requests sent and refused as they must be.
+     */
+    private Map<String, Long> worldStats() {
         Map<String, Long> stats = new TreeMap<>();
-        stats.put("fsyncs", nodes.stream().mapToLong(n -> n.volume.fsyncs).sum());
-        stats.put("powerCuts", powerCuts);
-        stats.put("unsyncedAppendsLost", nodes.stream().mapToLong(n -> n.volume.unsyncedLost).sum());
-        stats.put("tornTailsKept", nodes.stream().mapToLong(n -> n.volume.tornKept).sum());
+        stats.put("disk.fsyncs", nodes.stream().mapToLong(n -> n.volume.fsyncs).sum());
+        stats.put("disk.powerCuts", powerCuts);
+        stats.put("disk.unsyncedAppendsLost", nodes.stream().mapToLong(n -> n.volume.unsyncedLost).sum());
+        stats.put("disk.tornTailsKept", nodes.stream().mapToLong(n -> n.volume.tornKept).sum());
+        stats.put("hostile.sent", workload.hostile.sent);
+        stats.put("hostile.refusedWithError", workload.hostile.refused);
         return stats;
     }
 
@@ -405,9 +416,10 @@ final class Simulation {
     }
 
     /**
-     * Each message travels as the bytes of the nodes' own wire format ({@link MessageCodec}), and
-     * each copy delivered is decoded from them, so a field the codec loses or garbles reaches the
-     * receiver's core as it would on a real link.
+     * Each message travels as the bytes of the nodes' own peer stream ({@link MessageCodec}'s
+     * length-prefixed frame), and each copy delivered is read back from them as the receiving node
+     * reads its stream, so a field the codec loses or garbles reaches the receiver's core as it would
+     * on a real link.
      */
     void send(List<Message> messages) {
         for (Message m : messages) {
@@ -415,10 +427,32 @@ final class Simulation {
             if (delays.length == 0) {
                 continue;
             }
-            byte[] frame = MessageCodec.encode(m);
+            byte[] frame = frameOf(m);
             for (long delay : delays) {
-                schedule(delay, () -> deliver(MessageCodec.decode(frame)));
+                schedule(delay, () -> deliver(readFrame(frame)));
             }
+        }
+    }
+
+    private static byte[] frameOf(Message m) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try {
+            MessageCodec.writeFrame(m, new DataOutputStream(bytes));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
+    }
+
+    private static Message readFrame(byte[] frame) {
+        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(frame))) {
+            Message m = MessageCodec.readFrame(in);
+            if (MessageCodec.readFrame(in) != null) {
+                throw new AssertionError("one frame was sent, more were read");
+            }
+            return m;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

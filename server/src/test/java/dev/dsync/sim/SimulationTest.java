@@ -49,7 +49,7 @@ class SimulationTest {
         Map<String, Long> seedsPerService = new TreeMap<>(Map.of("lock", 0L, "queue", 0L, "cache", 0L));
         Map<String, Long> nanosPerService = new TreeMap<>();
         Map<String, Long> serviceStats = new TreeMap<>();
-        Map<String, Long> diskStats = new TreeMap<>();
+        Map<String, Long> worldStats = new TreeMap<>();
         TraceHash runHash = new TraceHash(); // over every seed's trace hash, in seed order: equal runs, equal hashes
         for (long seed = first; seed < first + count; seed++) {
             Simulation.Result result;
@@ -77,7 +77,7 @@ class SimulationTest {
             seedsPerService.merge(result.service(), 1L, Long::sum);
             nanosPerService.merge(result.service(), System.nanoTime() - seedStarted, Long::sum);
             result.serviceStats().forEach((name, n) -> serviceStats.merge(result.service() + "." + name, n, Long::sum));
-            result.diskStats().forEach((name, n) -> diskStats.merge(name, n, Long::sum));
+            result.worldStats().forEach((name, n) -> worldStats.merge(name, n, Long::sum));
         }
         System.out.printf("simulation: %d seeds from %d (%d lock, %d queue, %d cache) in %.1fs (%s): %d events, %d entries committed,"
                         + " %d leaders elected, %d crashes, %d reads confirmed, %d state digests equal at equal indexes,"
@@ -88,7 +88,7 @@ class SimulationTest {
         if (!serviceStats.isEmpty()) {
             System.out.println("services: " + serviceStats);
         }
-        System.out.println("disks: " + diskStats);
+        System.out.println("world: " + worldStats);
     }
 
     @Test

@@ -19,6 +19,8 @@ final class Workload {
 
     private final Simulation sim;
     private final SimService service;
+    /** Now and then a broken request in place of a client's: the node must refuse it, naming the problem. */
+    final HostileRequests hostile;
     /**
      * Clients are closed-loop, like real ones: one request at a time, the next only once the
      * last was answered by the node it was sent to or timed out. (An open loop piles thousands of
@@ -44,6 +46,7 @@ final class Workload {
     Workload(Simulation sim, SimService service) {
         this.sim = sim;
         this.service = service;
+        this.hostile = new HostileRequests(sim, service.name());
         int clients = service.clients();
         clientBusyUntil = new long[clients];
         clientWaitsOn = new SimNode[clients];
@@ -74,6 +77,10 @@ final class Workload {
         }
         if (sim.random.nextInt(10) == 0) {
             read(target);
+            return;
+        }
+        if (sim.random.nextInt(40) == 0) {
+            hostile.send(target);
             return;
         }
         if (service.clients() == 0) {
