@@ -2,7 +2,6 @@ package dev.dsync.node;
 
 import dev.dsync.raft.DurabilityPolicy;
 import dev.dsync.raft.Entry;
-import dev.dsync.raft.Membership;
 import dev.dsync.raft.Message;
 import dev.dsync.raft.RaftCore;
 import dev.dsync.raft.ReadState;
@@ -90,7 +89,7 @@ public final class ReadyPipeline {
 
     public ReadyPipeline(RaftCore core, DurabilityPolicy durability, SessionStateMachine machine, PendingRequests pending,
                          LeaderDuties duties, CommandClock clock, ServiceModule service, SnapshotPolicy snapshots,
-                        RaftLogStore store, MembershipTracker tracker, NodeMetrics metrics, Shell shell) {
+                         RaftLogStore store, MembershipTracker tracker, NodeMetrics metrics, Shell shell) {
         this.core = core;
         this.durability = durability;
         this.machine = machine;
