@@ -17,14 +17,21 @@ class SimulationTest {
     private static final int DEFAULT_SEEDS = 2000;
     /**
      * The simulation tears unsynced writes on purpose; the store's warning for every torn tail it
-     * cuts off at start would bury the summary. (Held here: the logging framework keeps loggers weakly.)
+     * cuts off at start would bury the summary. Quieted for this class only: the storage tests that
+     * run in the same JVM check those warnings. (Held here: the logging framework keeps loggers weakly.)
      */
-    private static final java.util.logging.Logger STORAGE_LOG = quiet("dev.dsync.storage");
+    private static final java.util.logging.Logger STORAGE_LOG = java.util.logging.Logger.getLogger("dev.dsync.storage");
+    private static java.util.logging.Level storageLevel;
 
-    private static java.util.logging.Logger quiet(String name) {
-        java.util.logging.Logger logger = java.util.logging.Logger.getLogger(name);
-        logger.setLevel(java.util.logging.Level.SEVERE);
-        return logger;
+    @org.junit.jupiter.api.BeforeAll
+    static void quietStorageWarnings() {
+        storageLevel = STORAGE_LOG.getLevel();
+        STORAGE_LOG.setLevel(java.util.logging.Level.SEVERE);
+    }
+
+    @org.junit.jupiter.api.AfterAll
+    static void restoreStorageWarnings() {
+        STORAGE_LOG.setLevel(storageLevel);
     }
 
     @Test
