@@ -53,7 +53,8 @@ final class HostileRequests {
                 post("/queue/enq", "\"just a string\"");
                 post("/queue/enq", "{\"queue\": \"q.dlq\", \"value\": \"x\"}");
                 post("/queue/enq", "{\"queue\": \"\", \"value\": \"x\"}");
-                post("/queue/enq", "{\"queue\": \"q\", \"value\": \"x\", \"request_id\": \"r1\"}");
+                post("/queue/enq", "{\"queue\": \"q\", \"key\": \"k\", \"value\": \"x\", \"request_id\": \"r1\"}");
+                post("/queue/enq", "{\"queue\": \"no spaces!\", \"key\": \"k\", \"value\": \"x\"}");
                 post("/queue/enq", "{\"queue\": \"q\", \"value\": \"x\", \"max_deliveries\": -1}");
                 post("/queue/ack", "{}");
                 post("/queue/ack", "{\"msg_id\": 0}");

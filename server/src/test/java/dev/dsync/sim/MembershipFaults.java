@@ -68,7 +68,7 @@ final class MembershipFaults {
             if (!node.up()) {
                 sim.start(node);
             }
-            ObjectNode body = ApplyResult.object().put("id", joiner).put("url", "http://" + joiner + ":7000");
+            ObjectNode body = ApplyResult.object().put("id", joiner).put("url", Simulation.address(joiner));
             ask(m, new ApiRequest("POST", MembersEndpoints.PATH, Map.of(), body.toString().getBytes(UTF_8), false, AUTHORIZATION), "add " + joiner);
         } else if (kind < 85) {
             List<String> removable = new ArrayList<>(m.learners().keySet());

@@ -16,6 +16,7 @@ import dev.dsync.statemachine.SessionStateMachine;
 import dev.dsync.statemachine.StateMachine;
 import dev.dsync.storage.RaftLogStore;
 import dev.dsync.storage.StoreOptions;
+import dev.dsync.transport.MemberDirectory;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -58,6 +59,8 @@ final class SimNode {
     SimReplica replica;
     /** How it carries out its core's Readys, for this lifetime: the node's own pipeline over {@link SimShell}. */
     ReadyPipeline pipeline;
+    /** Its address book for this lifetime: where the peer transport would send each member's messages. */
+    MemberDirectory directory;
     /** What it keeps of the configuration, for this lifetime: whether it was removed (then it refuses service requests). */
     MembershipTracker tracker;
     /** Its request entry for this lifetime, in place of its HTTP router: what clients and other nodes call. */
@@ -148,6 +151,7 @@ final class SimNode {
         endpoints = null;
         pipeline = null;
         tracker = null;
+        directory = null;
         restored = null;
     }
 

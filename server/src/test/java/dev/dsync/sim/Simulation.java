@@ -17,6 +17,7 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -96,6 +97,7 @@ final class Simulation {
     boolean faultPhase = true;
     long crashes;
     private long powerCuts;
+    private long unknownPeerDrops;
     private Throwable bug;
 
     Simulation(long seed, boolean verbose) {
@@ -211,6 +213,7 @@ final class Simulation {
         stats.put("disk.powerCuts", powerCuts);
         stats.put("disk.unsyncedAppendsLost", nodes.stream().mapToLong(n -> n.volume.unsyncedLost).sum());
         stats.put("disk.tornTailsKept", nodes.stream().mapToLong(n -> n.volume.tornKept).sum());
+        stats.put("net.unknownPeerDrops", unknownPeerDrops);
         stats.put("hostile.sent", workload.hostile.sent);
         stats.put("hostile.refusedWithError", workload.hostile.refused);
         return stats;
@@ -295,9 +298,12 @@ final class Simulation {
                 preVote, checkQuorum);
         n.start(config, segmentBytes, random::nextInt, () -> service.newStateMachine(n), workload::newReadId, task -> onLoop(n, task));
         n.stamps = new CommandClock(service.clock(n));
-        // The node's own tracker; its directory of addresses goes unused (the simulated network routes by id).
+        // Its address book, as the node builds it: its --peers (the bootstrap members), then what the
+        // configurations its tracker publishes and the peers that reach it declare. A Raft message for
+        // an id the sender's book has no address for is dropped, as the peer transport drops it.
+        n.directory = new MemberDirectory(bootstrapAddresses());
         n.tracker = new MembershipTracker(n.id, n.core.membership(), MembershipTracker.recorded(n.restored, config.bootstrap()),
-                new MemberDirectory(Map.of()), () -> { });
+                n.directory, () -> { });
         n.replica = new SimReplica(this, n);
         n.endpoints = new SimEndpoints(this, n, service.module(n));
         // The node's own snapshot policy, but by entry count alone (a log share of 0 %): the simulation's
@@ -345,6 +351,7 @@ final class Simulation {
         if (!to.up() || network.isCut(m.from(), m.to())) {
             return;
         }
+        to.directory.learn(m.from(), address(m.from())); // the sender declares itself when its stream opens
         RaftMessages.trace(trace, now, m);
         if (verbose) {
             log("  " + RaftMessages.describe(m));
@@ -360,6 +367,19 @@ final class Simulation {
     private SimVolume disk(String id) {
         return new SimVolume(random, () -> faultPhase && node(id).up() && node(id).pipeline != null
                 && random.nextInt(1000) < crashInReadyPermille);
+    }
+
+    /** Where a node says it is reached; the membership nemesis adds spares at these too. */
+    static String address(String id) {
+        return "http://" + id + ":7000";
+    }
+
+    private Map<String, URI> bootstrapAddresses() {
+        Map<String, URI> peers = new TreeMap<>();
+        for (String id : bootstrap.voters().keySet()) {
+            peers.put(id, URI.create(address(id)));
+        }
+        return peers;
     }
 
     SimNode node(String id) {
@@ -423,6 +443,10 @@ final class Simulation {
      */
     void send(List<Message> messages) {
         for (Message m : messages) {
+            if (node(m.from()).directory.address(m.to()) == null) {
+                unknownPeerDrops++; // as PeerTransport.send: no address, nowhere to send it
+                continue;
+            }
             long[] delays = network.delaysFor(m);
             if (delays.length == 0) {
                 continue;
