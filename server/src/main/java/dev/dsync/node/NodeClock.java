@@ -10,4 +10,19 @@ public interface NodeClock {
 
     /** Wall-clock milliseconds: may step either way; only stamps entries and is compared with other wall times. */
     long wallMs();
+
+    /** Both kinds of time read from one source (a hand-driven clock in tests, a simulated node's clock). */
+    static NodeClock of(java.util.function.LongSupplier ms) {
+        return new NodeClock() {
+            @Override
+            public long monotonicMs() {
+                return ms.getAsLong();
+            }
+
+            @Override
+            public long wallMs() {
+                return ms.getAsLong();
+            }
+        };
+    }
 }

@@ -77,17 +77,7 @@ class MembersEndpointsTest {
         action.run();
         return () -> { };
     };
-    private final NodeClock clock = new NodeClock() {
-        @Override
-        public long monotonicMs() {
-            return nowMs;
-        }
-
-        @Override
-        public long wallMs() {
-            return nowMs;
-        }
-    };
+    private final NodeClock clock = NodeClock.of(() -> nowMs);
     private final LeaderCalls forwarder = new LeaderCalls() {
         @Override
         public CompletableFuture<ApiResponse> post(String leaderId, String path, JsonNode body, long waitMs) {

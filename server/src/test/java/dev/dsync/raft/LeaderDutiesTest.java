@@ -49,17 +49,7 @@ class LeaderDutiesTest {
     };
 
     private long nowMs;
-    private final NodeClock clock = new NodeClock() {
-        @Override
-        public long monotonicMs() {
-            return nowMs;
-        }
-
-        @Override
-        public long wallMs() {
-            return nowMs;
-        }
-    };
+    private final NodeClock clock = NodeClock.of(() -> nowMs);
 
     @Test
     void aDutyEntryThatLeftTheLogIsNotWaitedFor() {

@@ -161,16 +161,6 @@ final class SimNode {
 
     /** This node's offset clock as a {@link NodeClock}, the same for both kinds of time. */
     NodeClock offsetClock(LongSupplier simNowMs) {
-        return new NodeClock() {
-            @Override
-            public long monotonicMs() {
-                return clock(simNowMs.getAsLong());
-            }
-
-            @Override
-            public long wallMs() {
-                return clock(simNowMs.getAsLong());
-            }
-        };
+        return NodeClock.of(() -> clock(simNowMs.getAsLong()));
     }
 }
