@@ -28,6 +28,13 @@ final class HostileRequests {
     HostileRequests(Simulation sim, String service) {
         this.sim = sim;
         post("/no/such/path", "{}");
+        String anyPath = switch (service) {
+            case "lock" -> "/lock/acquire";
+            case "queue" -> "/queue/ack";
+            default -> "/cache/put";
+        };
+        post(anyPath, " \r\n\t "); // blank: read as {}, so a required field is missing
+        post(anyPath, "\u0000\u0000\u0000{"); // NUL bytes first: the JSON parser takes it for UTF-32 and fails to decode
         // The operator's membership calls, with the admin token but broken.
         String admin = "Bearer " + SimEndpoints.ADMIN_TOKEN;
         requests.add(new ApiRequest("POST", MembersEndpoints.PATH, Map.of(), bytes("{\"id\": \"n9\", \"url\": \"ftp://x/y\"}"), false, admin));
@@ -70,6 +77,7 @@ final class HostileRequests {
                 post("/cache/del", "{\"key\": \"\"}");
                 post("/cache/peer/write", "{\"command\": 5}");
                 post("/cache/peer/write", "{\"command\": {\"type\": \"nonsense\"}}");
+                post("/cache/peer/write", "{\"command\": {\"op\": \"drop_node\", \"node\": \"n1\"}}"); // only the leader drops a node
                 requests.add(new ApiRequest("GET", "/cache/state", Map.of(), new byte[0], false));
             }
         }
