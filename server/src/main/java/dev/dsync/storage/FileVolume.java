@@ -1,5 +1,6 @@
 package dev.dsync.storage;
 
+import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -50,6 +51,25 @@ public final class FileVolume implements Volume {
                 // read may return short counts
             }
             return buffer.flip();
+        }
+    }
+
+    @Override
+    public long size(Path file) throws IOException {
+        return Files.size(file);
+    }
+
+    @Override
+    public void read(Path file, long position, ByteBuffer into) throws IOException {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            long at = position;
+            while (into.hasRemaining()) {
+                int n = channel.read(into, at);
+                if (n < 0) {
+                    throw new EOFException(file + " ends at byte " + at);
+                }
+                at += n;
+            }
         }
     }
 

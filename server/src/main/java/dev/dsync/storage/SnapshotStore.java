@@ -3,7 +3,6 @@ package dev.dsync.storage;
 import dev.dsync.raft.Membership;
 import dev.dsync.raft.Snapshot;
 import java.io.IOException;
-import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -126,47 +125,58 @@ final class SnapshotStore {
         return true;
     }
 
+    /** Reads the file in parts (a large image goes straight into its array, not through a second copy). */
     private Snapshot read(Path file) throws IOException {
-        ByteBuffer in = volume.readAll(file);
-        int size = in.limit();
-        try {
-            int magic = in.getInt();
-            if (magic != MAGIC && magic != MAGIC_WITHOUT_MEMBERSHIP) {
-                throw new CorruptLogException(file, 0, "bad snapshot magic");
-            }
-            long index = in.getLong();
-            long term = in.getLong();
-            if (index != indexOf(file) || term < 0) {
-                throw new CorruptLogException(file, 4, "snapshot index " + index + "/term " + term + " does not match its name");
-            }
-            byte[] membership = null;
-            if (magic == MAGIC) {
-                int length = in.getInt();
-                if (length != NO_MEMBERSHIP) {
-                    if (length < 0 || length > in.remaining()) {
-                        throw new CorruptLogException(file, FIXED_BYTES, "snapshot membership length " + length
-                                + " does not fit in file size " + size);
-                    }
-                    membership = new byte[length];
-                    in.get(membership);
-                }
-            }
-            int lengthAt = in.position();
-            int length = in.getInt();
-            if (length < 0 || size != (long) lengthAt + 4 + length + 4) {
-                throw new CorruptLogException(file, lengthAt, "snapshot data length " + length + " does not match file size " + size);
-            }
-            byte[] data = new byte[length];
-            in.get(data);
-            CRC32C crc = new CRC32C();
-            crc.update(in.slice(0, size - 4));
-            if (in.getInt() != (int) crc.getValue()) {
-                throw new CorruptLogException(file, size - 4, "snapshot CRC mismatch");
-            }
-            return new Snapshot(index, term, membership == null ? null : decodeMembership(membership, file), data);
-        } catch (BufferUnderflowException e) {
-            throw new CorruptLogException(file, in.position(), "snapshot file ends early");
+        long size = volume.size(file);
+        CRC32C crc = new CRC32C();
+        long[] at = {0};
+        ByteBuffer fixed = read(file, at, FIXED_BYTES, crc);
+        int magic = fixed.getInt(0);
+        if (magic != MAGIC && magic != MAGIC_WITHOUT_MEMBERSHIP) {
+            throw new CorruptLogException(file, 0, "bad snapshot magic");
         }
+        long index = fixed.getLong(4);
+        long term = fixed.getLong(12);
+        if (index != indexOf(file) || term < 0) {
+            throw new CorruptLogException(file, 4, "snapshot index " + index + "/term " + term + " does not match its name");
+        }
+        byte[] membership = null;
+        if (magic == MAGIC) {
+            int length = read(file, at, 4, crc).getInt(0);
+            if (length != NO_MEMBERSHIP) {
+                if (length < 0 || length > size - at[0]) {
+                    throw new CorruptLogException(file, FIXED_BYTES, "snapshot membership length " + length
+                            + " does not fit in file size " + size);
+                }
+                membership = read(file, at, length, crc).array();
+            }
+        }
+        long lengthAt = at[0];
+        int length = read(file, at, 4, crc).getInt(0);
+        if (length < 0 || size != lengthAt + 4 + length + 4) {
+            throw new CorruptLogException(file, lengthAt, "snapshot data length " + length + " does not match file size " + size);
+        }
+        byte[] data = read(file, at, length, crc).array();
+        if (read(file, at, 4, null).getInt(0) != (int) crc.getValue()) {
+            throw new CorruptLogException(file, size - 4, "snapshot CRC mismatch");
+        }
+        return new Snapshot(index, term, membership == null ? null : decodeMembership(membership, file), data);
+    }
+
+    /** The next {@code n} bytes at {@code at[0]} (which moves past them), added to {@code crc} unless it is null. */
+    private ByteBuffer read(Path file, long[] at, int n, CRC32C crc) throws IOException {
+        ByteBuffer buffer = ByteBuffer.allocate(n);
+        try {
+            volume.read(file, at[0], buffer);
+        } catch (java.io.EOFException e) {
+            throw new CorruptLogException(file, at[0], "snapshot file ends early");
+        }
+        at[0] += n;
+        buffer.flip();
+        if (crc != null) {
+            crc.update(buffer.duplicate());
+        }
+        return buffer;
     }
 
     /** Only called once the CRC checked out: bytes that do not parse were written so, not damaged since. */

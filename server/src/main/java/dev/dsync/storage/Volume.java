@@ -25,6 +25,15 @@ public interface Volume {
     /** All of {@code file}'s bytes, flipped for reading. */
     ByteBuffer readAll(Path file) throws IOException;
 
+    /** {@code file}'s length in bytes. */
+    long size(Path file) throws IOException;
+
+    /**
+     * Fills {@code into} with {@code file}'s bytes from {@code position} on (for a large file read in
+     * parts, without a second copy); fails with {@link java.io.EOFException} if the file ends first.
+     */
+    void read(Path file, long position, ByteBuffer into) throws IOException;
+
     /** A new, empty file; fails if {@code file} exists. */
     WritableFile createNew(Path file) throws IOException;
 

@@ -1,6 +1,7 @@
 package dev.dsync.sim;
 
 import dev.dsync.storage.Volume;
+import java.io.EOFException;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -132,6 +133,20 @@ final class SimVolume implements Volume {
     public ByteBuffer readAll(Path file) throws IOException {
         Inode inode = existing(file);
         return ByteBuffer.wrap(Arrays.copyOf(inode.bytes, inode.length));
+    }
+
+    @Override
+    public long size(Path file) throws IOException {
+        return existing(file).length;
+    }
+
+    @Override
+    public void read(Path file, long position, ByteBuffer into) throws IOException {
+        Inode inode = existing(file);
+        if (position + into.remaining() > inode.length) {
+            throw new EOFException(file + " ends at byte " + inode.length);
+        }
+        into.put(inode.bytes, (int) position, into.remaining());
     }
 
     @Override
