@@ -55,22 +55,31 @@ public final class FileVolume implements Volume {
     }
 
     @Override
-    public long size(Path file) throws IOException {
-        return Files.size(file);
-    }
-
-    @Override
-    public void read(Path file, long position, ByteBuffer into) throws IOException {
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
-            long at = position;
-            while (into.hasRemaining()) {
-                int n = channel.read(into, at);
-                if (n < 0) {
-                    throw new EOFException(file + " ends at byte " + at);
-                }
-                at += n;
+    public ReadableFile openForRead(Path file) throws IOException {
+        FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
+        return new ReadableFile() {
+            @Override
+            public long size() throws IOException {
+                return channel.size();
             }
-        }
+
+            @Override
+            public void read(long position, ByteBuffer into) throws IOException {
+                long at = position;
+                while (into.hasRemaining()) {
+                    int n = channel.read(into, at);
+                    if (n < 0) {
+                        throw new EOFException(file + " ends at byte " + at);
+                    }
+                    at += n;
+                }
+            }
+
+            @Override
+            public void close() throws IOException {
+                channel.close();
+            }
+        };
     }
 
     @Override
@@ -110,12 +119,11 @@ public final class FileVolume implements Volume {
     private static WritableFile open(Path file, OpenOption... options) throws IOException {
         FileChannel channel = FileChannel.open(file, options);
         try {
-            channel.position(channel.size());
+            return new ChannelFile(channel);
         } catch (IOException | RuntimeException e) {
             channel.close();
             throw e;
         }
-        return new ChannelFile(channel);
     }
 
     /** Invariant: the channel's position is its size (every write appends). */
@@ -126,6 +134,7 @@ public final class FileVolume implements Volume {
         ChannelFile(FileChannel channel) throws IOException {
             this.channel = channel;
             this.size = channel.size();
+            channel.position(size);
         }
 
         @Override

@@ -125,58 +125,70 @@ final class SnapshotStore {
         return true;
     }
 
-    /** Reads the file in parts (a large image goes straight into its array, not through a second copy). */
+    /** Reads the file in parts, opened once (a large image goes straight into its array, not through a second copy). */
     private Snapshot read(Path file) throws IOException {
-        long size = volume.size(file);
-        CRC32C crc = new CRC32C();
-        long[] at = {0};
-        ByteBuffer fixed = read(file, at, FIXED_BYTES, crc);
-        int magic = fixed.getInt(0);
-        if (magic != MAGIC && magic != MAGIC_WITHOUT_MEMBERSHIP) {
-            throw new CorruptLogException(file, 0, "bad snapshot magic");
-        }
-        long index = fixed.getLong(4);
-        long term = fixed.getLong(12);
-        if (index != indexOf(file) || term < 0) {
-            throw new CorruptLogException(file, 4, "snapshot index " + index + "/term " + term + " does not match its name");
-        }
-        byte[] membership = null;
-        if (magic == MAGIC) {
-            int length = read(file, at, 4, crc).getInt(0);
-            if (length != NO_MEMBERSHIP) {
-                if (length < 0 || length > size - at[0]) {
-                    throw new CorruptLogException(file, FIXED_BYTES, "snapshot membership length " + length
-                            + " does not fit in file size " + size);
-                }
-                membership = read(file, at, length, crc).array();
+        try (Volume.ReadableFile in = volume.openForRead(file)) {
+            Parts parts = new Parts(file, in);
+            long size = in.size();
+            ByteBuffer fixed = parts.next(FIXED_BYTES);
+            int magic = fixed.getInt(0);
+            if (magic != MAGIC && magic != MAGIC_WITHOUT_MEMBERSHIP) {
+                throw new CorruptLogException(file, 0, "bad snapshot magic");
             }
+            long index = fixed.getLong(4);
+            long term = fixed.getLong(12);
+            if (index != indexOf(file) || term < 0) {
+                throw new CorruptLogException(file, 4, "snapshot index " + index + "/term " + term + " does not match its name");
+            }
+            byte[] membership = null;
+            if (magic == MAGIC) {
+                int length = parts.next(4).getInt(0);
+                if (length != NO_MEMBERSHIP) {
+                    if (length < 0 || length > size - parts.position) {
+                        throw new CorruptLogException(file, FIXED_BYTES, "snapshot membership length " + length
+                                + " does not fit in file size " + size);
+                    }
+                    membership = parts.next(length).array();
+                }
+            }
+            long lengthAt = parts.position;
+            int length = parts.next(4).getInt(0);
+            if (length < 0 || size != lengthAt + 4 + length + 4) {
+                throw new CorruptLogException(file, lengthAt, "snapshot data length " + length + " does not match file size " + size);
+            }
+            byte[] data = parts.next(length).array();
+            int checksum = (int) parts.crc.getValue();
+            if (parts.next(4).getInt(0) != checksum) {
+                throw new CorruptLogException(file, size - 4, "snapshot CRC mismatch");
+            }
+            return new Snapshot(index, term, membership == null ? null : decodeMembership(membership, file), data);
         }
-        long lengthAt = at[0];
-        int length = read(file, at, 4, crc).getInt(0);
-        if (length < 0 || size != lengthAt + 4 + length + 4) {
-            throw new CorruptLogException(file, lengthAt, "snapshot data length " + length + " does not match file size " + size);
-        }
-        byte[] data = read(file, at, length, crc).array();
-        if (read(file, at, 4, null).getInt(0) != (int) crc.getValue()) {
-            throw new CorruptLogException(file, size - 4, "snapshot CRC mismatch");
-        }
-        return new Snapshot(index, term, membership == null ? null : decodeMembership(membership, file), data);
     }
 
-    /** The next {@code n} bytes at {@code at[0]} (which moves past them), added to {@code crc} unless it is null. */
-    private ByteBuffer read(Path file, long[] at, int n, CRC32C crc) throws IOException {
-        ByteBuffer buffer = ByteBuffer.allocate(n);
-        try {
-            volume.read(file, at[0], buffer);
-        } catch (java.io.EOFException e) {
-            throw new CorruptLogException(file, at[0], "snapshot file ends early");
+    /** Consecutive parts of a snapshot file, each added to the running CRC as it is read. */
+    private static final class Parts {
+        private final Path file;
+        private final Volume.ReadableFile in;
+        private final CRC32C crc = new CRC32C();
+        private long position;
+
+        Parts(Path file, Volume.ReadableFile in) {
+            this.file = file;
+            this.in = in;
         }
-        at[0] += n;
-        buffer.flip();
-        if (crc != null) {
+
+        ByteBuffer next(int n) throws IOException {
+            ByteBuffer buffer = ByteBuffer.allocate(n);
+            try {
+                in.read(position, buffer);
+            } catch (java.io.EOFException e) {
+                throw new CorruptLogException(file, position, "snapshot file ends early");
+            }
+            position += n;
+            buffer.flip();
             crc.update(buffer.duplicate());
+            return buffer;
         }
-        return buffer;
     }
 
     /** Only called once the CRC checked out: bytes that do not parse were written so, not damaged since. */

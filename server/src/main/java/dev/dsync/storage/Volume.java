@@ -25,14 +25,8 @@ public interface Volume {
     /** All of {@code file}'s bytes, flipped for reading. */
     ByteBuffer readAll(Path file) throws IOException;
 
-    /** {@code file}'s length in bytes. */
-    long size(Path file) throws IOException;
-
-    /**
-     * Fills {@code into} with {@code file}'s bytes from {@code position} on (for a large file read in
-     * parts, without a second copy); fails with {@link java.io.EOFException} if the file ends first.
-     */
-    void read(Path file, long position, ByteBuffer into) throws IOException;
+    /** {@code file} opened for reading in parts (a large file read without a second copy). */
+    ReadableFile openForRead(Path file) throws IOException;
 
     /** A new, empty file; fails if {@code file} exists. */
     WritableFile createNew(Path file) throws IOException;
@@ -53,6 +47,17 @@ public interface Volume {
      * (some refuse to open a directory), a binding does nothing rather than fail the store.
      */
     void syncDirectory(Path dir);
+
+    /** A file open for reading at any position. Not thread-safe. */
+    interface ReadableFile extends AutoCloseable {
+        long size() throws IOException;
+
+        /** Fills {@code into} with the bytes from {@code position} on; {@link java.io.EOFException} if the file ends first. */
+        void read(long position, ByteBuffer into) throws IOException;
+
+        @Override
+        void close() throws IOException;
+    }
 
     /** A file open for appending. Not thread-safe. */
     interface WritableFile extends AutoCloseable {

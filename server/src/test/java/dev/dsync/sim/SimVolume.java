@@ -136,17 +136,26 @@ final class SimVolume implements Volume {
     }
 
     @Override
-    public long size(Path file) throws IOException {
-        return existing(file).length;
-    }
-
-    @Override
-    public void read(Path file, long position, ByteBuffer into) throws IOException {
+    public ReadableFile openForRead(Path file) throws IOException {
         Inode inode = existing(file);
-        if (position + into.remaining() > inode.length) {
-            throw new EOFException(file + " ends at byte " + inode.length);
-        }
-        into.put(inode.bytes, (int) position, into.remaining());
+        return new ReadableFile() {
+            @Override
+            public long size() {
+                return inode.length;
+            }
+
+            @Override
+            public void read(long position, ByteBuffer into) throws IOException {
+                if (position + into.remaining() > inode.length) {
+                    throw new EOFException(file + " ends at byte " + inode.length);
+                }
+                into.put(inode.bytes, (int) position, into.remaining());
+            }
+
+            @Override
+            public void close() {
+            }
+        };
     }
 
     @Override
