@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One named proxy: a listening socket that forwards each accepted connection to {@code upstream}
@@ -18,6 +19,8 @@ import java.util.concurrent.ConcurrentHashMap;
 final class ToxicProxy {
   /** How long to wait for the upstream TCP handshake before dropping the client. */
   private static final int UPSTREAM_CONNECT_TIMEOUT_MILLIS = 10_000;
+  /** How long enabling again waits for the port this proxy listened on to be free. */
+  static final long REBIND_WAIT_MILLIS = 10_000;
 
   private final String name;
   private final ToxicCollection toxics = new ToxicCollection();
@@ -25,6 +28,8 @@ final class ToxicProxy {
   private String listen;
   private String upstream;
   private boolean enabled;
+  /** Whether {@link #listen} names a port this proxy has bound (and may find still held at a rebind). */
+  private boolean hasListened;
   private ServerSocket listener;
   private Thread acceptor;
 
@@ -57,26 +62,56 @@ final class ToxicProxy {
     return toxics.all();
   }
 
-  /** Starts listening; a no-op when already enabled. 500 when the address cannot be bound. */
+  /**
+   * Starts listening; a no-op when already enabled. 500 when the address cannot be bound: at once
+   * for a first bind, after {@link #REBIND_WAIT_MILLIS} of retries for a port this proxy listened on
+   * before (a heal disables and enables; the kernel may not have let go of the old listener yet).
+   */
   synchronized void start() {
     if (enabled) {
       return;
     }
-    ServerSocket socket = null;
-    try {
-      socket = new ServerSocket();
-      socket.setReuseAddress(true);
-      socket.bind(HostPort.parse("listen", listen).resolve(), 128);
-    } catch (IOException e) {
-      closeQuietly(socket);
-      throw new ApiException(500, "listen tcp " + listen + ": " + e.getMessage());
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(hasListened ? REBIND_WAIT_MILLIS : 0);
+    ServerSocket socket;
+    while (true) {
+      try {
+        socket = bind();
+        break;
+      } catch (IOException e) {
+        if (System.nanoTime() >= deadline) {
+          throw new ApiException(500, "listen tcp " + listen + ": " + e.getMessage());
+        }
+      }
+      try {
+        wait(20); // releases this proxy's lock: a dial in flight can see the proxy is disabled
+        if (enabled) {
+          return; // started meanwhile by another call
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new ApiException(500, "listen tcp " + listen + ": interrupted");
+      }
     }
     listener = socket;
     listen = HostPort.format((InetSocketAddress) socket.getLocalSocketAddress());
     enabled = true;
+    hasListened = true;
     ServerSocket acceptedBy = socket;
-    acceptor =
-        Thread.ofVirtual().name("toxiproxy-" + name + "-accept").start(() -> acceptLoop(acceptedBy));
+    // A platform thread: closing a socket that a virtual thread is blocked on in accept() is
+    // deferred until that thread runs again, which on a loaded machine kept the port bound.
+    acceptor = Thread.ofPlatform().daemon().name("toxiproxy-" + name + "-accept").start(() -> acceptLoop(acceptedBy));
+  }
+
+  private ServerSocket bind() throws IOException {
+    ServerSocket socket = new ServerSocket();
+    try {
+      socket.setReuseAddress(true);
+      socket.bind(HostPort.parse("listen", listen).resolve(), 128);
+      return socket;
+    } catch (IOException | RuntimeException e) {
+      closeQuietly(socket);
+      throw e;
+    }
   }
 
   /** Stops listening and drops every connection; a no-op when already disabled. */
@@ -110,6 +145,7 @@ final class ToxicProxy {
     HostPort.parse("upstream", newUpstream);
     if (!newListen.equals(listen) || !newUpstream.equals(upstream)) {
       stop();
+      hasListened &= newListen.equals(listen);
       listen = newListen;
       upstream = newUpstream;
     }

@@ -15,6 +15,8 @@ import eu.rekawek.toxiproxy.model.ToxicDirection;
 import eu.rekawek.toxiproxy.model.toxic.Latency;
 import eu.rekawek.toxiproxy.model.toxic.Slicer;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -156,6 +158,41 @@ class EmbeddedToxiproxyApiTest {
     proxy.enable();
     assertTrue(proxy.isEnabled());
     assertEquals(listen, proxy.getListen());
+  }
+
+  /**
+   * A heal disables and enables a cut proxy; the port it listened on may still be held for a moment
+   * (on a loaded machine the old listener's close lagged, and a chaos run failed with "Address
+   * already in use"). Enabling again waits for its own port; a first bind to a taken one fails at once.
+   */
+  @Test
+  void enableWaitsForItsOwnPortToBeFreeAgain() throws Exception {
+    Proxy proxy = client.createProxy("db", "127.0.0.1:0", UPSTREAM);
+    String listen = proxy.getListen();
+    proxy.disable();
+    ServerSocket squatter = new ServerSocket();
+    squatter.bind(HostPort.parse("listen", listen).resolve());
+    Thread release = Thread.ofPlatform().start(() -> {
+      try {
+        Thread.sleep(300);
+        squatter.close();
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    });
+    proxy.enable();
+    release.join();
+    assertTrue(proxy.isEnabled());
+    assertEquals(listen, proxy.getListen());
+
+    try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+      long start = System.nanoTime();
+      HttpResponse<String> refused = post("/proxies", "{\"name\":\"other\",\"listen\":\"127.0.0.1:"
+          + taken.getLocalPort() + "\",\"upstream\":\"" + UPSTREAM + "\"}");
+      assertEquals(500, refused.statusCode());
+      assertTrue(refused.body().contains("Address already in use"), refused.body());
+      assertTrue(System.nanoTime() - start < 2_000_000_000L, "a first bind does not wait");
+    }
   }
 
   @Test
