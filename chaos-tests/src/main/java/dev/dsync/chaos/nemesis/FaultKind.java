@@ -20,6 +20,8 @@ public enum FaultKind {
     KILL_ONE("kill", "one"),
     KILL_LEADER("kill", "leader"),
     KILL_MINORITY("kill", "minority"),
+    /** The leader cut off and fed writes it cannot commit, its successor killed, then it returns: see {@link StaleLeaderReturns}. */
+    KILL_STALE_LOG("kill", "stale-log-leader"),
     PAUSE_ONE("pause", "one"),
     PAUSE_LEADER("pause", "leader"),
     ROLLING_RESTART("kill", "rolling-restart"),

@@ -44,6 +44,7 @@ public final class Nemesis {
     private final Set<String> powerLost = new LinkedHashSet<>();
     private final Set<String> secondStarts = new LinkedHashSet<>();
     private final MembershipSteps membership;
+    private final StaleLeaderReturns staleLeader;
     /** Links a step's cut could not reach, as "from->to", for its history event. */
     private final List<String> notCut = new ArrayList<>();
     private volatile String current = "none";
@@ -59,6 +60,26 @@ public final class Nemesis {
         this.probe = probe;
         this.log = log;
         this.membership = new MembershipSteps(cluster, probe, log);
+        this.staleLeader = new StaleLeaderReturns(cluster, probe, new StaleLeaderReturns.Faults() {
+            @Override
+            public List<Proxy> isolate(String node) throws IOException {
+                Set<Proxy> before = Set.copyOf(cut);
+                Nemesis.this.isolate(node, cluster.nodeIds());
+                return cut.stream().filter(p -> !before.contains(p)).toList();
+            }
+
+            @Override
+            public void kill(String node) throws IOException, InterruptedException {
+                Nemesis.this.kill(node);
+            }
+
+            @Override
+            public void heal(List<Proxy> links) throws IOException {
+                for (Proxy p : links) {
+                    healLink(p);
+                }
+            }
+        });
     }
 
     /** What is broken right now, for the progress line. */
@@ -76,7 +97,7 @@ public final class Nemesis {
         Random pick = new Random(step.pick());
         List<String> ids = new ArrayList<>(cluster.nodeIds());
         String fallback = ids.get(pick.nextInt(ids.size()));
-        boolean targetsLeader = Schedule.LEADER_SHAPES.contains(step.kind());
+        boolean targetsLeader = Schedule.LEADER_SHAPES.contains(step.kind()) || step.kind() == FaultKind.KILL_STALE_LOG;
         // The leader is the node whose /health says role 2 (highest term); a fault aimed at it
         // waits for one, and says so in the history if none could be found.
         boolean membershipStep = step.kind().family.equals("membership");
@@ -117,6 +138,7 @@ public final class Nemesis {
             case LATENCY_LEADER -> value.putAll(slow(leader, 140 + pick.nextInt(50)));
             case KILL_ONE -> value.put("killed", kill(ids.get(pick.nextInt(ids.size()))));
             case KILL_LEADER -> value.put("killed", kill(leader));
+            case KILL_STALE_LOG -> value.putAll(staleLeader.run(leader));
             case KILL_MINORITY -> {
                 ids.remove(leader);
                 value.put("killed", kill(ids.get(pick.nextInt(ids.size()))));
@@ -339,23 +361,31 @@ public final class Nemesis {
         return ids;
     }
 
+    /**
+     * Takes every toxic off the link, and cycles it if it was cut (no connection that lost bytes
+     * mid-stream is reused); returns whether it had any toxic.
+     */
+    private boolean healLink(Proxy p) throws IOException {
+        List<? extends Toxic> toxics = p.toxics().getAll();
+        for (Toxic t : toxics) {
+            try {
+                t.remove();
+            } catch (java.io.FileNotFoundException alreadyGone) {
+                // A scripted workload took its own toxic off between the listing and this removal: healed either way.
+            }
+        }
+        if (cut.remove(p)) {
+            p.disable();
+            p.enable();
+        }
+        return !toxics.isEmpty();
+    }
+
     /** Undoes every fault in force; safe to call at any time and more than once. */
     public void healAll() throws IOException, InterruptedException {
         List<String> healed = new ArrayList<>();
         for (Proxy p : cluster.allLinks()) {
-            List<? extends Toxic> toxics = p.toxics().getAll();
-            for (Toxic t : toxics) {
-                try {
-                    t.remove();
-                } catch (java.io.FileNotFoundException alreadyGone) {
-                    // A scripted workload took its own toxic off between the listing and this removal: healed either way.
-                }
-            }
-            if (cut.remove(p)) {
-                p.disable();
-                p.enable();
-            }
-            if (!toxics.isEmpty()) {
+            if (healLink(p)) {
                 healed.add(p.getName());
             }
         }

@@ -31,6 +31,7 @@ class ScheduleTest {
     @Test
     void theKillMixedPartitionAndPauseNemesesEachRequireTheirLeaderShape() {
         assertTrue(Schedule.required("kill").contains(FaultKind.KILL_LEADER));
+        assertTrue(Schedule.required("kill").contains(FaultKind.KILL_STALE_LOG));
         assertTrue(Schedule.required("partition").contains(FaultKind.PARTITION_ISOLATE_LEADER));
         assertTrue(Schedule.required("partition").contains(FaultKind.PARTITION_ISOLATE_FOLLOWER));
         assertTrue(Schedule.required("pause").contains(FaultKind.PAUSE_LEADER));
