@@ -40,11 +40,11 @@ import java.util.Optional;
  * loses it (as it must) or, had no new leader come, commits it after the heal.
  */
 final class StaleLeaderReturns {
-    static final int FILLER_WRITES = 100;
+    static final int FILLER_WRITES = 200;
     private static final Duration NEW_LEADER_WAIT = Duration.ofSeconds(6);
     /** How long the new leader gets to apply {@link #NEW_ENTRIES} entries of its term. */
-    private static final Duration COMMIT_WAIT = Duration.ofMillis(1_500);
-    private static final int NEW_ENTRIES = 5;
+    private static final Duration COMMIT_WAIT = Duration.ofMillis(2_000);
+    private static final int NEW_ENTRIES = 20;
     private static final Duration ELECTION_WAIT = Duration.ofSeconds(4);
 
     /** The faults this shape is made of, carried out (and undone at the heal) by the nemesis. */
