@@ -92,7 +92,15 @@ public interface Cluster extends AutoCloseable {
     /** SIGKILL: nothing is flushed, no shutdown hook runs. */
     void kill(String nodeId) throws IOException, InterruptedException;
 
-    /** Starts a killed node again on its own data. */
+    /**
+     * SIGTERM, and waits up to {@code limitMs} for the process to exit (then SIGKILL): the node's
+     * shutdown hook runs (a leader hands leadership over first). Backends that cannot say false.
+     */
+    default boolean stop(String nodeId, long limitMs) throws IOException, InterruptedException {
+        return false;
+    }
+
+    /** Starts a killed (or stopped) node again on its own data. */
     void restart(String nodeId) throws IOException, InterruptedException;
 
     /** SIGSTOP / SIGCONT: the process stays alive but does nothing, like a long GC pause. */

@@ -189,6 +189,19 @@ public final class ProcessCluster extends ProxiedCluster {
     }
 
     @Override
+    public boolean stop(String nodeId, long limitMs) throws InterruptedException {
+        Process p = processes.remove(nodeId);
+        if (p != null) {
+            p.destroy();
+            if (!p.waitFor(limitMs, TimeUnit.MILLISECONDS)) {
+                p.destroyForcibly();
+                p.waitFor(10, TimeUnit.SECONDS);
+            }
+        }
+        return true;
+    }
+
+    @Override
     public void restart(String nodeId) throws IOException {
         if (!processes.containsKey(nodeId)) {
             launch(nodeId);

@@ -22,6 +22,13 @@ public enum FaultKind {
     KILL_MINORITY("kill", "minority"),
     /** The leader cut off and fed writes it cannot commit, its successor killed, then it returns: see {@link StaleLeaderReturns}. */
     KILL_STALE_LOG("kill", "stale-log-leader"),
+    /**
+     * The leader stops hearing its peers (inbound links cut), then is stopped with SIGTERM: it hands
+     * leadership to a follower, which wins at once, and goes on believing it leads until its quorum
+     * check, serving clients until it exits. A read it answers without confirming its leadership
+     * (ReadIndex) misses what the new leader commits meanwhile.
+     */
+    KILL_HANDOVER_UNHEARD("kill", "handover-unheard"),
     PAUSE_ONE("pause", "one"),
     PAUSE_LEADER("pause", "leader"),
     ROLLING_RESTART("kill", "rolling-restart"),

@@ -97,7 +97,8 @@ public final class Nemesis {
         Random pick = new Random(step.pick());
         List<String> ids = new ArrayList<>(cluster.nodeIds());
         String fallback = ids.get(pick.nextInt(ids.size()));
-        boolean targetsLeader = Schedule.LEADER_SHAPES.contains(step.kind()) || step.kind() == FaultKind.KILL_STALE_LOG;
+        boolean targetsLeader = Schedule.LEADER_SHAPES.contains(step.kind()) || step.kind() == FaultKind.KILL_STALE_LOG
+                || step.kind() == FaultKind.KILL_HANDOVER_UNHEARD;
         // The leader is the node whose /health says role 2 (highest term); a fault aimed at it
         // waits for one, and says so in the history if none could be found.
         boolean membershipStep = step.kind().family.equals("membership");
@@ -139,6 +140,7 @@ public final class Nemesis {
             case KILL_ONE -> value.put("killed", kill(ids.get(pick.nextInt(ids.size()))));
             case KILL_LEADER -> value.put("killed", kill(leader));
             case KILL_STALE_LOG -> value.putAll(staleLeader.run(leader));
+            case KILL_HANDOVER_UNHEARD -> value.putAll(handoverUnheard(leader, ids));
             case KILL_MINORITY -> {
                 ids.remove(leader);
                 value.put("killed", kill(ids.get(pick.nextInt(ids.size()))));
@@ -207,6 +209,30 @@ public final class Nemesis {
             }
         }
         return List.of(node);
+    }
+
+    /** {@link FaultKind#KILL_HANDOVER_UNHEARD}: the leader's inbound links cut, then SIGTERM; restarted at the heal. */
+    private Map<String, Object> handoverUnheard(String leader, List<String> ids) throws IOException, InterruptedException {
+        Map<String, Object> value = new LinkedHashMap<>();
+        Optional<Proxy> inbound = cluster.sharedInbound(leader);
+        if (inbound.isPresent()) {
+            cutLink(inbound.get());
+        }
+        for (String other : ids) {
+            if (!other.equals(leader) && inbound.isEmpty()) {
+                cut(other, leader);
+            }
+        }
+        value.put("unheard", leader);
+        long started = System.nanoTime();
+        if (!cluster.stop(leader, 10_000)) {
+            value.put("skipped", "this backend cannot stop a node with SIGTERM; only its inbound links are cut");
+            return value;
+        }
+        killed.add(leader);
+        value.put("stopped", leader);
+        value.put("stop_ms", (System.nanoTime() - started) / 1_000_000);
+        return value;
     }
 
     private void cutBothWays(String a, String b) throws IOException {
