@@ -23,12 +23,12 @@ public enum FaultKind {
     /** The leader cut off and fed writes it cannot commit, its successor killed, then it returns: see {@link StaleLeaderReturns}. */
     KILL_STALE_LOG("kill", "stale-log-leader"),
     /**
-     * The leader stops hearing its peers (inbound links cut), then is stopped with SIGTERM: it hands
-     * leadership to a follower, which wins at once, and goes on believing it leads until its quorum
-     * check, serving clients until it exits. A read it answers without confirming its leadership
-     * (ReadIndex) misses what the new leader commits meanwhile.
+     * Every link into the leader delayed (by less than an election timeout), then it is stopped with
+     * SIGTERM: it hands leadership to a follower (TimeoutNow), which wins at once, and hears of the new
+     * term only one delay later, serving clients as leader meanwhile. A read it answers without
+     * confirming its leadership (ReadIndex) misses what the new leader commits in that time.
      */
-    KILL_HANDOVER_UNHEARD("kill", "handover-unheard"),
+    KILL_HANDOVER_LATE("kill", "handover-heard-late"),
     PAUSE_ONE("pause", "one"),
     PAUSE_LEADER("pause", "leader"),
     ROLLING_RESTART("kill", "rolling-restart"),

@@ -52,6 +52,8 @@ public final class Nemesis {
     private final List<String> started = java.util.Collections.synchronizedList(new ArrayList<>());
     /** How long a leader-targeted fault waits for a leader to exist (after a heal one may be electing). */
     private static final Duration LEADER_WAIT = Duration.ofSeconds(3);
+    /** The delay on links into a leader that hands over: under the election timeout (300 ms) less a round trip. */
+    static final int HANDOVER_LAG_MS = 220;
     /** How long a node restarted after a power loss may take to serve: JVM start plus log recovery, on a loaded machine. */
     private static final Duration NODE_START_LIMIT = Duration.ofSeconds(20);
 
@@ -98,7 +100,7 @@ public final class Nemesis {
         List<String> ids = new ArrayList<>(cluster.nodeIds());
         String fallback = ids.get(pick.nextInt(ids.size()));
         boolean targetsLeader = Schedule.LEADER_SHAPES.contains(step.kind()) || step.kind() == FaultKind.KILL_STALE_LOG
-                || step.kind() == FaultKind.KILL_HANDOVER_UNHEARD;
+                || step.kind() == FaultKind.KILL_HANDOVER_LATE;
         // The leader is the node whose /health says role 2 (highest term); a fault aimed at it
         // waits for one, and says so in the history if none could be found.
         boolean membershipStep = step.kind().family.equals("membership");
@@ -140,7 +142,7 @@ public final class Nemesis {
             case KILL_ONE -> value.put("killed", kill(ids.get(pick.nextInt(ids.size()))));
             case KILL_LEADER -> value.put("killed", kill(leader));
             case KILL_STALE_LOG -> value.putAll(staleLeader.run(leader));
-            case KILL_HANDOVER_UNHEARD -> value.putAll(handoverUnheard(leader, ids));
+            case KILL_HANDOVER_LATE -> value.putAll(handoverHeardLate(leader, ids));
             case KILL_MINORITY -> {
                 ids.remove(leader);
                 value.put("killed", kill(ids.get(pick.nextInt(ids.size()))));
@@ -211,22 +213,31 @@ public final class Nemesis {
         return List.of(node);
     }
 
-    /** {@link FaultKind#KILL_HANDOVER_UNHEARD}: the leader's inbound links cut, then SIGTERM; restarted at the heal. */
-    private Map<String, Object> handoverUnheard(String leader, List<String> ids) throws IOException, InterruptedException {
+    /**
+     * {@link FaultKind#KILL_HANDOVER_LATE}: every link into the leader delayed by {@link #HANDOVER_LAG_MS}, then
+     * SIGTERM; restarted at the heal. The lag is below an election timeout, so the leader still sees
+     * its target catch up and sends it TimeoutNow before the transfer gives up, and it learns of the
+     * new term one lag after the new leader has it.
+     */
+    private Map<String, Object> handoverHeardLate(String leader, List<String> ids) throws IOException, InterruptedException {
         Map<String, Object> value = new LinkedHashMap<>();
-        Optional<Proxy> inbound = cluster.sharedInbound(leader);
-        if (inbound.isPresent()) {
-            cutLink(inbound.get());
+        // A hand-over needs a voter to hand over to and one to elect it: a node restarted by the last
+        // heal may still be starting.
+        long deadline = System.nanoTime() + NODE_START_LIMIT.toNanos();
+        while (ids.stream().anyMatch(id -> probe.health(id).isEmpty()) && System.nanoTime() < deadline) {
+            Thread.sleep(50);
         }
-        for (String other : ids) {
-            if (!other.equals(leader) && inbound.isEmpty()) {
-                cut(other, leader);
-            }
+        List<Proxy> inbound = cluster.sharedInbound(leader).map(List::of).orElseGet(() -> ids.stream()
+                .filter(other -> !other.equals(leader) && cluster.hasLink(other, leader))
+                .map(other -> cluster.link(other, leader)).toList());
+        for (Proxy link : inbound) {
+            link.toxics().latency("handover-lag", ToxicDirection.UPSTREAM, HANDOVER_LAG_MS);
         }
-        value.put("unheard", leader);
+        value.put("lagged", inbound.stream().map(Proxy::getName).toList());
+        value.put("lag_ms", HANDOVER_LAG_MS);
         long started = System.nanoTime();
         if (!cluster.stop(leader, 10_000)) {
-            value.put("skipped", "this backend cannot stop a node with SIGTERM; only its inbound links are cut");
+            value.put("skipped", "this backend cannot stop a node with SIGTERM; only the links into it are delayed");
             return value;
         }
         killed.add(leader);

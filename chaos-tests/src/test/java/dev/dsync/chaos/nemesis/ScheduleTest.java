@@ -32,7 +32,7 @@ class ScheduleTest {
     void theKillMixedPartitionAndPauseNemesesEachRequireTheirLeaderShape() {
         assertTrue(Schedule.required("kill").contains(FaultKind.KILL_LEADER));
         assertTrue(Schedule.required("kill").contains(FaultKind.KILL_STALE_LOG));
-        assertTrue(Schedule.required("kill").contains(FaultKind.KILL_HANDOVER_UNHEARD));
+        assertTrue(Schedule.required("kill").contains(FaultKind.KILL_HANDOVER_LATE));
         assertTrue(Schedule.required("partition").contains(FaultKind.PARTITION_ISOLATE_LEADER));
         assertTrue(Schedule.required("partition").contains(FaultKind.PARTITION_ISOLATE_FOLLOWER));
         assertTrue(Schedule.required("pause").contains(FaultKind.PAUSE_LEADER));
