@@ -52,8 +52,6 @@ public final class Nemesis {
     private final List<String> started = java.util.Collections.synchronizedList(new ArrayList<>());
     /** How long a leader-targeted fault waits for a leader to exist (after a heal one may be electing). */
     private static final Duration LEADER_WAIT = Duration.ofSeconds(3);
-    /** The delay on links into a leader that hands over: under the election timeout (300 ms) less a round trip. */
-    static final int HANDOVER_LAG_MS = 220;
     /** How long a node restarted after a power loss may take to serve: JVM start plus log recovery, on a loaded machine. */
     private static final Duration NODE_START_LIMIT = Duration.ofSeconds(20);
 
@@ -142,7 +140,7 @@ public final class Nemesis {
             case KILL_ONE -> value.put("killed", kill(ids.get(pick.nextInt(ids.size()))));
             case KILL_LEADER -> value.put("killed", kill(leader));
             case KILL_STALE_LOG -> value.putAll(staleLeader.run(leader));
-            case KILL_HANDOVER_LATE -> value.putAll(handoverHeardLate(leader, ids));
+            case KILL_HANDOVER_LATE -> value.putAll(new HandoverHeardLate(cluster, probe).run(leader, ids, killed::add));
             case KILL_MINORITY -> {
                 ids.remove(leader);
                 value.put("killed", kill(ids.get(pick.nextInt(ids.size()))));
@@ -211,39 +209,6 @@ public final class Nemesis {
             }
         }
         return List.of(node);
-    }
-
-    /**
-     * {@link FaultKind#KILL_HANDOVER_LATE}: every link into the leader delayed by {@link #HANDOVER_LAG_MS}, then
-     * SIGTERM; restarted at the heal. The lag is below an election timeout, so the leader still sees
-     * its target catch up and sends it TimeoutNow before the transfer gives up, and it learns of the
-     * new term one lag after the new leader has it.
-     */
-    private Map<String, Object> handoverHeardLate(String leader, List<String> ids) throws IOException, InterruptedException {
-        Map<String, Object> value = new LinkedHashMap<>();
-        // A hand-over needs a voter to hand over to and one to elect it: a node restarted by the last
-        // heal may still be starting.
-        long deadline = System.nanoTime() + NODE_START_LIMIT.toNanos();
-        while (ids.stream().anyMatch(id -> probe.health(id).isEmpty()) && System.nanoTime() < deadline) {
-            Thread.sleep(50);
-        }
-        List<Proxy> inbound = cluster.sharedInbound(leader).map(List::of).orElseGet(() -> ids.stream()
-                .filter(other -> !other.equals(leader) && cluster.hasLink(other, leader))
-                .map(other -> cluster.link(other, leader)).toList());
-        for (Proxy link : inbound) {
-            link.toxics().latency("handover-lag", ToxicDirection.UPSTREAM, HANDOVER_LAG_MS);
-        }
-        value.put("lagged", inbound.stream().map(Proxy::getName).toList());
-        value.put("lag_ms", HANDOVER_LAG_MS);
-        long started = System.nanoTime();
-        if (!cluster.stop(leader, 10_000)) {
-            value.put("skipped", "this backend cannot stop a node with SIGTERM; only the links into it are delayed");
-            return value;
-        }
-        killed.add(leader);
-        value.put("stopped", leader);
-        value.put("stop_ms", (System.nanoTime() - started) / 1_000_000);
-        return value;
     }
 
     private void cutBothWays(String a, String b) throws IOException {
