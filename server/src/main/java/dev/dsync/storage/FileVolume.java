@@ -40,21 +40,6 @@ public final class FileVolume implements Volume {
     }
 
     @Override
-    public ByteBuffer readAll(Path file) throws IOException {
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
-            long size = channel.size();
-            if (size > Integer.MAX_VALUE - 16) {
-                throw new IOException("file too large to read at once: " + file + " (" + size + " bytes)");
-            }
-            ByteBuffer buffer = ByteBuffer.allocate((int) size);
-            while (buffer.hasRemaining() && channel.read(buffer) >= 0) {
-                // read may return short counts
-            }
-            return buffer.flip();
-        }
-    }
-
-    @Override
     public ReadableFile openForRead(Path file) throws IOException {
         FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
         return new ReadableFile() {

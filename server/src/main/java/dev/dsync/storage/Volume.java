@@ -22,8 +22,18 @@ public interface Volume {
     /** The regular files directly in {@code dir}, in no particular order. */
     List<Path> listFiles(Path dir) throws IOException;
 
-    /** All of {@code file}'s bytes, flipped for reading. */
-    ByteBuffer readAll(Path file) throws IOException;
+    /** All of {@code file}'s bytes, flipped for reading (one read through {@link #openForRead}). */
+    default ByteBuffer readAll(Path file) throws IOException {
+        try (ReadableFile in = openForRead(file)) {
+            long size = in.size();
+            if (size > Integer.MAX_VALUE - 16) {
+                throw new IOException("file too large to read at once: " + file + " (" + size + " bytes)");
+            }
+            ByteBuffer buffer = ByteBuffer.allocate((int) size);
+            in.read(0, buffer);
+            return buffer.flip();
+        }
+    }
 
     /** {@code file} opened for reading in parts (a large file read without a second copy). */
     ReadableFile openForRead(Path file) throws IOException;

@@ -130,12 +130,6 @@ final class SimVolume implements Volume {
     }
 
     @Override
-    public ByteBuffer readAll(Path file) throws IOException {
-        Inode inode = existing(file);
-        return ByteBuffer.wrap(Arrays.copyOf(inode.bytes, inode.length));
-    }
-
-    @Override
     public ReadableFile openForRead(Path file) throws IOException {
         Inode inode = existing(file);
         return new ReadableFile() {

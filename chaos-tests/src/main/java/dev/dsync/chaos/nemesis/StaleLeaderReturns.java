@@ -109,7 +109,7 @@ final class StaleLeaderReturns {
         }
     }
 
-    static String[] fillerCall(String service, int i) {
+    private static String[] fillerCall(String service, int i) {
         return switch (service) {
             case "lock" -> new String[] {"/lock/acquire",
                     "{\"key\":\"nemesis-filler-" + i + "\",\"mode\":\"S\",\"client_id\":\"nemesis-filler\",\"ttl_ms\":1000}"};
