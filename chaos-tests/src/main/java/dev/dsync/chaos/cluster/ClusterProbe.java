@@ -50,6 +50,19 @@ public final class ClusterProbe {
         return Optional.ofNullable(leader);
     }
 
+    /** The /health of a node other than {@code old} that leads in a term above {@code oldTerm}, if one does. */
+    public Optional<JsonNode> successorOf(String old, long oldTerm) {
+        for (String id : cluster.nodeIds()) {
+            if (!id.equals(old)) {
+                Optional<JsonNode> h = health(id);
+                if (h.isPresent() && h.get().path("role").asInt() == 2 && h.get().path("term").asLong() > oldTerm) {
+                    return h;
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
     /**
      * The configuration as a leader reports it, asked of the members in turn (a follower passes the
      * question to its leader); empty if none answers with a leader's view ({@link Configuration#fromLeader}).

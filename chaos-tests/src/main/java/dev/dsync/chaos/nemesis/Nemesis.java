@@ -45,6 +45,7 @@ public final class Nemesis {
     private final Set<String> secondStarts = new LinkedHashSet<>();
     private final MembershipSteps membership;
     private final StaleLeaderReturns staleLeader;
+    private final LaggedIsolation laggedIsolation;
     /** Links a step's cut could not reach, as "from->to", for its history event. */
     private final List<String> notCut = new ArrayList<>();
     private volatile String current = "none";
@@ -80,6 +81,17 @@ public final class Nemesis {
                 }
             }
         });
+        this.laggedIsolation = new LaggedIsolation(cluster, probe, new LaggedIsolation.Cuts() {
+            @Override
+            public void cut(String from, String to) throws IOException {
+                Nemesis.this.cut(from, to);
+            }
+
+            @Override
+            public void cutLink(Proxy link) throws IOException {
+                Nemesis.this.cutLink(link);
+            }
+        });
     }
 
     /** What is broken right now, for the progress line. */
@@ -113,7 +125,7 @@ public final class Nemesis {
         }
         value.put("duration_ms", step.durationMs());
         switch (step.kind()) {
-            case PARTITION_ISOLATE_LEADER -> value.put("isolated", isolate(leader, ids));
+            case PARTITION_ISOLATE_LEADER -> value.putAll(laggedIsolation.run(leader, ids));
             case PARTITION_ISOLATE_FOLLOWER -> {
                 List<String> followers = new ArrayList<>(ids);
                 followers.remove(leader);

@@ -123,14 +123,9 @@ final class StaleLeaderReturns {
     private Optional<JsonNode> awaitLeaderOtherThan(String old, long oldTerm) throws InterruptedException {
         long deadline = System.nanoTime() + NEW_LEADER_WAIT.toNanos();
         while (System.nanoTime() < deadline) {
-            for (String id : cluster.nodeIds()) {
-                if (id.equals(old)) {
-                    continue;
-                }
-                Optional<JsonNode> h = probe.health(id);
-                if (h.isPresent() && h.get().path("role").asInt() == 2 && h.get().path("term").asLong() > oldTerm) {
-                    return h;
-                }
+            Optional<JsonNode> successor = probe.successorOf(old, oldTerm);
+            if (successor.isPresent()) {
+                return successor;
             }
             Thread.sleep(20);
         }
