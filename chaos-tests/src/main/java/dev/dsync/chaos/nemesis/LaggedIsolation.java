@@ -1,6 +1,5 @@
 package dev.dsync.chaos.nemesis;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.dsync.chaos.cluster.Cluster;
 import dev.dsync.chaos.cluster.ClusterProbe;
 import eu.rekawek.toxiproxy.Proxy;
@@ -11,37 +10,43 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
 
 /**
- * The partition shape {@code isolate-leader}, cut so that the old leader goes on leading for as long
- * as Raft lets it while its successor already serves: the window in which a leader that answers a
- * read without confirming its leadership (ReadIndex) is caught out.
+ * The partition shape {@code isolate-leader}, cut so that the old leader goes on believing it leads,
+ * on the strength of acknowledgements sent before the cut, while its successor already serves: the
+ * window in which a leader that answers reads without a ReadIndex round of its own is caught out.
  *
  * <ol>
- *   <li>The links into the leader A are slowed step by step to {@link #LAG_MS} (one way): its
- *       followers' acknowledgements reach it that much later, a {@link #RAMP_STEP_MS} step at a time, so A
- *       never goes an election timeout without one and leads on.</li>
+ *   <li>The links into the leader A are slowed step by step to {@link #LAG_MS} (one way), a
+ *       {@link #RAMP_STEP_MS} step at a time, so A never goes an election timeout without an
+ *       acknowledgement and leads on; its followers' acknowledgements now reach it that much later.</li>
  *   <li>The links out of A are cut: the followers hear nothing more from it and elect B one election
- *       timeout (300-600 ms) later. A still receives the acknowledgements in flight on its slowed
- *       links for {@link #LAG_MS}, so its quorum check passes that much longer than it would after a
- *       clean cut.</li>
- *   <li>Once those have arrived, the links into A are cut too (A must not hear B's term): A steps
- *       down at its next failed quorum check, an election timeout after the last acknowledgement.</li>
+ *       timeout (300-600 ms) later. For {@link #LAG_MS} after the cut A still receives the
+ *       acknowledgements in flight, all of rounds it sent before the cut.</li>
+ *   <li>Once those have arrived, the links into A are cut too: A never hears B's term, and steps
+ *       down at its first failed quorum check, 300-600 ms after the last acknowledgement.</li>
  * </ol>
- * The overlap, A still leading while B is elected, is then about {@link #LAG_MS} plus the difference
- * of two random timer phases (at least {@code LAG_MS} - 300 ms, typically 400-600 ms), against
- * 0-300 ms (often none) for a clean cut. Long enough for a new cache leader to wait out the old
- * read leases (211 ms) and acknowledge writes, while the sticky reader at A keeps asking: a read A
- * answers from its own state is stale, one it confirms first never completes. The nemesis measures
- * the overlap on /health and records it with the event. Why the ramp: a delay switched on at once
- * leaves A without acknowledgements for the whole delay, and at 450 ms its quorum check fails first.
+ * B is elected 300-600 ms after the cut; a new cache leader acknowledges writes 211 ms later (it
+ * waits out the old read leases); A meanwhile leads until about 1.3-1.6 s after the cut, and
+ * acknowledgements keep arriving for 1 s. A leader that confirms a read with any acknowledgement
+ * that arrives, instead of one for a round sent after the read came in, or that skips the round,
+ * answers the sticky reader's reads from its own state in that window: stale reads of what B
+ * acknowledged. One that confirms correctly answers none (its rounds after the cut are never
+ * acknowledged). The nemesis measures the overlap on /health and records it with the event. Why
+ * the ramp: a delay switched on at once leaves A without acknowledgements for the whole delay, and
+ * its quorum check would fail first.
  */
 final class LaggedIsolation {
-    static final int LAG_MS = 450;
+    static final int LAG_MS = 1_000;
     static final int RAMP_STEP_MS = 50;
     /** How long the nemesis watches for the successor and the old leader's step-down after the cut. */
-    private static final long WATCH_MS = 1_500;
+    private static final long WATCH_MS = 2_500;
 
     /** The cuts this shape is made of, carried out (and undone at the heal) by the nemesis. */
     interface Cuts {
@@ -84,46 +89,66 @@ final class LaggedIsolation {
                 cuts.cut(leader, other);
             }
         }
-        Thread.sleep(LAG_MS + 50);
-        for (Proxy link : inbound) {
-            cuts.cutLink(link);
-        }
         value.put("isolated", List.of(leader));
         value.put("ack_lag_ms", LAG_MS);
-        value.putAll(watchOverlap(leader, oldTerm, cutAt));
+        try (ExecutorService pollers = Executors.newVirtualThreadPerTaskExecutor()) {
+            Watch watch = new Watch(pollers, leader, oldTerm, cutAt);
+            Thread.sleep(LAG_MS + 50);
+            for (Proxy link : inbound) {
+                cuts.cutLink(link);
+            }
+            value.putAll(watch.result());
+        }
         return value;
     }
 
     /**
-     * Polls /health until a successor leads in a newer term and the old leader has stepped down (or
-     * the watch ends): when each was first seen, in ms after the cut, and the overlap between them.
+     * Polls /health from the cut on until a successor leads in a newer term and the old leader has
+     * stepped down (or the watch ends): when each was first seen, in ms after the cut, and the overlap.
+     * Two pollers, so that a slow answer from one node does not delay what is seen of the other.
      */
-    private Map<String, Object> watchOverlap(String old, long oldTerm, long cutAt) throws InterruptedException {
-        Map<String, Object> seen = new LinkedHashMap<>();
-        Long electedMs = null;
-        Long steppedDownMs = null;
-        while ((electedMs == null || steppedDownMs == null) && msSince(cutAt) < WATCH_MS) {
-            if (electedMs == null) {
-                Optional<JsonNode> successor = probe.successorOf(old, oldTerm);
-                if (successor.isPresent()) {
-                    electedMs = msSince(cutAt);
-                    seen.put("new_leader", successor.get().path("id").asText());
+    private final class Watch {
+        private final AtomicReference<String> successorId = new AtomicReference<>();
+        private final Future<Long> elected;
+        private final Future<Long> steppedDown;
+
+        Watch(ExecutorService pollers, String old, long oldTerm, long cutAt) {
+            elected = pollers.submit(() -> firstSeen(cutAt, () -> probe.successorOf(old, oldTerm).map(h -> {
+                successorId.set(h.path("id").asText());
+                return true;
+            }).orElse(false)));
+            // No answer is not a step-down: a busy old leader may answer /health late.
+            steppedDown = pollers.submit(() -> firstSeen(cutAt, () -> probe.health(old)
+                    .map(h -> h.path("role").asInt() != 2 || h.path("term").asLong() != oldTerm).orElse(false)));
+        }
+
+        Map<String, Object> result() throws InterruptedException {
+            try {
+                Long electedMs = elected.get();
+                Long downMs = steppedDown.get();
+                Map<String, Object> seen = new LinkedHashMap<>();
+                seen.put("new_leader", successorId.get());
+                seen.put("new_leader_seen_ms", electedMs);
+                seen.put("old_leader_led_until_ms", downMs);
+                if (electedMs != null) {
+                    seen.put("overlap_ms", Math.max(0, (downMs == null ? WATCH_MS : downMs) - electedMs));
                 }
+                return seen;
+            } catch (ExecutionException e) {
+                throw new IllegalStateException("watching the leaders failed", e.getCause());
             }
-            if (steppedDownMs == null) {
-                Optional<JsonNode> h = probe.health(old);
-                if (h.isEmpty() || h.get().path("role").asInt() != 2 || h.get().path("term").asLong() != oldTerm) {
-                    steppedDownMs = msSince(cutAt);
-                }
+        }
+    }
+
+    /** Ms after {@code cutAt} when {@code condition} first held, polled every 10 ms; null if not within the watch. */
+    private static Long firstSeen(long cutAt, BooleanSupplier condition) throws InterruptedException {
+        while (msSince(cutAt) < WATCH_MS) {
+            if (condition.getAsBoolean()) {
+                return msSince(cutAt);
             }
             Thread.sleep(10);
         }
-        seen.put("new_leader_seen_ms", electedMs);
-        seen.put("old_leader_led_until_ms", steppedDownMs);
-        if (electedMs != null) {
-            seen.put("overlap_ms", Math.max(0, (steppedDownMs == null ? msSince(cutAt) : steppedDownMs) - electedMs));
-        }
-        return seen;
+        return null;
     }
 
     private static long msSince(long nanos) {
