@@ -39,7 +39,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Clients 0 to n-1 (n nodes) are readers that never leave their node: they only get, give up on
  * a get after {@link #STICKY_READ_TIMEOUT}, and stay when the node refuses or times out, so whichever
  * node a fault isolates, one client keeps reading there. At an old leader cut off from the majority that is where a stale hit would show: its read
- * lease must run out before any write it missed is acknowledged.
+ * lease must run out before any write it missed is acknowledged. After a get timed out, a sticky
+ * reader reads a key its node answered last time it asked (one it holds a copy of, or knows absent)
+ * rather than one that needs a copy installed: at a node cut off from its leader, a miss of such a key waits for a
+ * fill that cannot commit, while what the node answers by itself is exactly what a fault can make stale. Without
+ * this the reader at an old leader spent the whole window in timed-out misses (partition seed 1).
  *
  * <p>Writes carry a {@code client_id} and a {@code request_id} (also on the invoke line). With
  * {@code fullApi}, a write with an unknown outcome is sent again, same request id, from a fresh
@@ -139,6 +143,9 @@ public final class CacheWorkload implements Workload {
         Pending pending = null;
         // The value this client last saw for each key (null: absent or never seen): its next cas expects it.
         Map<String, JsonNode> lastSeen = new HashMap<>();
+        // Sticky readers: the keys whose last get at this node was answered (see the class comment).
+        List<String> answered = new ArrayList<>();
+        boolean lastTimedOut = false;
         for (int op = 0; op < MAX_OPS_PER_CLIENT && !stop.get(); op++) {
             String node = cluster.nodeAt(nodeIndex);
             Ctx c = new Ctx(http, cluster.clientUrl(node), recorder, process, node, clientId, lastSeen);
@@ -146,11 +153,17 @@ public final class CacheWorkload implements Workload {
             Pending write = pending;
             pending = null;
             if (write == null) {
-                String key = keys.get(random.nextInt(keys.size()));
+                boolean preferAnswered = sticky && lastTimedOut && !answered.isEmpty();
+                String key = preferAnswered ? answered.get(random.nextInt(answered.size())) : keys.get(random.nextInt(keys.size()));
                 int dice = sticky ? 0 : random.nextInt(100);
                 String requestId = clientId + "-" + nextRequest++;
                 if (dice < GET) {
                     outcome = get(c, key, sticky);
+                    answered.remove(key);
+                    if (outcome.kind() != Outcome.Kind.INFO && !unavailable(outcome)) {
+                        answered.add(key);
+                    }
+                    lastTimedOut = outcome.kind() == Outcome.Kind.INFO;
                 } else if (dice < GET + PUT) {
                     write = new Pending("put", key, NODES.numberNode(nextValue.getAndIncrement()), null, requestId, 0);
                 } else if (dice < GET + PUT + CAS) {
