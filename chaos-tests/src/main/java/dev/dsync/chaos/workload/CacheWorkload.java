@@ -65,6 +65,8 @@ public final class CacheWorkload implements Workload {
      * lasted, so a node serving hits past its lease went unseen (found with make mutants).
      */
     static final Duration STICKY_READ_TIMEOUT = Duration.ofMillis(500);
+    /** After a timed-out get a sticky reader picks among the keys its node answered this recently. */
+    private static final Duration RECENT_ANSWER = Duration.ofSeconds(1);
     /** Out of 100: get, then put, then cas; the rest are dels. */
     private static final int GET = 60;
     private static final int PUT = 18;
@@ -143,8 +145,8 @@ public final class CacheWorkload implements Workload {
         Pending pending = null;
         // The value this client last saw for each key (null: absent or never seen): its next cas expects it.
         Map<String, JsonNode> lastSeen = new HashMap<>();
-        // Sticky readers: the keys whose last get at this node was answered (see the class comment).
-        List<String> answered = new ArrayList<>();
+        // Sticky readers: when each key's last get at this node was answered (see the class comment).
+        Map<String, Long> answeredAt = new HashMap<>();
         boolean lastTimedOut = false;
         for (int op = 0; op < MAX_OPS_PER_CLIENT && !stop.get(); op++) {
             String node = cluster.nodeAt(nodeIndex);
@@ -153,15 +155,16 @@ public final class CacheWorkload implements Workload {
             Pending write = pending;
             pending = null;
             if (write == null) {
-                boolean preferAnswered = sticky && lastTimedOut && !answered.isEmpty();
-                String key = preferAnswered ? answered.get(random.nextInt(answered.size())) : keys.get(random.nextInt(keys.size()));
+                List<String> answered = sticky && lastTimedOut ? recentlyAnswered(answeredAt) : List.of();
+                String key = !answered.isEmpty() ? answered.get(random.nextInt(answered.size())) : keys.get(random.nextInt(keys.size()));
                 int dice = sticky ? 0 : random.nextInt(100);
                 String requestId = clientId + "-" + nextRequest++;
                 if (dice < GET) {
                     outcome = get(c, key, sticky);
-                    answered.remove(key);
-                    if (outcome.kind() != Outcome.Kind.INFO && !unavailable(outcome)) {
-                        answered.add(key);
+                    if (unavailable(outcome)) {
+                        answeredAt.remove(key);
+                    } else {
+                        answeredAt.put(key, System.nanoTime());
                     }
                     lastTimedOut = outcome.kind() == Outcome.Kind.INFO;
                 } else if (dice < GET + PUT) {
@@ -198,6 +201,12 @@ public final class CacheWorkload implements Workload {
                 sleepQuietly(random.nextInt(maxThinkMs + 1));
             }
         }
+    }
+
+    /** The keys answered within the last {@link #RECENT_ANSWER}, in key order (the pick stays seeded). */
+    private static List<String> recentlyAnswered(Map<String, Long> answeredAt) {
+        long since = System.nanoTime() - RECENT_ANSWER.toNanos();
+        return answeredAt.entrySet().stream().filter(e -> e.getValue() - since > 0).map(Map.Entry::getKey).sorted().toList();
     }
 
     /** One operation's surroundings: where it goes, who sends it, what the client last saw. */
