@@ -65,7 +65,7 @@ public final class CacheWorkload implements Workload {
      * lasted, so a node serving hits past its lease went unseen (found with make mutants).
      */
     static final Duration STICKY_READ_TIMEOUT = Duration.ofMillis(500);
-    /** After a timed-out get a sticky reader picks among the keys its node answered this recently. */
+    /** For this long after a timed-out get a sticky reader picks among the keys its node answered this recently. */
     private static final Duration RECENT_ANSWER = Duration.ofSeconds(1);
     /** Out of 100: get, then put, then cas; the rest are dels. */
     private static final int GET = 60;
@@ -147,7 +147,7 @@ public final class CacheWorkload implements Workload {
         Map<String, JsonNode> lastSeen = new HashMap<>();
         // Sticky readers: when each key's last get at this node was answered (see the class comment).
         Map<String, Long> answeredAt = new HashMap<>();
-        boolean lastTimedOut = false;
+        long timedOutAt = System.nanoTime() - 2 * RECENT_ANSWER.toNanos();
         for (int op = 0; op < MAX_OPS_PER_CLIENT && !stop.get(); op++) {
             String node = cluster.nodeAt(nodeIndex);
             Ctx c = new Ctx(http, cluster.clientUrl(node), recorder, process, node, clientId, lastSeen);
@@ -155,7 +155,8 @@ public final class CacheWorkload implements Workload {
             Pending write = pending;
             pending = null;
             if (write == null) {
-                List<String> answered = sticky && lastTimedOut ? recentlyAnswered(answeredAt) : List.of();
+                boolean afterTimeout = System.nanoTime() - timedOutAt < RECENT_ANSWER.toNanos();
+                List<String> answered = sticky && afterTimeout ? recentlyAnswered(answeredAt) : List.of();
                 String key = !answered.isEmpty() ? answered.get(random.nextInt(answered.size())) : keys.get(random.nextInt(keys.size()));
                 int dice = sticky ? 0 : random.nextInt(100);
                 String requestId = clientId + "-" + nextRequest++;
@@ -166,7 +167,9 @@ public final class CacheWorkload implements Workload {
                     } else {
                         answeredAt.put(key, System.nanoTime());
                     }
-                    lastTimedOut = outcome.kind() == Outcome.Kind.INFO;
+                    if (outcome.kind() == Outcome.Kind.INFO) {
+                        timedOutAt = System.nanoTime();
+                    }
                 } else if (dice < GET + PUT) {
                     write = new Pending("put", key, NODES.numberNode(nextValue.getAndIncrement()), null, requestId, 0);
                 } else if (dice < GET + PUT + CAS) {
