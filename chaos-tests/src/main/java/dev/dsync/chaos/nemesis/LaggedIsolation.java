@@ -43,10 +43,10 @@ import java.util.function.BooleanSupplier;
  * its quorum check would fail first.
  */
 final class LaggedIsolation {
-    static final int LAG_MS = 1_500;
+    static final int LAG_MS = 1_200;
     static final int RAMP_STEP_MS = 50;
     /** How long the nemesis watches for the successor and the old leader's step-down after the cut. */
-    private static final long WATCH_MS = 3_000;
+    private static final long WATCH_MS = 2_500;
 
     /** The cuts this shape is made of, carried out (and undone at the heal) by the nemesis. */
     interface Cuts {

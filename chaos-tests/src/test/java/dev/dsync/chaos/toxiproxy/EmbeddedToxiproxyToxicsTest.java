@@ -78,6 +78,51 @@ class EmbeddedToxiproxyToxicsTest {
     }
   }
 
+  /**
+   * The nemesis's isolate-leader shape raises a link's latency step by step to 1.5 s under a steady
+   * stream: every byte must come out about the latency of its time after it went in, with no gap
+   * longer than one step. (A bound of 64 queued chunks held the stream back: once 64 small writes
+   * were in the delay, the rest waited their turn, and the delay grew past what was asked.)
+   */
+  @Test
+  void rampedLatencyDelaysASteadyStreamWithoutGaps() throws Exception {
+    Proxy proxy = echoProxy();
+    int messages = 300;
+    long[] sentAt = new long[messages];
+    long[] arrivedAt = new long[messages];
+    try (ProxyClientSocket socket = new ProxyClientSocket(proxy.getListen(), READ_TIMEOUT_MILLIS)) {
+      Latency latency = proxy.toxics().latency("ramp", ToxicDirection.UPSTREAM, 50);
+      Thread sender = Thread.ofPlatform().start(() -> {
+        try {
+          for (int i = 0; i < messages; i++) {
+            sentAt[i] = System.nanoTime();
+            socket.send(new byte[] {(byte) i});
+            Thread.sleep(10);
+          }
+        } catch (IOException | InterruptedException e) {
+          throw new IllegalStateException(e);
+        }
+      });
+      for (int lag = 100; lag <= 1_500; lag += 50) {
+        Thread.sleep(50);
+        latency.setLatency(lag);
+      }
+      for (int i = 0; i < messages; i++) {
+        assertEquals((byte) i, socket.readExactly(1)[0]);
+        arrivedAt[i] = System.nanoTime();
+      }
+      sender.join();
+    }
+    long last = messages - 1;
+    long lastDelayMs = (arrivedAt[messages - 1] - sentAt[messages - 1]) / 1_000_000;
+    assertTrue(lastDelayMs >= 1_450 && lastDelayMs < 2_000, "the last byte took " + lastDelayMs + " ms, latency 1,500: " + last);
+    long widestGapMs = 0;
+    for (int i = 1; i < messages; i++) {
+      widestGapMs = Math.max(widestGapMs, (arrivedAt[i] - arrivedAt[i - 1]) / 1_000_000);
+    }
+    assertTrue(widestGapMs < 250, "the stream stalled for " + widestGapMs + " ms");
+  }
+
   @Test
   void jitterNeverReordersBytes() throws Exception {
     Proxy proxy = echoProxy();
