@@ -27,6 +27,8 @@ final class CacheLeaderOps {
     private final NodeClock clock;
     private final Timers timers;
     private final long timeoutMs;
+    /** How long a miss's answer waits for its copy to be installed before it answers state I. */
+    static final long FILL_WAIT_MS = 200;
 
     CacheLeaderOps(Replica replica, LeaseDesk desk, LeaseTiming timing, NodeClock clock, Timers timers, long timeoutMs) {
         this.replica = replica;
@@ -89,9 +91,15 @@ final class CacheLeaderOps {
         return install(key, node, version, deadline).thenApply(state -> ApiResponse.ok(body.put("state", state)));
     }
 
-    /** Commits a fill; the read above is already an answer, so a failed fill only means no copy (state I). */
+    /**
+     * Commits a fill; the read above is already an answer, so a failed fill only means no copy (state I).
+     * The answer waits for the fill at most {@link #FILL_WAIT_MS}: a leader that can confirm reads but
+     * not commit (slow disks, a follower catching up) still answers misses, and a fill that commits
+     * later installs its copy all the same.
+     */
     private CompletableFuture<String> install(String key, String node, long version, Deadline deadline) {
-        return deadline.bound(replica.submit(null, null, new CacheCommand.Fill(key, node, version).encode()))
+        CompletableFuture<ApplyResult> fill = replica.submit(null, null, new CacheCommand.Fill(key, node, version).encode());
+        return deadline.bound(Futures.within(fill, FILL_WAIT_MS, timers))
                 .handle((filled, error) -> {
                     if (error != null) {
                         Futures.apiError(error); // rethrows what is not an answer (a bug)

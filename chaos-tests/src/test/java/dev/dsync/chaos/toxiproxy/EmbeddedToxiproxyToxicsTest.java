@@ -81,8 +81,7 @@ class EmbeddedToxiproxyToxicsTest {
   /**
    * The nemesis's isolate-leader shape raises a link's latency step by step to 1.5 s under a steady
    * stream: every byte must come out about the latency of its time after it went in, with no gap
-   * longer than one step. (A bound of 64 queued chunks held the stream back: once 64 small writes
-   * were in the delay, the rest waited their turn, and the delay grew past what was asked.)
+   * longer than one step (each raise holds the stream back by the step, nothing more).
    */
   @Test
   void rampedLatencyDelaysASteadyStreamWithoutGaps() throws Exception {
