@@ -39,11 +39,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Clients 0 to n-1 (n nodes) are readers that never leave their node: they only get, give up on
  * a get after {@link #STICKY_READ_TIMEOUT}, and stay when the node refuses or times out, so whichever
  * node a fault isolates, one client keeps reading there. At an old leader cut off from the majority that is where a stale hit would show: its read
- * lease must run out before any write it missed is acknowledged. After a get timed out, a sticky
- * reader reads a key its node answered last time it asked (one it holds a copy of, or knows absent)
- * rather than one that needs a copy installed: at a node cut off from its leader, a miss of such a key waits for a
- * fill that cannot commit, while what the node answers by itself is exactly what a fault can make stale. Without
- * this the reader at an old leader spent the whole window in timed-out misses (partition seed 1).
+ * lease must run out before any write it missed is acknowledged. For {@link #RECENT_ANSWER} after a
+ * get timed out, a sticky reader reads keys its node answered within that long (copies it holds, keys
+ * it knows absent) rather than ones that need a copy installed: at a node cut off from its leader, a
+ * miss of such a key waits for a fill that cannot commit, while what the node answers by itself is
+ * exactly what a fault can make stale. Without this the reader at an old leader spent the whole
+ * window in timed-out misses (partition seed 1).
  *
  * <p>Writes carry a {@code client_id} and a {@code request_id} (also on the invoke line). With
  * {@code fullApi}, a write with an unknown outcome is sent again, same request id, from a fresh
