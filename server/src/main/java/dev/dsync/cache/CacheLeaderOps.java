@@ -99,7 +99,7 @@ final class CacheLeaderOps {
      */
     private CompletableFuture<String> install(String key, String node, long version, Deadline deadline) {
         CompletableFuture<ApplyResult> fill = replica.submit(null, null, new CacheCommand.Fill(key, node, version).encode());
-        return deadline.bound(Futures.within(fill, FILL_WAIT_MS, timers))
+        return deadline.bound(fill, FILL_WAIT_MS)
                 .handle((filled, error) -> {
                     if (error != null) {
                         Futures.apiError(error); // rethrows what is not an answer (a bug)
@@ -144,7 +144,12 @@ final class CacheLeaderOps {
         private final long endMs = clock.monotonicMs() + timeoutMs;
 
         <T> CompletableFuture<T> bound(CompletableFuture<T> step) {
-            return Futures.within(step, Math.max(1, endMs - clock.monotonicMs()), timers);
+            return bound(step, Long.MAX_VALUE);
+        }
+
+        /** As {@link #bound(CompletableFuture)}, waiting at most {@code capMs} even if the budget allows more. */
+        <T> CompletableFuture<T> bound(CompletableFuture<T> step, long capMs) {
+            return Futures.within(step, Math.min(capMs, Math.max(1, endMs - clock.monotonicMs())), timers);
         }
     }
 }

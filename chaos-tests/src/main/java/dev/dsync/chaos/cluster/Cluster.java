@@ -81,6 +81,16 @@ public interface Cluster extends AutoCloseable {
         return Optional.empty();
     }
 
+    /**
+     * The proxies that carry the other members' traffic to {@code nodeId}: a joined node's one shared
+     * inbound proxy, or a founder's link from each member of {@code ids} that has one.
+     */
+    default List<Proxy> inboundLinks(String nodeId, List<String> ids) {
+        return sharedInbound(nodeId).map(List::of).orElseGet(() -> ids.stream()
+                .filter(other -> !other.equals(nodeId) && hasLink(other, nodeId))
+                .map(other -> link(other, nodeId)).toList());
+    }
+
     /** Every peer link, both directions of each pair. */
     List<Proxy> peerLinks();
 

@@ -41,10 +41,7 @@ final class HandoverHeardLate {
         while (ids.stream().anyMatch(id -> probe.health(id).isEmpty()) && System.nanoTime() < deadline) {
             Thread.sleep(50);
         }
-        // A joined node's inbound proxy carries every member's traffic to it; a founder has one per sender.
-        List<Proxy> inbound = cluster.sharedInbound(leader).map(List::of).orElseGet(() -> ids.stream()
-                .filter(other -> !other.equals(leader) && cluster.hasLink(other, leader))
-                .map(other -> cluster.link(other, leader)).toList());
+        List<Proxy> inbound = cluster.inboundLinks(leader, ids);
         for (Proxy link : inbound) {
             link.toxics().latency("handover-lag", ToxicDirection.UPSTREAM, LAG_MS);
         }

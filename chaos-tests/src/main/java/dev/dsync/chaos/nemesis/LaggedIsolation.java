@@ -79,10 +79,7 @@ final class LaggedIsolation {
     Map<String, Object> run(String leader, List<String> ids) throws IOException, InterruptedException {
         Map<String, Object> value = new LinkedHashMap<>();
         long oldTerm = probe.health(leader).map(h -> h.path("term").asLong()).orElse(-1L);
-        // A joined node's inbound proxy carries every member's traffic to it; a founder has one per sender.
-        List<Proxy> inbound = cluster.sharedInbound(leader).map(List::of).orElseGet(() -> ids.stream()
-                .filter(other -> !other.equals(leader) && cluster.hasLink(other, leader))
-                .map(other -> cluster.link(other, leader)).toList());
+        List<Proxy> inbound = cluster.inboundLinks(leader, ids);
         List<Latency> lags = new ArrayList<>();
         for (Proxy link : inbound) {
             lags.add(link.toxics().latency("ack-lag", ToxicDirection.UPSTREAM, RAMP_STEP_MS));
