@@ -9,6 +9,12 @@ public enum FaultKind {
      * reader that stays on that node (an isolated old leader holds few lines; a follower holds many).
      */
     PARTITION_ISOLATE_FOLLOWER("partition", "isolate-follower"),
+    /**
+     * The leader cut off from both followers, and both removed at once through it (an operator taking out
+     * the nodes it cannot see): see {@link RemoveUnreachable}. A leader that allows a second membership
+     * change while the first is uncommitted becomes a one-voter cluster beside the followers' leader.
+     */
+    PARTITION_REMOVE_UNREACHABLE("partition", "remove-unreachable"),
     PARTITION_RANDOM_HALVES("partition", "random-halves"),
     PARTITION_MAJORITIES_RING("partition", "majorities-ring"),
     PARTITION_BRIDGE("partition", "bridge"),

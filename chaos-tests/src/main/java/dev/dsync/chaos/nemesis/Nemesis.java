@@ -46,6 +46,7 @@ public final class Nemesis {
     private final MembershipSteps membership;
     private final StaleLeaderReturns staleLeader;
     private final LaggedIsolation laggedIsolation;
+    private final RemoveUnreachable removeUnreachable;
     /** Links a step's cut could not reach, as "from->to", for its history event. */
     private final List<String> notCut = new ArrayList<>();
     private volatile String current = "none";
@@ -92,6 +93,7 @@ public final class Nemesis {
                 Nemesis.this.cutLink(link);
             }
         });
+        this.removeUnreachable = new RemoveUnreachable(cluster, node -> isolate(node, cluster.nodeIds()));
     }
 
     /** What is broken right now, for the progress line. */
@@ -110,7 +112,7 @@ public final class Nemesis {
         List<String> ids = new ArrayList<>(cluster.nodeIds());
         String fallback = ids.get(pick.nextInt(ids.size()));
         boolean targetsLeader = Schedule.LEADER_SHAPES.contains(step.kind()) || step.kind() == FaultKind.KILL_STALE_LOG
-                || step.kind() == FaultKind.KILL_HANDOVER_LATE;
+                || step.kind() == FaultKind.KILL_HANDOVER_LATE || step.kind() == FaultKind.PARTITION_REMOVE_UNREACHABLE;
         // The leader is the node whose /health says role 2 (highest term); a fault aimed at it
         // waits for one, and says so in the history if none could be found.
         boolean membershipStep = step.kind().family.equals("membership");
@@ -131,6 +133,7 @@ public final class Nemesis {
                 followers.remove(leader);
                 value.put("isolated", isolate(followers.get(pick.nextInt(followers.size())), ids));
             }
+            case PARTITION_REMOVE_UNREACHABLE -> value.putAll(removeUnreachable.run(leader, ids));
             case PARTITION_RANDOM_HALVES -> value.put("isolated", isolate(ids.get(pick.nextInt(ids.size())), ids));
             case PARTITION_MAJORITIES_RING, PARTITION_BRIDGE -> {
                 java.util.Collections.shuffle(ids, pick);

@@ -71,7 +71,8 @@ public record Schedule(String nemesis, long seed, List<Step> steps) {
      * always is): kill runs kill the leader, bring an old leader back with a longer but older log
      * when its successor dies (its election must fail), and stop a leader that hears its peers late (it
      * hands over and serves on, unaware, for that delay), partition runs isolate it while the majority keeps
-     * serving and then isolate a follower the same way, pause runs pause it past an election timeout and resume it under load, latency runs
+     * serving, isolate a follower the same way and cut the leader off while an operator removes both
+     * followers through it (two membership changes at once), pause runs pause it past an election timeout and resume it under load, latency runs
      * slow every link around it to just under a read lease's round trip, and mixed runs do all four.
      * Membership runs make every kind of change once: add, remove a follower, remove the leader, replace.
      * Mixed runs draw membership changes only in the random rest: a fifth required shape would not
@@ -80,7 +81,8 @@ public record Schedule(String nemesis, long seed, List<Step> steps) {
     public static List<FaultKind> required(String nemesis) {
         return switch (nemesis) {
             case "kill" -> List.of(FaultKind.KILL_LEADER, FaultKind.KILL_STALE_LOG, FaultKind.KILL_HANDOVER_LATE);
-            case "partition" -> List.of(FaultKind.PARTITION_ISOLATE_LEADER, FaultKind.PARTITION_ISOLATE_FOLLOWER);
+            case "partition" -> List.of(FaultKind.PARTITION_ISOLATE_LEADER, FaultKind.PARTITION_ISOLATE_FOLLOWER,
+                    FaultKind.PARTITION_REMOVE_UNREACHABLE);
             case "pause" -> List.of(FaultKind.PAUSE_LEADER);
             case "latency" -> List.of(FaultKind.LATENCY_LEADER);
             case "membership" -> List.of(FaultKind.MEMBERSHIP_ADD, FaultKind.MEMBERSHIP_REMOVE_FOLLOWER,

@@ -35,6 +35,7 @@ class ScheduleTest {
         assertTrue(Schedule.required("kill").contains(FaultKind.KILL_HANDOVER_LATE));
         assertTrue(Schedule.required("partition").contains(FaultKind.PARTITION_ISOLATE_LEADER));
         assertTrue(Schedule.required("partition").contains(FaultKind.PARTITION_ISOLATE_FOLLOWER));
+        assertTrue(Schedule.required("partition").contains(FaultKind.PARTITION_REMOVE_UNREACHABLE));
         assertTrue(Schedule.required("pause").contains(FaultKind.PAUSE_LEADER));
         assertTrue(Schedule.required("latency").contains(FaultKind.LATENCY_LEADER));
         assertTrue(Schedule.required("mixed").containsAll(Schedule.LEADER_SHAPES));
