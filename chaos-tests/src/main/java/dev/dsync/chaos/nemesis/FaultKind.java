@@ -46,6 +46,12 @@ public enum FaultKind {
     POWER_ALL("power", "all"),
     /** A node started with --join asks to be added, catches up as a learner and is promoted: four voters until the heal. */
     MEMBERSHIP_ADD("membership", "add"),
+    /**
+     * A node joins with its link down, and the link comes up just after the leader was cut off from the
+     * other voters: see {@link JoinDuringCut}. A leader that counts learners toward commits commits
+     * writes only the learner holds.
+     */
+    MEMBERSHIP_ADD_DURING_CUT("membership", "add-during-cut"),
     /** A follower removed (DELETE) and stopped: two voters, both needed, until the heal adds a node. */
     MEMBERSHIP_REMOVE_FOLLOWER("membership", "remove-follower"),
     /** The leader removed: it hands leadership over first, then the new leader removes it; stopped after. */

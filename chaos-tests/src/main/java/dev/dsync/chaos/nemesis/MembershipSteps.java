@@ -32,7 +32,7 @@ import java.util.function.Predicate;
 final class MembershipSteps {
     static final int VOTERS = 3;
     /** JVM start, joining, catching up and promotion, on a loaded two-core machine. */
-    private static final Duration JOIN_LIMIT = Duration.ofSeconds(30);
+    static final Duration JOIN_LIMIT = Duration.ofSeconds(30);
     /** A removal rides out a leader election or a hand-over; the node answers within its request timeout. */
     private static final Duration REMOVE_LIMIT = Duration.ofSeconds(20);
     private static final Duration CALL_TIMEOUT = Duration.ofSeconds(10);
@@ -45,11 +45,13 @@ final class MembershipSteps {
     /** Set by a step, cleared by the heal: only then does the heal look at the configuration. */
     private boolean changed;
     private Random healPick = new Random(0);
+    private final JoinDuringCut joinDuringCut;
 
-    MembershipSteps(Cluster cluster, ClusterProbe probe, NemesisLog log) {
+    MembershipSteps(Cluster cluster, ClusterProbe probe, NemesisLog log, JoinDuringCut.Links links) {
         this.cluster = cluster;
         this.probe = probe;
         this.log = log;
+        this.joinDuringCut = new JoinDuringCut(cluster, probe, this, links);
     }
 
     /**
@@ -68,6 +70,7 @@ final class MembershipSteps {
         List<String> members = cluster.nodeIds();
         switch (kind) {
             case MEMBERSHIP_ADD -> value.put("added", add(pick));
+            case MEMBERSHIP_ADD_DURING_CUT -> value.putAll(joinDuringCut.run(pick));
             case MEMBERSHIP_REMOVE_FOLLOWER -> value.put("removed", remove(oneOf(others(members, leader), pick)));
             case MEMBERSHIP_REMOVE_LEADER -> value.put("removed", remove(leader));
             case MEMBERSHIP_REPLACE -> {
@@ -91,7 +94,8 @@ final class MembershipSteps {
             return Optional.empty();
         }
         changed = false;
-        Configuration c = current();
+        // A learner left by a step (JoinDuringCut's) is promoted once it has caught up: count it as a voter.
+        Configuration c = await("every learner promoted", JOIN_LIMIT, conf -> conf.learners().isEmpty(), () -> false);
         while (c.voters().size() < VOTERS) {
             healed.add("membership: added " + add(healPick));
             c = current();
@@ -104,7 +108,7 @@ final class MembershipSteps {
     }
 
     /** Starts a node that joins through a random member and waits until it is a voter. */
-    private String add(Random pick) throws IOException, InterruptedException {
+    String add(Random pick) throws IOException, InterruptedException {
         String id = cluster.startJoining(oneOf(cluster.nodeIds(), pick));
         // Clients and other faults take it up only once it is a voter: a learner counts for nothing yet.
         Configuration c = await(id + " a voter", JOIN_LIMIT, conf -> conf.isVoter(id), () -> !cluster.isRunning(id));
@@ -166,7 +170,7 @@ final class MembershipSteps {
     }
 
     /** Polls the configuration until {@code until} holds; fails the run if it does not in time or {@code givenUp}. */
-    private Configuration await(String what, Duration limit, Predicate<Configuration> until, java.util.function.BooleanSupplier givenUp)
+    Configuration await(String what, Duration limit, Predicate<Configuration> until, java.util.function.BooleanSupplier givenUp)
             throws IOException, InterruptedException {
         long deadline = System.nanoTime() + limit.toNanos();
         Configuration seen = null;

@@ -61,7 +61,22 @@ public final class Nemesis {
         this.cluster = cluster;
         this.probe = probe;
         this.log = log;
-        this.membership = new MembershipSteps(cluster, probe, log);
+        this.membership = new MembershipSteps(cluster, probe, log, new JoinDuringCut.Links() {
+            @Override
+            public void isolate(String node) throws IOException {
+                Nemesis.this.isolate(node, cluster.nodeIds());
+            }
+
+            @Override
+            public void cut(Proxy link) throws IOException {
+                cutLink(link);
+            }
+
+            @Override
+            public void heal(Proxy link) throws IOException {
+                healLink(link);
+            }
+        });
         this.staleLeader = new StaleLeaderReturns(cluster, probe, new StaleLeaderReturns.Faults() {
             @Override
             public List<Proxy> isolate(String node) throws IOException {
@@ -171,7 +186,7 @@ public final class Nemesis {
                 value.putAll(powerLoss(List.of(leader, ids.get(pick.nextInt(ids.size()))), pick));
             }
             case POWER_ALL -> value.putAll(powerLoss(ids, pick));
-            case MEMBERSHIP_ADD, MEMBERSHIP_REMOVE_FOLLOWER, MEMBERSHIP_REMOVE_LEADER, MEMBERSHIP_REPLACE ->
+            case MEMBERSHIP_ADD, MEMBERSHIP_ADD_DURING_CUT, MEMBERSHIP_REMOVE_FOLLOWER, MEMBERSHIP_REMOVE_LEADER, MEMBERSHIP_REPLACE ->
                     value.putAll(membership.start(step.kind(), pick, leader));
         }
         if (!notCut.isEmpty()) {

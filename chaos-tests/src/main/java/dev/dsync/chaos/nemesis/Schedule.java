@@ -50,6 +50,10 @@ public record Schedule(String nemesis, long seed, List<Step> steps) {
         }
         List<FaultKind> first = new ArrayList<>(required(nemesis));
         java.util.Collections.shuffle(first, random);
+        // It cuts the leader off link by link, which only the founders' proxies allow: before any other change.
+        if (first.remove(FaultKind.MEMBERSHIP_ADD_DURING_CUT)) {
+            first.add(0, FaultKind.MEMBERSHIP_ADD_DURING_CUT);
+        }
         List<Step> steps = new ArrayList<>();
         long t = 1_000 + random.nextInt(1_000);
         while (!kinds.isEmpty() && steps.size() < 1_000) {
@@ -74,7 +78,9 @@ public record Schedule(String nemesis, long seed, List<Step> steps) {
      * serving, isolate a follower the same way and cut the leader off while an operator removes both
      * followers through it (two membership changes at once), pause runs pause it past an election timeout and resume it under load, latency runs
      * slow every link around it to just under a read lease's round trip, and mixed runs do all four.
-     * Membership runs make every kind of change once: add, remove a follower, remove the leader, replace.
+     * Membership runs make every kind of change once: add (with the new node's link down until the leader
+     * has been cut off: {@link JoinDuringCut}), remove a follower, remove the leader, replace; the plain
+     * add is left to the random rest.
      * Mixed runs draw membership changes only in the random rest: a fifth required shape would not
      * fit in 20 s for every seed.
      */
@@ -85,7 +91,7 @@ public record Schedule(String nemesis, long seed, List<Step> steps) {
                     FaultKind.PARTITION_REMOVE_UNREACHABLE);
             case "pause" -> List.of(FaultKind.PAUSE_LEADER);
             case "latency" -> List.of(FaultKind.LATENCY_LEADER);
-            case "membership" -> List.of(FaultKind.MEMBERSHIP_ADD, FaultKind.MEMBERSHIP_REMOVE_FOLLOWER,
+            case "membership" -> List.of(FaultKind.MEMBERSHIP_ADD_DURING_CUT, FaultKind.MEMBERSHIP_REMOVE_FOLLOWER,
                     FaultKind.MEMBERSHIP_REMOVE_LEADER, FaultKind.MEMBERSHIP_REPLACE);
             case "mixed" -> List.of(FaultKind.KILL_LEADER, FaultKind.PARTITION_ISOLATE_LEADER, FaultKind.PAUSE_LEADER,
                     FaultKind.LATENCY_LEADER);

@@ -44,7 +44,7 @@ class ScheduleTest {
 
     @Test
     void membershipRunsMakeEveryKindOfChangeTheLeadersRemovalIncluded() {
-        assertEquals(List.of(FaultKind.MEMBERSHIP_ADD, FaultKind.MEMBERSHIP_REMOVE_FOLLOWER, FaultKind.MEMBERSHIP_REMOVE_LEADER,
+        assertEquals(List.of(FaultKind.MEMBERSHIP_ADD_DURING_CUT, FaultKind.MEMBERSHIP_REMOVE_FOLLOWER, FaultKind.MEMBERSHIP_REMOVE_LEADER,
                 FaultKind.MEMBERSHIP_REPLACE), Schedule.required("membership"));
         for (long seed = 0; seed < 200; seed++) {
             for (Schedule.Step step : Schedule.generate("membership", seed, 20_000).steps()) {

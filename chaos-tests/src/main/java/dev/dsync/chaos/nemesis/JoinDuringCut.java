@@ -1,0 +1,98 @@
+package dev.dsync.chaos.nemesis;
+
+import dev.dsync.chaos.cluster.Cluster;
+import dev.dsync.chaos.cluster.ClusterProbe;
+import dev.dsync.chaos.cluster.Configuration;
+import eu.rekawek.toxiproxy.Proxy;
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * The membership shape {@code add-during-cut}: a node joins while no peer traffic reaches it yet, and
+ * its link comes up just after the leader has been cut off from the other voters.
+ *
+ * <ol>
+ *   <li>The new node D is started with {@code --join}; its inbound peer link is cut before it can ask
+ *       to be added. The leader adds it as a learner (the configuration commits on the voters), but
+ *       cannot send it anything: D stays a learner with nothing, so it is not promoted.</li>
+ *   <li>The leader A is cut off from both other voters, both ways, and keeps leading until its next
+ *       quorum check fails (300-600 ms); the voters elect a successor as late. Clients' writes that
+ *       reach A in that time are appended there only.</li>
+ *   <li>{@value #LINK_UP_AFTER_MS} ms after the cut D's link comes up. A sends D its log, including
+ *       those writes; D catches up and acknowledges them.</li>
+ * </ol>
+ * A correct leader counts no learner toward a commit: those writes never commit and are never
+ * acknowledged; A steps down, and after the heal the successor promotes D and a follower is removed. A leader that counts learners with the voters commits them with D's
+ * acknowledgement alone, answers their clients, and the successor, elected without them, never has
+ * them: acknowledged writes lost, and a lock granted twice. Nothing else in the matrix has a learner
+ * holding entries the voters lack, which that bug needs.
+ */
+final class JoinDuringCut {
+    /** After the cut, before the leader's quorum check (300 ms at least) and the successor's election. */
+    static final long LINK_UP_AFTER_MS = 100;
+
+    /** The link faults this shape is made of, carried out (and undone at the heal) by the nemesis. */
+    interface Links {
+        /** Cuts {@code node} off from the other members, both ways. */
+        void isolate(String node) throws IOException;
+
+        void cut(Proxy link) throws IOException;
+
+        void heal(Proxy link) throws IOException;
+    }
+
+    private final Cluster cluster;
+    private final ClusterProbe probe;
+    private final MembershipSteps steps;
+    private final Links links;
+
+    JoinDuringCut(Cluster cluster, ClusterProbe probe, MembershipSteps steps, Links links) {
+        this.cluster = cluster;
+        this.probe = probe;
+        this.steps = steps;
+        this.links = links;
+    }
+
+    /**
+     * Adds a node as above through a member {@code pick} chooses; returns what it did for the step's event.
+     * With a member that joined at run time the leader cannot be cut off link by link (a joined node's
+     * outbound traffic has no proxy of its own): then the node is added plainly, and the event says so.
+     * Membership runs make this change first, while the members are the founders.
+     */
+    Map<String, Object> run(Random pick) throws IOException, InterruptedException {
+        Map<String, Object> value = new LinkedHashMap<>();
+        if (cluster.nodeIds().stream().anyMatch(member -> cluster.sharedInbound(member).isPresent())) {
+            value.put("added", steps.add(pick));
+            value.put("cut", "none: a member joined at run time, and its links cannot be cut one by one");
+            return value;
+        }
+        String id = cluster.startJoining(MembershipSteps.oneOf(cluster.nodeIds(), pick));
+        // The JVM takes far longer to start than this cut, so no append reaches it before.
+        Proxy inbound = cluster.sharedInbound(id).orElseThrow(() -> new IllegalStateException(id + " has no inbound proxy"));
+        links.cut(inbound);
+        value.put("added", id);
+        Configuration learner = steps.await(id + " a learner", MembershipSteps.JOIN_LIMIT,
+                conf -> conf.contains(id) && conf.leader() != null, () -> !cluster.isRunning(id));
+        if (learner.isVoter(id)) {
+            value.put("not_a_learner", "promoted before its link came up: the cut did not hold");
+            return value;
+        }
+        String leader = learner.leader();
+        List<String> voters = learner.voters();
+        value.put("leader", leader);
+        value.put("commit_index_at_cut", probe.health(leader).map(h -> h.path("commit_index").asLong()).orElse(-1L));
+        links.isolate(leader);
+        long cutAt = System.nanoTime();
+        value.put("isolated", List.of(leader));
+        Thread.sleep(LINK_UP_AFTER_MS);
+        links.heal(inbound);
+        value.put("link_up_after_ms", (System.nanoTime() - cutAt) / 1_000_000);
+        value.put("voters", voters);
+        // D's own messages travel the first leader's links (see LinkWiring), cut if that is A: the
+        // successor may promote D only at the heal, which waits for it.
+        return value;
+    }
+}
