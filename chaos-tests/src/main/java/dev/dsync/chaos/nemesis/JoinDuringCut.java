@@ -1,7 +1,6 @@
 package dev.dsync.chaos.nemesis;
 
 import dev.dsync.chaos.cluster.Cluster;
-import dev.dsync.chaos.cluster.ClusterProbe;
 import dev.dsync.chaos.cluster.Configuration;
 import eu.rekawek.toxiproxy.Proxy;
 import java.io.IOException;
@@ -12,32 +11,33 @@ import java.util.Random;
 
 /**
  * The membership shape {@code add-during-cut}: a node joins while no peer traffic reaches it yet, and
- * its link comes up just after the leader has been cut off from the other voters.
+ * its link comes up as the leader is cut off from the other voters.
  *
  * <ol>
  *   <li>The new node D is started with {@code --join}; its inbound peer link is cut before it can ask
  *       to be added. The leader adds it as a learner (the configuration commits on the voters), but
  *       cannot send it anything: D stays a learner with nothing, so it is not promoted.</li>
- *   <li>The leader A is cut off from both other voters, both ways, and keeps leading until its next
- *       quorum check fails (300-600 ms); the voters elect a successor as late. Clients' writes that
- *       reach A in that time are appended there only.</li>
- *   <li>{@value #LINK_UP_AFTER_MS} ms after the cut D's link comes up. A sends D its log, including
- *       those writes; D catches up and acknowledges them.</li>
+ *   <li>The leader A is cut off from the other voters as {@code partition/isolate-leader} does it
+ *       ({@link LaggedIsolation}): it keeps leading on late acknowledgements of its earlier rounds while
+ *       the voters, who hear nothing more from it, elect a successor 300-600 ms later. Clients' writes
+ *       that reach A in that time are appended there only.</li>
+ *   <li>At the cut, D's link comes up: A sends D its log, those writes included; D catches up and
+ *       acknowledges them (its messages reach A directly when A is the first leader, whose own address
+ *       is what the configuration records: see LinkWiring).</li>
  * </ol>
  * A correct leader counts no learner toward a commit: those writes never commit and are never
- * acknowledged; A steps down, and after the heal the successor promotes D and a follower is removed. A leader that counts learners with the voters commits them with D's
- * acknowledgement alone, answers their clients, and the successor, elected without them, never has
- * them: acknowledged writes lost, and a lock granted twice. Nothing else in the matrix has a learner
- * holding entries the voters lack, which that bug needs.
+ * acknowledged; A steps down, and after the heal the successor promotes D and a follower is removed. A
+ * leader that counts learners with the voters commits them on D's acknowledgement alone and answers
+ * their clients, until D hears the successor's term; the successor, elected without them, never has
+ * them: acknowledged writes lost. Nothing else in the matrix has a learner holding entries the voters
+ * lack, which that bug needs.
  */
 final class JoinDuringCut {
-    /** After the cut, before the leader's quorum check (300 ms at least) and the successor's election. */
-    static final long LINK_UP_AFTER_MS = 100;
-
     /** The link faults this shape is made of, carried out (and undone at the heal) by the nemesis. */
     interface Links {
-        /** Cuts {@code node} off from the other members, both ways. */
-        void isolate(String node) throws IOException;
+        /** {@link LaggedIsolation#run} on the nemesis's links: {@code atCut} runs when the links out of {@code leader} are cut. */
+        Map<String, Object> isolateLagged(String leader, List<String> voters, LaggedIsolation.AtCut atCut)
+                throws IOException, InterruptedException;
 
         void cut(Proxy link) throws IOException;
 
@@ -45,13 +45,11 @@ final class JoinDuringCut {
     }
 
     private final Cluster cluster;
-    private final ClusterProbe probe;
     private final MembershipSteps steps;
     private final Links links;
 
-    JoinDuringCut(Cluster cluster, ClusterProbe probe, MembershipSteps steps, Links links) {
+    JoinDuringCut(Cluster cluster, MembershipSteps steps, Links links) {
         this.cluster = cluster;
-        this.probe = probe;
         this.steps = steps;
         this.links = links;
     }
@@ -83,13 +81,7 @@ final class JoinDuringCut {
         String leader = learner.leader();
         List<String> voters = learner.voters();
         value.put("leader", leader);
-        value.put("commit_index_at_cut", probe.health(leader).map(h -> h.path("commit_index").asLong()).orElse(-1L));
-        links.isolate(leader);
-        long cutAt = System.nanoTime();
-        value.put("isolated", List.of(leader));
-        Thread.sleep(LINK_UP_AFTER_MS);
-        links.heal(inbound);
-        value.put("link_up_after_ms", (System.nanoTime() - cutAt) / 1_000_000);
+        value.putAll(links.isolateLagged(leader, voters, () -> links.heal(inbound)));
         value.put("voters", voters);
         // D's own messages travel the first leader's links (see LinkWiring), cut if that is A: the
         // successor may promote D only at the heal, which waits for it.

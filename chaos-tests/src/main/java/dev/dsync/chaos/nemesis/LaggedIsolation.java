@@ -76,7 +76,16 @@ final class LaggedIsolation {
         this.cuts = cuts;
     }
 
+    /** What a shape built on this one does at the moment the links out of the leader are cut. */
+    interface AtCut {
+        void run() throws IOException;
+    }
+
     Map<String, Object> run(String leader, List<String> ids) throws IOException, InterruptedException {
+        return run(leader, ids, () -> { });
+    }
+
+    Map<String, Object> run(String leader, List<String> ids, AtCut atCut) throws IOException, InterruptedException {
         Map<String, Object> value = new LinkedHashMap<>();
         long oldTerm = probe.health(leader).map(h -> h.path("term").asLong()).orElse(-1L);
         List<Proxy> inbound = cluster.inboundLinks(leader, ids);
@@ -96,6 +105,7 @@ final class LaggedIsolation {
                 cuts.cut(leader, other);
             }
         }
+        atCut.run();
         value.put("isolated", List.of(leader));
         value.put("ack_lag_ms", LAG_MS);
         try (ExecutorService pollers = Executors.newVirtualThreadPerTaskExecutor()) {

@@ -51,7 +51,7 @@ final class MembershipSteps {
         this.cluster = cluster;
         this.probe = probe;
         this.log = log;
-        this.joinDuringCut = new JoinDuringCut(cluster, probe, this, links);
+        this.joinDuringCut = new JoinDuringCut(cluster, this, links);
     }
 
     /**

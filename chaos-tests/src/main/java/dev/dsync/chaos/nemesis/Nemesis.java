@@ -63,8 +63,9 @@ public final class Nemesis {
         this.log = log;
         this.membership = new MembershipSteps(cluster, probe, log, new JoinDuringCut.Links() {
             @Override
-            public void isolate(String node) throws IOException {
-                Nemesis.this.isolate(node, cluster.nodeIds());
+            public Map<String, Object> isolateLagged(String leader, List<String> voters, LaggedIsolation.AtCut atCut)
+                    throws IOException, InterruptedException {
+                return laggedIsolation.run(leader, voters, atCut);
             }
 
             @Override
