@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * The membership shape {@code add-during-cut}: a node joins while no peer traffic reaches it yet, and
@@ -21,16 +22,20 @@ import java.util.Random;
  *       ({@link LaggedIsolation}): it keeps leading on late acknowledgements of its earlier rounds while
  *       the voters, who hear nothing more from it, elect a successor 300-600 ms later. Clients' writes
  *       that reach A in that time are appended there only.</li>
- *   <li>At the cut, D's link comes up: A sends D its log, those writes included; D catches up and
- *       acknowledges them (its messages reach A directly when A is the first leader, whose own address
- *       is what the configuration records: see LinkWiring).</li>
+ *   <li>At the cut, D's link comes up, and an operator asks A to remove one of the voters it can no
+ *       longer reach. A sends D its log, those writes included; D catches up and acknowledges them (its
+ *       messages reach A directly when A is the first leader, whose own address is what the
+ *       configuration records: see LinkWiring).</li>
  * </ol>
- * A correct leader counts no learner toward a commit: those writes never commit and are never
- * acknowledged; A steps down, and after the heal the successor promotes D and a follower is removed. A
- * leader that counts learners with the voters commits them on D's acknowledgement alone and answers
- * their clients, until D hears the successor's term; the successor, elected without them, never has
- * them: acknowledged writes lost. Nothing else in the matrix has a learner holding entries the voters
- * lack, which that bug needs.
+ * A correct leader counts no learner toward a commit: the removal cannot commit (the configuration
+ * without B needs C), so D is not promoted (one change at a time), nothing appended after the cut
+ * commits, and A steps down; after the heal the successor promotes D and a follower is removed. A leader
+ * that counts learners with the voters commits the removal on D's acknowledgement (A and D are a
+ * majority of {A, C, D learner}'s members), promotes D, and is then a leader with a majority of its own,
+ * A and D, committing and answering clients until D hears the successor's term; the successor, elected
+ * by B and C without those writes, never has them: acknowledged writes lost. Without the removal the
+ * mutant commits only the one batch that catches D up before promoting it, and was caught at 2 of 3
+ * seeds. Nothing else in the matrix has a learner holding entries the voters lack, which that bug needs.
  */
 final class JoinDuringCut {
     /** The link faults this shape is made of, carried out (and undone at the heal) by the nemesis. */
@@ -47,11 +52,13 @@ final class JoinDuringCut {
     private final Cluster cluster;
     private final MembershipSteps steps;
     private final Links links;
+    private final RemovalCall removals;
 
     JoinDuringCut(Cluster cluster, MembershipSteps steps, Links links) {
         this.cluster = cluster;
         this.steps = steps;
         this.links = links;
+        this.removals = new RemovalCall(cluster);
     }
 
     /**
@@ -81,8 +88,18 @@ final class JoinDuringCut {
         String leader = learner.leader();
         List<String> voters = learner.voters();
         value.put("leader", leader);
-        value.putAll(links.isolateLagged(leader, voters, () -> links.heal(inbound)));
+        String removed = MembershipSteps.others(voters, leader).get(0);
+        java.util.concurrent.atomic.AtomicReference<CompletableFuture<String>> removal = new java.util.concurrent.atomic.AtomicReference<>();
+        value.putAll(links.isolateLagged(leader, voters, () -> {
+            links.heal(inbound);
+            removal.set(removals.send(leader, removed));
+        }));
         value.put("voters", voters);
+        value.put("removal_asked", removed);
+        String answer = removal.get().join();
+        value.put("removal_answer", answer);
+        // A correct leader cut off from the voters cannot commit a configuration that needs one of them.
+        value.put("removal_acknowledged", RemovalCall.acknowledged(answer));
         // D's own messages travel the first leader's links (see LinkWiring), cut if that is A: the
         // successor may promote D only at the heal, which waits for it.
         return value;

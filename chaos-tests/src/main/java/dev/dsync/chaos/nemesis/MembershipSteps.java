@@ -96,6 +96,7 @@ final class MembershipSteps {
         changed = false;
         // A learner left by a step (JoinDuringCut's) is promoted once it has caught up: count it as a voter.
         Configuration c = await("every learner promoted", JOIN_LIMIT, conf -> conf.learners().isEmpty(), () -> false);
+        cluster.useMembers(c.ids()); // a step may also have removed a member (JoinDuringCut's removal, if it was carried out)
         while (c.voters().size() < VOTERS) {
             healed.add("membership: added " + add(healPick));
             c = current();

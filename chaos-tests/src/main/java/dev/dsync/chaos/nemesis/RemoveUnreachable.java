@@ -2,11 +2,6 @@ package dev.dsync.chaos.nemesis;
 
 import dev.dsync.chaos.cluster.Cluster;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,16 +23,10 @@ import java.util.concurrent.CompletableFuture;
  * one message delivered to two consumers, lost cache writes. Nothing else in the matrix makes two
  * membership changes at once, so nothing else shows that bug.
  *
- * <p>The removals are marked as forwarded, so A refuses them rather than passing them to another node
- * if it no longer leads when they arrive (a change made by a real majority would be no fault). The
- * shape waits for both answers: a refused change is retried by the node until its request timeout, and
- * one still pending at the heal could be carried out then by the new leader, legitimately but outside
- * this step.
+ * <p>The removals are sent as {@link RemovalCall} sends them, and the shape waits for both answers: one
+ * still pending at the heal could be carried out then by the new leader, legitimately but outside this step.
  */
 final class RemoveUnreachable {
-    /** The chaos nodes' request timeout (2 s, ChaosMain) and a margin: by then the node has given up. */
-    private static final Duration ANSWER_LIMIT = Duration.ofMillis(3_500);
-    private static final String FORWARDED_BY = "chaos-nemesis";
 
     /** The cut this shape starts with, carried out (and undone at the heal) by the nemesis. */
     interface Isolation {
@@ -46,12 +35,12 @@ final class RemoveUnreachable {
 
     private final Cluster cluster;
     private final Isolation isolation;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(500))
-            .version(HttpClient.Version.HTTP_1_1).build();
+    private final RemovalCall removal;
 
     RemoveUnreachable(Cluster cluster, Isolation isolation) {
         this.cluster = cluster;
         this.isolation = isolation;
+        this.removal = new RemovalCall(cluster);
     }
 
     Map<String, Object> run(String leader, List<String> ids) throws IOException {
@@ -63,17 +52,16 @@ final class RemoveUnreachable {
         List<String> followers = MembershipSteps.others(ids, leader);
         isolation.isolate(leader);
         value.put("isolated", List.of(leader));
-        long sentAt = System.nanoTime();
         List<CompletableFuture<String>> answers = new ArrayList<>();
         for (String follower : followers) {
-            answers.add(remove(leader, follower, sentAt));
+            answers.add(removal.send(leader, follower));
         }
         Map<String, String> answered = new LinkedHashMap<>();
         List<String> acknowledged = new ArrayList<>();
         for (int i = 0; i < followers.size(); i++) {
             String answer = answers.get(i).join();
             answered.put(followers.get(i), answer);
-            if (answer.startsWith("200 ")) {
+            if (RemovalCall.acknowledged(answer)) {
                 acknowledged.add(followers.get(i));
             }
         }
@@ -82,22 +70,5 @@ final class RemoveUnreachable {
         // A correct leader cut off from every voter acknowledges none: the new configuration needs one.
         value.put("removals_acknowledged", acknowledged);
         return value;
-    }
-
-    /** "status ms body" of the leader's answer to removing {@code follower}, or what went wrong. */
-    private CompletableFuture<String> remove(String leader, String follower, long sentAt) {
-        URI uri = cluster.clientUrl(leader).resolve("/cluster/members/" + follower);
-        HttpRequest request = HttpRequest.newBuilder(uri).timeout(ANSWER_LIMIT).DELETE()
-                .header("Authorization", "Bearer " + cluster.adminToken().orElseThrow())
-                .header("X-Dsync-Forwarded-By", FORWARDED_BY)
-                .build();
-        return http.sendAsync(request, HttpResponse.BodyHandlers.ofString()).handle((response, error) -> {
-            long ms = (System.nanoTime() - sentAt) / 1_000_000;
-            if (error != null) {
-                return "no answer after " + ms + " ms: " + error;
-            }
-            String body = response.body();
-            return response.statusCode() + " after " + ms + " ms " + (body.length() > 200 ? body.substring(0, 200) : body);
-        });
     }
 }
