@@ -8,36 +8,36 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.CompletableFuture;
 
 /**
  * The membership shape {@code add-during-cut}: a node joins while no peer traffic reaches it yet, and
- * its link comes up as the leader is cut off from the other voters.
+ * its link comes up as the leader is cut off from the other voters, which stall for a moment.
  *
  * <ol>
  *   <li>The new node D is started with {@code --join}; its inbound peer link is cut before it can ask
  *       to be added. The leader adds it as a learner (the configuration commits on the voters), but
  *       cannot send it anything: D stays a learner with nothing, so it is not promoted.</li>
  *   <li>The leader A is cut off from the other voters as {@code partition/isolate-leader} does it
- *       ({@link LaggedIsolation}): it keeps leading on late acknowledgements of its earlier rounds while
- *       the voters, who hear nothing more from it, elect a successor 300-600 ms later. Clients' writes
- *       that reach A in that time are appended there only.</li>
- *   <li>At the cut, D's link comes up, and an operator asks A to remove one of the voters it can no
- *       longer reach. A sends D its log, those writes included; D catches up and acknowledges them (its
- *       messages reach A directly when A is the first leader, whose own address is what the
- *       configuration records: see LinkWiring).</li>
+ *       ({@link LaggedIsolation}): it keeps leading on late acknowledgements of its earlier rounds.
+ *       Clients' writes that reach A from then on are appended there only.</li>
+ *   <li>At the cut, D's link comes up and the other voters are paused (SIGSTOP) for
+ *       {@value #VOTERS_PAUSE_MS} ms: D needs 0.3-0.5 s to catch up (A resends what the cut lost only
+ *       after an election timeout, then a snapshot), and without the pause the voters would elect a
+ *       successor about as soon, whose term reaches D and through D's answers ends A's leadership.
+ *       After the pause they elect one at once, as they hear nothing from A. D's messages reach A
+ *       directly when A is the first leader, whose own address is what the configuration records (see
+ *       LinkWiring); this shape is the first of a membership run, so A usually is.</li>
  * </ol>
- * A correct leader counts no learner toward a commit: the removal cannot commit (the configuration
- * without B needs C), so D is not promoted (one change at a time), nothing appended after the cut
- * commits, and A steps down; after the heal the successor promotes D and a follower is removed. A leader
- * that counts learners with the voters commits the removal on D's acknowledgement (A and D are a
- * majority of {A, C, D learner}'s members), promotes D, and is then a leader with a majority of its own,
- * A and D, committing and answering clients until D hears the successor's term; the successor, elected
- * by B and C without those writes, never has them: acknowledged writes lost. Without the removal the
- * mutant commits only the one batch that catches D up before promoting it, and was caught at 2 of 3
- * seeds. Nothing else in the matrix has a learner holding entries the voters lack, which that bug needs.
+ * A correct leader counts no learner toward a commit: nothing appended after the cut commits, A steps
+ * down, and after the heal the successor promotes D and a follower is removed. A leader that counts
+ * learners with the voters commits those writes when D has caught up, answers their clients (and then
+ * promotes D, after which it cannot commit more); the successor, elected by the two voters without
+ * them, never has them: acknowledged writes lost (lock grants given twice; enqueues never delivered).
+ * Nothing else in the matrix has a learner holding entries the voters lack, which that bug needs.
  */
 final class JoinDuringCut {
+    static final long VOTERS_PAUSE_MS = 1_000;
+
     /** The link faults this shape is made of, carried out (and undone at the heal) by the nemesis. */
     interface Links {
         /** {@link LaggedIsolation#run} on the nemesis's links: {@code atCut} runs when the links out of {@code leader} are cut. */
@@ -52,13 +52,11 @@ final class JoinDuringCut {
     private final Cluster cluster;
     private final MembershipSteps steps;
     private final Links links;
-    private final RemovalCall removals;
 
     JoinDuringCut(Cluster cluster, MembershipSteps steps, Links links) {
         this.cluster = cluster;
         this.steps = steps;
         this.links = links;
-        this.removals = new RemovalCall(cluster);
     }
 
     /**
@@ -88,20 +86,57 @@ final class JoinDuringCut {
         String leader = learner.leader();
         List<String> voters = learner.voters();
         value.put("leader", leader);
-        String removed = MembershipSteps.others(voters, leader).get(0);
-        java.util.concurrent.atomic.AtomicReference<CompletableFuture<String>> removal = new java.util.concurrent.atomic.AtomicReference<>();
-        value.putAll(links.isolateLagged(leader, voters, () -> {
-            links.heal(inbound);
-            removal.set(removals.send(leader, removed));
-        }));
+        List<String> others = MembershipSteps.others(voters, leader);
+        List<String> paused = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try {
+            value.putAll(links.isolateLagged(leader, voters, () -> {
+                for (String voter : others) {
+                    pause(voter);
+                    paused.add(voter);
+                }
+                Thread.startVirtualThread(() -> resumeLater(paused));
+                links.heal(inbound);
+            }));
+        } finally {
+            resume(paused); // at once if the lagged isolation failed; else the pause is long over
+        }
         value.put("voters", voters);
-        value.put("removal_asked", removed);
-        String answer = removal.get().join();
-        value.put("removal_answer", answer);
-        // A correct leader cut off from the voters cannot commit a configuration that needs one of them.
-        value.put("removal_acknowledged", RemovalCall.acknowledged(answer));
+        value.put("paused", others);
+        value.put("paused_ms", VOTERS_PAUSE_MS);
         // D's own messages travel the first leader's links (see LinkWiring), cut if that is A: the
         // successor may promote D only at the heal, which waits for it.
         return value;
+    }
+
+    private void pause(String node) throws IOException {
+        try {
+            cluster.pause(node);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while pausing " + node, e);
+        }
+    }
+
+    private void resumeLater(List<String> paused) {
+        try {
+            Thread.sleep(VOTERS_PAUSE_MS);
+            resume(paused);
+        } catch (InterruptedException | IOException e) {
+            // The step's own resume (after the lagged isolation) catches up with these.
+        }
+    }
+
+    /** Resumes what is still paused; safe from two threads, each node resumed once. */
+    private void resume(List<String> paused) throws IOException {
+        for (String node : paused) {
+            if (paused.remove(node)) {
+                try {
+                    cluster.resume(node);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IOException("interrupted while resuming " + node, e);
+                }
+            }
+        }
     }
 }
