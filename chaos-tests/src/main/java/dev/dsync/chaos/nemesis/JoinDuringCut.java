@@ -8,6 +8,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The membership shape {@code add-during-cut}: a node joins while no peer traffic reaches it yet, and
@@ -20,20 +22,27 @@ import java.util.Random;
  *   <li>The leader A is cut off from the other voters as {@code partition/isolate-leader} does it
  *       ({@link LaggedIsolation}): it keeps leading on late acknowledgements of its earlier rounds.
  *       Clients' writes that reach A from then on are appended there only.</li>
- *   <li>At the cut, D's link comes up and the other voters are paused (SIGSTOP) for
- *       {@value #VOTERS_PAUSE_MS} ms: D needs 0.3-0.5 s to catch up (A resends what the cut lost only
- *       after an election timeout, then a snapshot), and without the pause the voters would elect a
- *       successor about as soon, whose term reaches D and through D's answers ends A's leadership.
- *       After the pause they elect one at once, as they hear nothing from A. D's messages reach A
- *       directly when A is the first leader, whose own address is what the configuration records (see
- *       LinkWiring); this shape is the first of a membership run, so A usually is.</li>
+ *   <li>At the cut, D's link comes up, the other voters are paused (SIGSTOP) for
+ *       {@value #VOTERS_PAUSE_MS} ms, and an operator asks A to remove one of them (it looks down). D
+ *       needs 0.3-0.5 s to catch up (A resends what the cut lost only after an election timeout, then a
+ *       snapshot); without the pause the voters would elect a successor about as soon, whose term
+ *       reaches D and through D's answers ends A's leadership. After the pause they elect one at once,
+ *       as they hear nothing from A. D's messages reach A directly when A is the first leader, whose
+ *       own address is what the configuration records (see LinkWiring); this shape is the first of a
+ *       membership run, so A usually is.</li>
  * </ol>
- * A correct leader counts no learner toward a commit: nothing appended after the cut commits, A steps
- * down, and after the heal the successor promotes D and a follower is removed. A leader that counts
- * learners with the voters commits those writes when D has caught up, answers their clients (and then
- * promotes D, after which it cannot commit more); the successor, elected by the two voters without
- * them, never has them: acknowledged writes lost (lock grants given twice; enqueues never delivered).
- * Nothing else in the matrix has a learner holding entries the voters lack, which that bug needs.
+ * A correct leader counts no learner toward a commit: the removal cannot commit (the configuration
+ * without B needs C), nothing appended after the cut commits, D is not promoted while the removal is
+ * in progress, A steps down, and after the heal the successor promotes D and a follower is removed;
+ * the removal is answered 503/504 (sent as {@link RemovalCall} sends it, awaited before the heal). A
+ * leader that counts learners with the voters commits the removal and what came after the cut once D
+ * has caught up (A and D are most of the members of {A, C; D learner}), promotes D, and is then a
+ * leader with a majority of its own, A and D, committing and answering clients until the successor's
+ * term reaches D; the successor, elected by the two voters without those writes, never has them:
+ * acknowledged writes lost, lock grants given twice. Without the removal it commits only the batch
+ * that catches D up, then promotes D and cannot commit more: too little for the checkers to see at
+ * most seeds (measured). Nothing else in the matrix has a learner holding entries the voters lack,
+ * which that bug needs.
  */
 final class JoinDuringCut {
     static final long VOTERS_PAUSE_MS = 1_000;
@@ -52,11 +61,13 @@ final class JoinDuringCut {
     private final Cluster cluster;
     private final MembershipSteps steps;
     private final Links links;
+    private final RemovalCall removals;
 
     JoinDuringCut(Cluster cluster, MembershipSteps steps, Links links) {
         this.cluster = cluster;
         this.steps = steps;
         this.links = links;
+        this.removals = new RemovalCall(cluster);
     }
 
     /**
@@ -88,6 +99,7 @@ final class JoinDuringCut {
         value.put("leader", leader);
         List<String> others = MembershipSteps.others(voters, leader);
         List<String> paused = new java.util.concurrent.CopyOnWriteArrayList<>();
+        AtomicReference<CompletableFuture<String>> removal = new AtomicReference<>();
         try {
             value.putAll(links.isolateLagged(leader, voters, () -> {
                 for (String voter : others) {
@@ -96,6 +108,7 @@ final class JoinDuringCut {
                 }
                 Thread.startVirtualThread(() -> resumeLater(paused));
                 links.heal(inbound);
+                removal.set(removals.send(leader, others.get(0)));
             }));
         } finally {
             resume(paused); // at once if the lagged isolation failed; else the pause is long over
@@ -103,6 +116,8 @@ final class JoinDuringCut {
         value.put("voters", voters);
         value.put("paused", others);
         value.put("paused_ms", VOTERS_PAUSE_MS);
+        value.put("removal_asked", others.get(0));
+        value.put("removal_answer", removal.get() == null ? "not sent" : removal.get().join());
         // D's own messages travel the first leader's links (see LinkWiring), cut if that is A: the
         // successor may promote D only at the heal, which waits for it.
         return value;
