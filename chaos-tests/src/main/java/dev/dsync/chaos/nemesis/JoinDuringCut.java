@@ -117,7 +117,13 @@ final class JoinDuringCut {
         value.put("paused", others);
         value.put("paused_ms", VOTERS_PAUSE_MS);
         value.put("removal_asked", others.get(0));
-        value.put("removal_answer", removal.get() == null ? "not sent" : removal.get().join());
+        String answer = removal.get() == null ? "not sent" : removal.get().join();
+        value.put("removal_answer", answer);
+        if (RemovalCall.acknowledged(answer)) {
+            // Committing it takes an acknowledgement from the voter left, paused and cut off from A.
+            value.put("violation", leader + ", cut off from the other voters, acknowledged removing " + others.get(0)
+                    + ": the configuration without it needs " + others.get(1));
+        }
         // D's own messages travel the first leader's links (see LinkWiring), cut if that is A: the
         // successor may promote D only at the heal, which waits for it.
         return value;

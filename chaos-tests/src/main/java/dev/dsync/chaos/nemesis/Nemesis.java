@@ -52,6 +52,8 @@ public final class Nemesis {
     private volatile String current = "none";
     /** Every fault started, as "family/shape target", for the run's summary. */
     private final List<String> started = java.util.Collections.synchronizedList(new ArrayList<>());
+    /** Answers to the nemesis's own requests that no correct server can give; each fails the run. */
+    private final List<String> violations = java.util.Collections.synchronizedList(new ArrayList<>());
     /** How long a leader-targeted fault waits for a leader to exist (after a heal one may be electing). */
     private static final Duration LEADER_WAIT = Duration.ofSeconds(3);
     /** How long a node restarted after a power loss may take to serve: JVM start plus log recovery, on a loaded machine. */
@@ -115,6 +117,16 @@ public final class Nemesis {
     /** What is broken right now, for the progress line. */
     public String current() {
         return current;
+    }
+
+    /**
+     * What a step saw a server answer to the nemesis's own requests that a correct one never answers,
+     * as "family/shape: what": an operator's removal acknowledged by a leader cut off from every voter
+     * the new configuration needs ({@link RemoveUnreachable}, {@link JoinDuringCut}). A step reports one
+     * under the key {@code violation} of its event.
+     */
+    public List<String> violations() {
+        return List.copyOf(violations);
     }
 
     /** Every fault started so far, e.g. "kill/leader lock-2", in order. */
@@ -192,6 +204,9 @@ public final class Nemesis {
         }
         if (!notCut.isEmpty()) {
             value.put("not_cut", List.copyOf(notCut));
+        }
+        if (value.get("violation") != null) {
+            violations.add(step.kind().family + "/" + step.kind().shape + ": " + value.get("violation"));
         }
         current = step.kind().family + " " + value;
         String target = membershipStep ? " " + MembershipSteps.summary(value)

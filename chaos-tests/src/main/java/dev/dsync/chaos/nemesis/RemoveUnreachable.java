@@ -67,8 +67,12 @@ final class RemoveUnreachable {
         }
         value.put("removals_asked", followers);
         value.put("answers", answered);
-        // A correct leader cut off from every voter acknowledges none: the new configuration needs one.
         value.put("removals_acknowledged", acknowledged);
+        if (!acknowledged.isEmpty()) {
+            // Each configuration without one follower needs the other, which A could not reach.
+            value.put("violation", leader + ", cut off from every other voter, acknowledged removing " + acknowledged
+                    + ": the configuration without one of them needs the other");
+        }
         return value;
     }
 }

@@ -41,6 +41,7 @@ final class ChaosRun {
     private final Path dir;
     private long nextProgressAt;
     private List<String> faultsStarted = List.of();
+    private List<String> nemesisViolations = List.of();
 
     ChaosRun(String label, Cluster cluster, Workload workload, Schedule schedule, Duration duration, Path dir) {
         this.label = label;
@@ -87,6 +88,7 @@ final class ChaosRun {
             } finally {
                 nemesis.healAll();
                 faultsStarted = nemesis.started();
+                nemesisViolations = nemesis.violations();
             }
             long healedAt = System.nanoTime();
             phases.end("workload");
@@ -194,6 +196,13 @@ final class ChaosRun {
             notes.add(convergence.problem());
             if ("valid".equals(verdict)) {
                 verdict = convergence.verdict();
+            }
+        }
+        // An answer to the nemesis's own requests that no correct server can give (see Nemesis#violations).
+        if (!nemesisViolations.isEmpty()) {
+            notes.add("the nemesis's own requests were answered wrongly: " + String.join("; ", nemesisViolations));
+            if ("valid".equals(verdict)) {
+                verdict = "invalid";
             }
         }
         if (!faultsStarted.isEmpty()) {
