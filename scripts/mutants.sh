@@ -56,7 +56,10 @@ run_chaos() { # dir log workload
   local n
   for n in $nemeses; do
     if ! (cd "$1" && make chaos WORKLOAD="$3" NEMESIS="$n" DURATION="$duration" SEED="$seed") >>"$2" 2>&1; then
-      echo "chaos $3/$n"
+      # Only a verdict is a catch: a build that failed (say, its CDS training run) judged nothing.
+      if grep -q "^== $3/$n seed [0-9]*: invalid" "$2"; then echo "chaos $3/$n"
+      elif grep -q "^== $3/$n seed [0-9]*: the run could not complete" "$2"; then echo "chaos $3/$n (run error)"
+      else echo "NO VERDICT: chaos $3/$n failed before judging (see log)"; fi
       return 0
     fi
   done
@@ -107,6 +110,8 @@ for p in "${patches[@]}"; do
   took=$(( $(date +%s) - started ))
   if [ -z "$caught" ]; then
     caught="NOT CAUGHT"
+    missed=$((missed + 1))
+  elif [[ $caught == "NO VERDICT"* ]]; then
     missed=$((missed + 1))
   fi
   echo "   $id: $caught after $took s"
