@@ -78,9 +78,9 @@ final class JoinDuringCut {
      */
     Map<String, Object> run(Random pick) throws IOException, InterruptedException {
         Map<String, Object> value = new LinkedHashMap<>();
-        if (cluster.nodeIds().stream().anyMatch(member -> cluster.sharedInbound(member).isPresent())) {
+        if (cluster.nodeIds().size() < 3 || cluster.nodeIds().stream().anyMatch(member -> cluster.sharedInbound(member).isPresent())) {
             value.put("added", steps.add(pick));
-            value.put("cut", "none: a member joined at run time, and its links cannot be cut one by one");
+            value.put("cut", "none: a member joined at run time (its links cannot be cut one by one), or fewer than three members");
             return value;
         }
         String id = cluster.startJoining(MembershipSteps.oneOf(cluster.nodeIds(), pick));
