@@ -27,8 +27,23 @@ final class RemovalCall {
         this.cluster = cluster;
     }
 
-    /** "status after ms body" of {@code via}'s answer to removing {@code id}, or what went wrong. */
-    CompletableFuture<String> send(String via, String id) {
+    /**
+     * The answer to one removal: {@code status} -1 if none came (then {@code body} says why), after
+     * {@code ms} from sending.
+     */
+    record Answer(int status, long ms, String body) {
+        boolean acknowledged() {
+            return status == 200;
+        }
+
+        @Override
+        public String toString() {
+            return (status < 0 ? "no answer" : String.valueOf(status)) + " after " + ms + " ms " + body;
+        }
+    }
+
+    /** {@code via}'s answer to removing {@code id}. */
+    CompletableFuture<Answer> send(String via, String id) {
         long sentAt = System.nanoTime();
         URI uri = cluster.clientUrl(via).resolve("/cluster/members/" + id);
         HttpRequest request = HttpRequest.newBuilder(uri).timeout(ANSWER_LIMIT).DELETE()
@@ -38,14 +53,10 @@ final class RemovalCall {
         return http.sendAsync(request, HttpResponse.BodyHandlers.ofString()).handle((response, error) -> {
             long ms = (System.nanoTime() - sentAt) / 1_000_000;
             if (error != null) {
-                return "no answer after " + ms + " ms: " + error;
+                return new Answer(-1, ms, error.toString());
             }
             String body = response.body();
-            return response.statusCode() + " after " + ms + " ms " + (body.length() > 200 ? body.substring(0, 200) : body);
+            return new Answer(response.statusCode(), ms, body.length() > 200 ? body.substring(0, 200) : body);
         });
-    }
-
-    static boolean acknowledged(String answer) {
-        return answer.startsWith("200 ");
     }
 }

@@ -58,16 +58,16 @@ final class RemoveUnreachable {
         List<String> followers = MembershipSteps.others(ids, leader);
         isolation.isolate(leader);
         value.put("isolated", List.of(leader));
-        List<CompletableFuture<String>> answers = new ArrayList<>();
+        List<CompletableFuture<RemovalCall.Answer>> answers = new ArrayList<>();
         for (String follower : followers) {
             answers.add(removal.send(leader, follower));
         }
         Map<String, String> answered = new LinkedHashMap<>();
         List<String> acknowledged = new ArrayList<>();
         for (int i = 0; i < followers.size(); i++) {
-            String answer = answers.get(i).join();
-            answered.put(followers.get(i), answer);
-            if (RemovalCall.acknowledged(answer)) {
+            RemovalCall.Answer answer = answers.get(i).join();
+            answered.put(followers.get(i), answer.toString());
+            if (answer.acknowledged()) {
                 acknowledged.add(followers.get(i));
             }
         }
