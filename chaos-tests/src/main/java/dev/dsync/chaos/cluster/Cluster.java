@@ -82,6 +82,14 @@ public interface Cluster extends AutoCloseable {
     }
 
     /**
+     * Whether a current member joined at run time: its links cannot then be cut one by one (its outbound
+     * traffic has no proxy of its own), which shapes that cut a leader off link by link need.
+     */
+    default boolean anyMemberJoinedAtRunTime() {
+        return nodeIds().stream().anyMatch(member -> sharedInbound(member).isPresent());
+    }
+
+    /**
      * The proxies that carry the other members' traffic to {@code nodeId}: a joined node's one shared
      * inbound proxy, or a founder's link from each member of {@code ids} that has one.
      */

@@ -78,7 +78,7 @@ final class JoinDuringCut {
      */
     Map<String, Object> run(Random pick) throws IOException, InterruptedException {
         Map<String, Object> value = new LinkedHashMap<>();
-        if (cluster.nodeIds().size() < 3 || cluster.nodeIds().stream().anyMatch(member -> cluster.sharedInbound(member).isPresent())) {
+        if (cluster.nodeIds().size() < 3 || cluster.anyMemberJoinedAtRunTime()) {
             value.put("added", steps.add(pick));
             value.put("cut", "none: a member joined at run time (its links cannot be cut one by one), or fewer than three members");
             return value;
@@ -103,7 +103,7 @@ final class JoinDuringCut {
         try {
             value.putAll(links.isolateLagged(leader, voters, () -> {
                 for (String voter : others) {
-                    pause(voter);
+                    cluster.pause(voter);
                     paused.add(voter);
                 }
                 Thread.startVirtualThread(() -> resumeLater(paused));
@@ -131,15 +131,6 @@ final class JoinDuringCut {
         return value;
     }
 
-    private void pause(String node) throws IOException {
-        try {
-            cluster.pause(node);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while pausing " + node, e);
-        }
-    }
-
     private void resumeLater(List<String> paused) {
         try {
             Thread.sleep(VOTERS_PAUSE_MS);
@@ -150,15 +141,10 @@ final class JoinDuringCut {
     }
 
     /** Resumes what is still paused; safe from two threads, each node resumed once. */
-    private void resume(List<String> paused) throws IOException {
+    private void resume(List<String> paused) throws IOException, InterruptedException {
         for (String node : paused) {
             if (paused.remove(node)) {
-                try {
-                    cluster.resume(node);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new IOException("interrupted while resuming " + node, e);
-                }
+                cluster.resume(node);
             }
         }
     }

@@ -78,7 +78,7 @@ final class LaggedIsolation {
 
     /** What a shape built on this one does at the moment the links out of the leader are cut. */
     interface AtCut {
-        void run() throws IOException;
+        void run() throws IOException, InterruptedException;
     }
 
     Map<String, Object> run(String leader, List<String> ids) throws IOException, InterruptedException {

@@ -49,7 +49,7 @@ final class RemoveUnreachable {
             value.put("skipped", "the nodes have no admin token: no membership change can be asked for");
             return value;
         }
-        if (ids.stream().anyMatch(member -> cluster.sharedInbound(member).isPresent())) {
+        if (cluster.anyMemberJoinedAtRunTime()) {
             // Its outbound traffic has no proxy of its own: the leader might still reach it, and a
             // removal it acknowledged would be no fault (mixed runs, after a membership change).
             value.put("skipped", "a member joined at run time, and its links cannot be cut one by one");
