@@ -13,7 +13,9 @@ import java.util.List;
  *   <li>only then send {@code messages} — except that a leader's AppendRequests and
  *       SnapshotRequests may go before the write, as {@link DurabilityPolicy} (which both shells
  *       use) spells out, together with the commit-only hard state changes that need no fsync;</li>
- *   <li>restore the state machine from {@code snapshot} if any, then apply {@code committed} in order;</li>
+ *   <li>restore the state machine from {@code snapshot} if any, then apply {@code committed} in order
+ *       (those already durable in the shell's log may be applied before the write: a committed
+ *       entry is never replaced);</li>
  *   <li>serve {@code readStates} once the applied index reaches theirs; fail {@code droppedReads};</li>
  *   <li>call {@link RaftCore#advance(Ready)}.</li>
  * </ol>
