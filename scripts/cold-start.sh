@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # make bench BENCH=coldstart: how fast a just-started cluster answers, second by second, until its JVMs
 # have compiled their hot code. Starts three fresh queue nodes exactly as ../shared/bench/compare-etcd.sh
-# does (java -jar, default JVM flags, unless JAVA_OPTS says otherwise), then runs wrk in back-to-back
-# segments against the leader: enqueue with 64 connections, then (on another fresh cluster) with 1.
-#   scripts/cold-start.sh [SEGMENT_S=5] [SEGMENTS=8] [JAVA_OPTS="-XX:TieredStopAtLevel=1"]
+# does (bare java -jar: each node re-executes itself with its own JVM options, dev.dsync.node.NodeJvm;
+# JAVA_OPTS="..." starts them with these instead, e.g. "-XX:+UseG1GC" for the JVM's defaults), then
+# runs wrk in back-to-back segments against the leader: enqueue with 64 connections, then (on another
+# fresh cluster) with 1.
+#   scripts/cold-start.sh [SEGMENT_S=5] [SEGMENTS=8] [JAVA_OPTS="-XX:+UseG1GC"]
 # Needs wrk (apt-get install wrk). Prints one line a segment and writes bench-results/cold-start.txt.
 # Why: the side-by-side script measures the first 10-20 s of three fresh JVMs on two cores, where the
 # interpreter and the JIT compilers, not the server's design, set the pace; this shows how much.

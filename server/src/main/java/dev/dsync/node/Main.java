@@ -29,6 +29,7 @@ public final class Main {
             System.exit(2);
             return;
         }
+        NodeJvm.relaunchIfBare(args);
         NodeServer server = new NodeServer(config, serviceFor(config));
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "shutdown"));
         server.start();
