@@ -3,8 +3,13 @@ package dev.dsync.raft;
 /**
  * A leader's handling of membership change requests: which it refuses, and when. The rules are the
  * single-server ones (dissertation §4.1, with the fix of its erratum): one change at a time, and
- * none before the leader has committed an entry of its own term. The change itself is appended by
- * {@link Replication#appendConfig}.
+ * none before the leader has committed an entry of its own term. And a removal only when a majority
+ * of the configuration it leaves has acknowledged an entry of the leader's term: a configuration takes
+ * effect when appended, so a removal that leaves a majority needing a voter this leader has not heard
+ * from since it was elected stops every commit until that voter answers; if it never does, no node
+ * can be elected either (the chaos bench saw a cluster stay leaderless so; etcd refuses such changes
+ * too, its strict reconfiguration check).
+ * The change itself is appended by {@link Replication#appendConfig}.
  */
 final class MembershipRequests {
     private final RaftCore core;
@@ -45,7 +50,12 @@ final class MembershipRequests {
             throw new RaftCore.NotLeaderException("this node is the leader: it hands leadership to "
                     + (heir == null ? "a caught-up voter" : heir) + " first; ask the new leader", null);
         }
-        return core.replication.appendConfig(current.without(node));
+        Membership next = current.without(node);
+        String unready = core.replication.whyNotReadyFor(next);
+        if (unready != null) {
+            throw new RaftCore.MembershipChangeException("cannot remove " + node + " yet: " + unready, true);
+        }
+        return core.replication.appendConfig(next);
     }
 
     private void checkLeader() throws RaftCore.NotLeaderException {

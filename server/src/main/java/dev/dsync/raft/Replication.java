@@ -1,5 +1,6 @@
 package dev.dsync.raft;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -66,6 +67,30 @@ final class Replication {
             return "a membership change is in progress (index " + log.membershipIndex() + " not yet committed); retry shortly";
         }
         return null;
+    }
+
+    /**
+     * Why {@code next} should not be appended now, or null: a majority of its voters (this leader
+     * among them) must have acknowledged an entry of this leader's term. A voter this leader has not
+     * heard from since it was elected may be unreachable; a configuration that needs it stops every
+     * commit until it answers. (Lagging a few entries behind is fine: it is reachable and catches up.)
+     */
+    String whyNotReadyFor(Membership next) {
+        List<String> unheard = new ArrayList<>();
+        int heard = 0;
+        for (String voter : next.voters().keySet()) {
+            Progress p = progress.get(voter);
+            if (voter.equals(core.id) || (p != null && termStartIndex > 0 && p.match >= termStartIndex)) {
+                heard++;
+            } else {
+                unheard.add(voter);
+            }
+        }
+        if (heard >= next.quorum()) {
+            return null;
+        }
+        return "the voters left, " + next.voters().keySet() + ", need " + next.quorum() + " that acknowledged this leader's term, and "
+                + unheard + " have not yet; retry shortly";
     }
 
     /** Appends a configuration (one step from the one in force, checked by the caller's rules). */

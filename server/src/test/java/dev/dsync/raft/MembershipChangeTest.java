@@ -114,6 +114,32 @@ class MembershipChangeTest {
     }
 
     @Test
+    void aRemovalWaitsUntilTheVotersLeftHaveHeardFromTheLeader() throws Exception {
+        TestCluster c = new TestCluster(3, true, true);
+        c.isolate("n2"); // n1 is elected by n3 and commits with it; n2 hears nothing of n1's term
+        c.elect("n1");
+        c.propose("n1", "n2 misses this");
+        c.deliverAll();
+        long committed = c.core("n1").commitIndex();
+        // Removing n3 would leave {n1, n2}, and n1 has not heard from n2 in its term: nothing could
+        // commit until n2 answers, and with n2 gone for good no node could be elected either.
+        RaftCore.MembershipChangeException refused = assertThrows(RaftCore.MembershipChangeException.class,
+                () -> c.core("n1").removeMember("n3"));
+        assertTrue(refused.retryable(), refused.getMessage());
+        assertTrue(refused.getMessage().contains("[n2]"), refused.getMessage());
+        assertEquals(Set.of("n1", "n2", "n3"), c.core("n1").membership().voters().keySet(), "a refused removal changed the configuration");
+        c.heal();
+        for (int i = 0; i < 12; i++) { // n2 answers a heartbeat and is caught up
+            c.tickAll();
+            c.deliverAll();
+        }
+        c.core("n1").removeMember("n3");
+        c.deliverAll();
+        assertEquals(Set.of("n1", "n2"), c.core("n2").membership().voters().keySet());
+        assertTrue(c.core("n1").commitIndex() > committed, "the removal did not commit");
+    }
+
+    @Test
     void theLeaderHandsOverBeforeItIsRemoved() throws Exception {
         TestCluster c = threeNodesWithN1Leading();
         assertThrows(RaftCore.NotLeaderException.class, () -> c.core("n1").removeMember("n1"));
