@@ -198,12 +198,11 @@ final class ChaosRun {
                 verdict = convergence.verdict();
             }
         }
-        // An answer to the nemesis's own requests that no correct server can give (see Nemesis#violations).
+        // An answer to the nemesis's own requests that no correct server can give (see Nemesis#violations):
+        // a safety violation, so it outranks replicas that did not converge (often its consequence).
         if (!nemesisViolations.isEmpty()) {
             notes.add("the nemesis's own requests were answered wrongly: " + String.join("; ", nemesisViolations));
-            if ("valid".equals(verdict)) {
-                verdict = "invalid";
-            }
+            verdict = "invalid";
         }
         if (!faultsStarted.isEmpty()) {
             notes.add("faults: " + String.join(", ", faultsStarted));
