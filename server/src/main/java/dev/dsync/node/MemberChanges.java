@@ -14,7 +14,8 @@ import java.util.function.Supplier;
  * Membership changes as a client asks for them: made on the leader through the Raft loop
  * ({@link MembershipControl}) and answered once their configuration entry commits, like writes.
  * Within the node's request timeout it rides out what Raft makes a change wait for: another change
- * still in progress or a new leader settling in (tried again every {@value #RETRY_PAUSE_MS} ms), and
+ * still in progress, a new leader settling in, or voters left by a removal that have not answered
+ * the leader yet (tried again every {@value #RETRY_PAUSE_MS} ms), and
  * a leadership hand-over (the request goes on to the new leader, one more hop). That is how the
  * leader is removed: it hands leadership to a caught-up voter first, and the new leader removes it.
  * Runs as a chain of futures on the node's {@link Timers}, so the simulation runs it as the node does.
