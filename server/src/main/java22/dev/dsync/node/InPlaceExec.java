@@ -15,6 +15,9 @@ import java.util.List;
  * with the old program; every descriptor but stdin, stdout and stderr is closed on the way.
  */
 final class InPlaceExec {
+    private static final int F_SETFD = 2;
+    private static final int FD_CLOEXEC = 1;
+
     static boolean available() {
         return true;
     }
@@ -42,9 +45,6 @@ final class InPlaceExec {
                     + "); going on with the JVM as started");
         }
     }
-
-    private static final int F_SETFD = 2;
-    private static final int FD_CLOEXEC = 1;
 
     /**
      * Marks every open descriptor but stdin, stdout and stderr close-on-exec: the JVM opened some

@@ -3,6 +3,7 @@ package dev.dsync.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.dsync.node.NodeJvm;
 import java.io.IOException;
@@ -28,6 +29,7 @@ class BareLaunchIT {
 
     @Test
     void aBareStartRunsWithTheNodeOptionsUnderTheSamePid() throws Exception {
+        assumeTrue(Runtime.version().feature() >= 22, "the re-execution needs JDK 22 or later (the jar's versions/22)");
         List<String> commandLine = startAndReadCommandLine(List.of());
         assertTrue(commandLine.containsAll(NodeJvm.OPTIONS), commandLine.toString());
         assertTrue(commandLine.contains("-Ddsync.jvm=node-defaults"), commandLine.toString());
