@@ -89,7 +89,9 @@ for p in "${patches[@]}"; do
   else order="sim tests chaos"; fi
   dir=$(fresh_copy)
   log="$results/$id.log"
-  : >"$log"
+  # run_chaos appends each nemesis's run to $log.chaos and reads the verdict back from it: an earlier
+  # invocation's lines must not be there, or its "invalid" would count as this mutant's catch.
+  : >"$log"; : >"$log.chaos"
   echo "== mutant $id ($area, workload $workload, observable $observable): $order"
   if ! patch -s -d "$dir" -p1 <"$p" >>"$log" 2>&1; then
     echo "   the patch no longer applies: update scripts/mutants/$id.patch (see $log)"

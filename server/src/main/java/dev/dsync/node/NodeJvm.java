@@ -18,7 +18,8 @@ import java.util.List;
  * stays the JVM's default (a queue node's storage limit follows it). Any JVM option on the command
  * line (or in {@code JAVA_TOOL_OPTIONS} / {@code JDK_JAVA_OPTIONS}) means the caller chose, and
  * nothing changes; so does {@code DSYNC_JVM_DEFAULTS=keep}. The cost: C1's code runs a long-lived
- * node's hot paths slower than C2's would once compiled. Pure apart from {@link #relaunchIfBare}.
+ * node's hot paths slower than C2's would once compiled. {@link #relaunchCommand} decides; the
+ * rest reads the JVM, the environment and the jar's directory.
  */
 public final class NodeJvm {
     /** The JVM options a bare start re-executes with. */
