@@ -34,6 +34,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
@@ -106,7 +107,7 @@ public final class NodeServer implements AutoCloseable {
         http.createContext("/", router);
         http.createContext(PeerTransport.STREAM_PATH,
                 new PeerStreamReceiver(config.nodeId(), directory, config.clusterToken(), loop::deliver));
-        http.setExecutor(new HttpThreads());
+        http.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
         this.joiner = joiner(config, recovered.snapshot() == null && recovered.entries().isEmpty());
     }
 
