@@ -33,6 +33,12 @@ final class Progress {
     int stalledTicks;
     /** The highest ReadIndex heartbeat round the follower answered in this term. */
     long ackedReadRound;
+    /**
+     * The highest commit index the follower can have learned from what was sent to it since it last
+     * matched: an append lets it commit up to the leader's commit index, but no further than the
+     * append's last entry. Only decides when to send a commit index; safety never depends on it.
+     */
+    long sentCommit;
 
     Progress(long lastIndex, int maxInflight) {
         this.maxInflight = maxInflight;
@@ -56,6 +62,7 @@ final class Progress {
         state = State.PROBE;
         next = Math.max(match + 1, nextIndex);
         probeSent = false;
+        sentCommit = 0; // a rejection or silence: the follower may have restarted and forgotten
         inflight.clear();
         stalledTicks = 0;
     }
@@ -82,6 +89,19 @@ final class Progress {
             inflight.addLast(lastIndex);
             next = lastIndex + 1;
         }
+    }
+
+    /** An append or heartbeat went out that lets the follower commit up to {@code commitIndex}. */
+    void sentCommit(long commitIndex) {
+        sentCommit = Math.max(sentCommit, commitIndex);
+    }
+
+    /**
+     * Whether an append from {@code next - 1} would let the follower commit more than it was told:
+     * it holds (or is being sent) entries that committed after they went out.
+     */
+    boolean canBumpCommit(long committed) {
+        return Math.min(committed, next - 1) > sentCommit;
     }
 
     /**

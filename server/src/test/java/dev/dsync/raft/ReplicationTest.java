@@ -61,6 +61,25 @@ class ReplicationTest {
         assertEquals(3, n1.commitIndex(), "the term-4 entry commits, and index 2 with it");
     }
 
+    /**
+     * A follower whose acknowledgement arrives after the entry committed (the other follower's came
+     * first) is told the commit index at once, not with the next heartbeat: a follower applies late
+     * otherwise, and a cache copy filled at it by a miss served its first hit about 100 ms later.
+     */
+    @Test
+    void theSlowerFollowerLearnsTheCommitWithoutWaitingForAHeartbeat() {
+        TestCluster c = new TestCluster(3, false, false);
+        c.elect("n1");
+        long index = c.propose("n1", "x");
+        c.deliverAll(); // n2's answer reaches n1 first and commits the entry; no tick, so no heartbeat
+        assertEquals(index, c.core("n1").commitIndex());
+        assertEquals(index, c.core("n2").commitIndex());
+        assertEquals(index, c.core("n3").commitIndex(), "n3 acknowledged after the commit and was never told");
+        long emptyAppends = c.sent.stream().filter(m -> m instanceof Message.AppendRequest a && a.entries().isEmpty()
+                && a.leaderCommit() == index).count();
+        assertEquals(2, emptyAppends, "one commit notice per follower, none repeated after the answers to them");
+    }
+
     @Test
     void leaderCountsItsOwnEntryOnlyOnceDurable() {
         TestCluster c = new TestCluster(3, false, false);
