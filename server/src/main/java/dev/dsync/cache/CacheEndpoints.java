@@ -109,11 +109,21 @@ final class CacheEndpoints {
             return CompletableFuture.completedFuture(ApiResponse.ok(body.put("state", line.state().name()).put("version", line.version())));
         }
         misses.inc();
+        CompletableFuture<ApiResponse> read;
         if (replica.isLeader()) {
-            return leaderOps.read(key, nodeId);
+            read = leaderOps.read(key, nodeId);
+        } else {
+            ObjectNode ask = ApplyResult.object().put("key", key).put("node", nodeId);
+            read = leaderCalls.post(replica.leaderId(), PEER_READ, ask, waiter.timeoutMs() + 1000L);
         }
-        ObjectNode ask = ApplyResult.object().put("key", key).put("node", nodeId);
-        return leaderCalls.post(replica.leaderId(), PEER_READ, ask, waiter.timeoutMs() + 1000L);
+        return read.thenApply(answer -> {
+            if (answer.status() == 200 && !"I".equals(answer.body().path("state").asText("I"))) {
+                // The miss installed a copy here, newer than the watermark of this node's lease: a renewal
+                // now lets it serve hits, instead of misses until the next period (100 ms).
+                renewLease.run();
+            }
+            return answer;
+        });
     }
 
     /** Put, cas or del with this node as the writer; answered once this node's own line reflects it. */
