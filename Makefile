@@ -69,7 +69,7 @@ demo: ## run the curl demo against the clusters started by make up
 BENCHES := lock queue cache idle coldstart report
 # coldstart needs wrk, so it runs when asked for by name only.
 DEFAULT_BENCHES := lock queue cache idle report
-bench: ## benchmarks (BENCH="lock queue cache idle report"): failover, lock latency and throughput, queue throughput, cache hit ratio and throughput, idle CPU of make up's nine nodes; BENCH=coldstart: a fresh cluster's speed 5 s by 5 s (needs wrk); results in bench-results/; report: docs/performance.md and its graphs (ETCD=1 adds etcd side by side)
+bench: ## benchmarks (BENCH="lock queue cache idle report"): failover, lock latency and throughput, queue throughput, cache hit ratio, throughput and miss-to-hit time, idle CPU of make up's nine nodes; BENCH=coldstart: a fresh cluster's speed 5 s by 5 s (needs wrk); results in bench-results/; report: docs/performance.md and its graphs (ETCD=1 adds etcd side by side)
 	@for b in $(or $(BENCH),$(DEFAULT_BENCHES)); do case " $(BENCHES) " in *" $$b "*) ;; \
 	  *) echo "make bench: unknown BENCH value '$$b'; choose from: $(BENCHES)" >&2; exit 2;; esac; done
 	@case "$(ETCD)" in ""|0|1) ;; *) echo "make bench: ETCD must be 1 (add the etcd comparison to the report) or 0, not '$(ETCD)'" >&2; exit 2;; esac

@@ -30,7 +30,10 @@ import java.util.function.ToDoubleFunction;
  * <li>put throughput and p50/p99 when the writing node is the key's only holder (no other copy to
  * invalidate);</li>
  * <li>the same when every key is held by all three nodes before its put, so each put waits for
- * two invalidations: the cost of coherence.</li>
+ * two invalidations: the cost of coherence;</li>
+ * <li>one client at a follower that holds no copy: the miss (read through the leader, which installs a
+ * copy there), and the time from the miss's answer until a get there is a hit (gets sent back to back,
+ * at most {@value #MISS_HIT_POLLS} per key), over {@value #MISS_KEYS} keys written by another node.</li>
  * </ol>
  * Every load loop is bounded in time and count. Writes bench-results/cache-TIMESTAMP.json.
  */
@@ -45,6 +48,8 @@ public final class CacheBench {
     private static final int OWN_KEYS_PER_CLIENT = 32;
     /** Keys warmed at all three nodes per trial of the shared-put measure; each is put once. */
     private static final int SHARED_KEYS_PER_TRIAL = 1_200;
+    private static final int MISS_KEYS = 300;
+    private static final int MISS_HIT_POLLS = 2_000;
     /** Error kinds already printed once. */
     private static final Map<String, Boolean> PRINTED = new ConcurrentHashMap<>();
 
@@ -75,6 +80,7 @@ public final class CacheBench {
             results.set("local_hit_gets", bench.localHitGets());
             results.set("puts_sole_holder", bench.putsSoleHolder());
             results.set("puts_three_holders", bench.putsThreeHolders());
+            results.set("miss_then_hit", bench.missThenHit(cluster));
             ObjectNode ratios = results.putObject("ratios");
             double hitGets = results.path("local_hit_gets").path("ops_per_s_median").asDouble();
             double solePuts = results.path("puts_sole_holder").path("ops_per_s_median").asDouble();
@@ -188,6 +194,57 @@ public final class CacheBench {
     }
 
     /** Puts each key at one node and gets it at the two others, so all three hold it. */
+    // ---- (e) a miss at a follower, and how soon the copy it installed serves a hit ----
+
+    private ObjectNode missThenHit(LocalCluster cluster) throws Exception {
+        String leader = cluster.awaitLeader(Duration.ofSeconds(20));
+        int readerPort = cluster.port(cluster.anyFollower(leader));
+        int writerPort = ports.stream().filter(p -> p != readerPort).findFirst().orElseThrow();
+        long[] missNanos = new long[MISS_KEYS];
+        long[] toHitNanos = new long[MISS_KEYS];
+        long[] getsBeforeHit = new long[MISS_KEYS];
+        int measured = 0;
+        for (int k = 0; k < MISS_KEYS; k++) {
+            String key = "miss" + k;
+            put(writerPort, key);
+            long sent = System.nanoTime();
+            String first = get(admin, readerPort, key);
+            long answered = System.nanoTime();
+            if (!first.equals("miss")) {
+                continue; // an error or (never expected) a hit: not a miss to measure
+            }
+            for (int poll = 1; poll <= MISS_HIT_POLLS; poll++) {
+                if (get(admin, readerPort, key).equals("hit")) {
+                    missNanos[measured] = answered - sent;
+                    toHitNanos[measured] = System.nanoTime() - answered;
+                    getsBeforeHit[measured] = poll - 1;
+                    measured++;
+                    break;
+                }
+            }
+        }
+        ObjectNode out = BenchSupport.JSON.createObjectNode();
+        out.put("keys", MISS_KEYS);
+        out.put("measured", measured);
+        long[] miss = Arrays.copyOf(missNanos, measured);
+        long[] toHit = Arrays.copyOf(toHitNanos, measured);
+        long[] gets = Arrays.copyOf(getsBeforeHit, measured);
+        Arrays.sort(miss);
+        Arrays.sort(toHit);
+        Arrays.sort(gets);
+        if (measured > 0) {
+            number(out, "miss_p50_ms", round(miss[measured / 2] / 1e6, 2));
+            number(out, "miss_p99_ms", round(miss[Math.min(measured - 1, measured * 99 / 100)] / 1e6, 2));
+            number(out, "miss_answer_to_first_hit_p50_ms", round(toHit[measured / 2] / 1e6, 2));
+            number(out, "miss_answer_to_first_hit_p99_ms", round(toHit[Math.min(measured - 1, measured * 99 / 100)] / 1e6, 2));
+            out.put("gets_before_the_hit_p50", gets[measured / 2]);
+        }
+        System.out.printf("a miss at a follower, then gets there until a hit (%d of %d keys): miss p50 %s ms, p99 %s ms;"
+                + " miss answer to first hit p50 %s ms, p99 %s ms%n", measured, MISS_KEYS, out.path("miss_p50_ms"), out.path("miss_p99_ms"),
+                out.path("miss_answer_to_first_hit_p50_ms"), out.path("miss_answer_to_first_hit_p99_ms"));
+        return out;
+    }
+
     private void warmEverywhere(String prefix, int keys) throws Exception {
         AtomicInteger next = new AtomicInteger();
         load(Duration.ofSeconds(60), (client, c, random) -> {
