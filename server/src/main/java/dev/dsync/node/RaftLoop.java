@@ -176,6 +176,11 @@ public final class RaftLoop implements Replica, MembershipControl, AutoCloseable
     }
 
     @Override
+    public void shareCommitWith(String nodeId) {
+        inbox.add(() -> core.shareCommitWith(nodeId));
+    }
+
+    @Override
     public boolean isLeader() {
         return pipeline.status().role() == Role.LEADER;
     }

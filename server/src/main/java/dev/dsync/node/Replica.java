@@ -30,6 +30,13 @@ public interface Replica {
     /** Completes when the applied index reaches {@code index}. */
     CompletableFuture<Void> awaitApplied(long index);
 
+    /**
+     * If this node leads: tells {@code nodeId} the commit index now, rather than with the next append or
+     * heartbeat (up to 100 ms later), when it could commit more than it has been told. For a service
+     * that answers {@code nodeId} about an entry that node then waits to apply. Does not wait.
+     */
+    void shareCommitWith(String nodeId);
+
     boolean isLeader();
 
     String leaderId();

@@ -229,6 +229,17 @@ public final class RaftCore {
         return true;
     }
 
+    /**
+     * Sends {@code peer} the commit index now if it could commit more than it has been told; ignored
+     * unless leader. For a service answering that node about an entry it waits to apply: otherwise it
+     * may learn the commit only with the next append or heartbeat.
+     */
+    public void shareCommitWith(String peer) {
+        if (role == Role.LEADER) {
+            replication.shareCommit(peer);
+        }
+    }
+
     /** Hands leadership to {@code target} (another voter) once it is up to date; ignored unless leader. */
     public void transferLeadership(String target) {
         if (role == Role.LEADER && !target.equals(id) && membership().isVoter(target)) {

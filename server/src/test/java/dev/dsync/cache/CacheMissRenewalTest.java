@@ -52,6 +52,11 @@ class CacheMissRenewalTest {
             }
 
             @Override
+            public void shareCommitWith(String nodeId) {
+                throw new AssertionError("a follower shares no commit index");
+            }
+
+            @Override
             public boolean isLeader() {
                 return false;
             }

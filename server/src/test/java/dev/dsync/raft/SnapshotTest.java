@@ -27,7 +27,6 @@ class SnapshotTest {
         assertEquals(1, s.term());
         assertEquals(16, n1.firstIndex());
         c.propose("n1", "after");
-        int appliedBeforeHeal = c.applied.get("n3").size(); // the no-op, which committed before the cut
         c.heal();
         // Its lost appends are noticed after an election timeout without answers.
         for (int i = 0; i < 15; i++) {
@@ -41,7 +40,7 @@ class SnapshotTest {
         assertEquals(22, n3.commitIndex());
         assertEquals(16, n3.firstIndex());
         // After the snapshot only entries beyond it are applied, in order.
-        List<Entry> applied = c.applied.get("n3").subList(appliedBeforeHeal, c.applied.get("n3").size());
+        List<Entry> applied = c.applied.get("n3");
         assertEquals(16, applied.getFirst().index());
         assertEquals(22, applied.getLast().index());
     }

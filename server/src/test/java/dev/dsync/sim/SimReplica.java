@@ -92,6 +92,11 @@ final class SimReplica implements Replica, MembershipControl {
     }
 
     @Override
+    public void shareCommitWith(String nodeId) {
+        onLoop(() -> node.core.shareCommitWith(nodeId));
+    }
+
+    @Override
     public boolean isLeader() {
         return alive() && node.core.role() == Role.LEADER;
     }
