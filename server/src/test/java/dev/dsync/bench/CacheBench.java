@@ -33,7 +33,8 @@ import java.util.function.ToDoubleFunction;
  * two invalidations: the cost of coherence;</li>
  * <li>one client at a follower that holds no copy: the miss (read through the leader, which installs a
  * copy there), and the time from the miss's answer until a get there is a hit (gets sent back to back,
- * at most {@value #MISS_HIT_POLLS} per key), over {@value #MISS_KEYS} keys written by another node.</li>
+ * at most {@value #MISS_HIT_POLLS} per key), over {@value #MISS_KEYS} keys written by another node; then
+ * the same client's puts at that follower (answered once the follower's own line reflects them).</li>
  * </ol>
  * Every load loop is bounded in time and count. Writes bench-results/cache-TIMESTAMP.json.
  */
@@ -239,6 +240,24 @@ public final class CacheBench {
             number(out, "miss_answer_to_first_hit_p99_ms", round(toHit[Math.min(measured - 1, measured * 99 / 100)] / 1e6, 2));
             out.put("gets_before_the_hit_p50", gets[measured / 2]);
         }
+        long[] putNanos = new long[MISS_KEYS];
+        int puts = 0;
+        for (int k = 0; k < MISS_KEYS; k++) {
+            long sent = System.nanoTime();
+            if (put(admin, readerPort, "miss" + k).equals("put")) {
+                putNanos[puts++] = System.nanoTime() - sent;
+            }
+        }
+        long[] put = Arrays.copyOf(putNanos, puts);
+        Arrays.sort(put);
+        out.put("puts_at_the_follower", puts);
+        if (puts > 0) {
+            number(out, "put_at_the_follower_p50_ms", round(put[puts / 2] / 1e6, 2));
+            number(out, "put_at_the_follower_p90_ms", round(put[puts * 9 / 10] / 1e6, 2));
+            number(out, "put_at_the_follower_p99_ms", round(put[Math.min(puts - 1, puts * 99 / 100)] / 1e6, 2));
+        }
+        System.out.printf("puts at that follower (%d): p50 %s ms, p90 %s ms, p99 %s ms%n", puts, out.path("put_at_the_follower_p50_ms"),
+                out.path("put_at_the_follower_p90_ms"), out.path("put_at_the_follower_p99_ms"));
         System.out.printf("a miss at a follower, then gets there until a hit (%d of %d keys): miss p50 %s ms, p99 %s ms;"
                 + " miss answer to first hit p50 %s ms, p99 %s ms%n", measured, MISS_KEYS, out.path("miss_p50_ms"), out.path("miss_p99_ms"),
                 out.path("miss_answer_to_first_hit_p50_ms"), out.path("miss_answer_to_first_hit_p99_ms"));
