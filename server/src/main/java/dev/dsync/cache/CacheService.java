@@ -89,7 +89,7 @@ public final class CacheService implements ServiceModule {
         CacheChanges changes = cache.takeChanges();
         LocalLines.Synced synced = lines.sync(cache, changes, appliedIndex);
         desk.afterApply(changes, appliedIndex, clock.monotonicMs());
-        if (desk.term() >= 0 && replica != null) {
+        if (!changes.awaited().isEmpty() && desk.term() >= 0 && replica != null) {
             // The leader waits for these holders to report that they applied the changes: tell them the
             // commit now, or a holder whose acknowledgement came after it learns it only from the next
             // heartbeat (a put at a follower, waiting for its own older copy's report: p90 100 ms).

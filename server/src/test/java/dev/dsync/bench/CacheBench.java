@@ -201,10 +201,9 @@ public final class CacheBench {
         String leader = cluster.awaitLeader(Duration.ofSeconds(20));
         int readerPort = cluster.port(cluster.anyFollower(leader));
         int writerPort = ports.stream().filter(p -> p != readerPort).findFirst().orElseThrow();
-        long[] missNanos = new long[MISS_KEYS];
-        long[] toHitNanos = new long[MISS_KEYS];
-        long[] getsBeforeHit = new long[MISS_KEYS];
-        int measured = 0;
+        List<Long> missNanos = new ArrayList<>();
+        List<Long> toHitNanos = new ArrayList<>();
+        List<Long> getsBeforeHit = new ArrayList<>();
         for (int k = 0; k < MISS_KEYS; k++) {
             String key = "miss" + k;
             put(writerPort, key);
@@ -216,52 +215,49 @@ public final class CacheBench {
             }
             for (int poll = 1; poll <= MISS_HIT_POLLS; poll++) {
                 if (get(admin, readerPort, key).equals("hit")) {
-                    missNanos[measured] = answered - sent;
-                    toHitNanos[measured] = System.nanoTime() - answered;
-                    getsBeforeHit[measured] = poll - 1;
-                    measured++;
+                    missNanos.add(answered - sent);
+                    toHitNanos.add(System.nanoTime() - answered);
+                    getsBeforeHit.add((long) poll - 1);
                     break;
                 }
             }
         }
         ObjectNode out = BenchSupport.JSON.createObjectNode();
         out.put("keys", MISS_KEYS);
-        out.put("measured", measured);
-        long[] miss = Arrays.copyOf(missNanos, measured);
-        long[] toHit = Arrays.copyOf(toHitNanos, measured);
-        long[] gets = Arrays.copyOf(getsBeforeHit, measured);
-        Arrays.sort(miss);
-        Arrays.sort(toHit);
-        Arrays.sort(gets);
-        if (measured > 0) {
-            number(out, "miss_p50_ms", round(miss[measured / 2] / 1e6, 2));
-            number(out, "miss_p99_ms", round(miss[Math.min(measured - 1, measured * 99 / 100)] / 1e6, 2));
-            number(out, "miss_answer_to_first_hit_p50_ms", round(toHit[measured / 2] / 1e6, 2));
-            number(out, "miss_answer_to_first_hit_p99_ms", round(toHit[Math.min(measured - 1, measured * 99 / 100)] / 1e6, 2));
-            out.put("gets_before_the_hit_p50", gets[measured / 2]);
+        out.put("measured", missNanos.size());
+        percentiles(out, "miss", missNanos, 0.50, 0.99);
+        percentiles(out, "miss_answer_to_first_hit", toHitNanos, 0.50, 0.99);
+        if (!getsBeforeHit.isEmpty()) {
+            Collections.sort(getsBeforeHit);
+            out.put("gets_before_the_hit_p50", getsBeforeHit.get(getsBeforeHit.size() / 2));
         }
-        long[] putNanos = new long[MISS_KEYS];
-        int puts = 0;
+        System.out.printf("a miss at a follower, then gets there until a hit (%d of %d keys): miss p50 %s ms, p99 %s ms;"
+                + " miss answer to first hit p50 %s ms, p99 %s ms%n", missNanos.size(), MISS_KEYS, out.path("miss_p50_ms"),
+                out.path("miss_p99_ms"), out.path("miss_answer_to_first_hit_p50_ms"), out.path("miss_answer_to_first_hit_p99_ms"));
+
+        List<Long> putNanos = new ArrayList<>();
         for (int k = 0; k < MISS_KEYS; k++) {
             long sent = System.nanoTime();
             if (put(admin, readerPort, "miss" + k).equals("put")) {
-                putNanos[puts++] = System.nanoTime() - sent;
+                putNanos.add(System.nanoTime() - sent);
             }
         }
-        long[] put = Arrays.copyOf(putNanos, puts);
-        Arrays.sort(put);
-        out.put("puts_at_the_follower", puts);
-        if (puts > 0) {
-            number(out, "put_at_the_follower_p50_ms", round(put[puts / 2] / 1e6, 2));
-            number(out, "put_at_the_follower_p90_ms", round(put[puts * 9 / 10] / 1e6, 2));
-            number(out, "put_at_the_follower_p99_ms", round(put[Math.min(puts - 1, puts * 99 / 100)] / 1e6, 2));
-        }
-        System.out.printf("puts at that follower (%d): p50 %s ms, p90 %s ms, p99 %s ms%n", puts, out.path("put_at_the_follower_p50_ms"),
-                out.path("put_at_the_follower_p90_ms"), out.path("put_at_the_follower_p99_ms"));
-        System.out.printf("a miss at a follower, then gets there until a hit (%d of %d keys): miss p50 %s ms, p99 %s ms;"
-                + " miss answer to first hit p50 %s ms, p99 %s ms%n", measured, MISS_KEYS, out.path("miss_p50_ms"), out.path("miss_p99_ms"),
-                out.path("miss_answer_to_first_hit_p50_ms"), out.path("miss_answer_to_first_hit_p99_ms"));
+        out.put("puts_at_the_follower", putNanos.size());
+        percentiles(out, "put_at_the_follower", putNanos, 0.50, 0.90, 0.99);
+        System.out.printf("puts at that follower (%d): p50 %s ms, p90 %s ms, p99 %s ms%n", putNanos.size(),
+                out.path("put_at_the_follower_p50_ms"), out.path("put_at_the_follower_p90_ms"), out.path("put_at_the_follower_p99_ms"));
         return out;
+    }
+
+    /** {@code <name>_p50_ms} and the like for each of {@code quantiles} (nearest rank); nothing if no latency was recorded. */
+    private static void percentiles(ObjectNode out, String name, List<Long> nanos, double... quantiles) {
+        if (nanos.isEmpty()) {
+            return;
+        }
+        List<Long> sorted = nanos.stream().sorted().toList();
+        for (double q : quantiles) {
+            number(out, name + "_p" + Math.round(q * 100) + "_ms", BenchSupport.percentileMs(sorted, q));
+        }
     }
 
     private void warmEverywhere(String prefix, int keys) throws Exception {
