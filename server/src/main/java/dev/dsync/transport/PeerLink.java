@@ -1,35 +1,51 @@
 package dev.dsync.transport;
 
 import dev.dsync.raft.Message;
-import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
+import java.util.ArrayDeque;
 import java.util.List;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The stream of Raft messages from this node to one peer: {@code POST /raft/stream} with a chunked
- * body that never ends, each chunk a batch of frames (everything queued when the sender wakes up),
- * over one persistent TCP connection. Through the chaos bench's proxies each directed link is its
- * own connection, so cutting A->B silences exactly A's messages to B. The peer's answer is only read
- * for its status (a 401 or 400 is logged) and for the end of the connection, which makes the next
- * batch reconnect.
+ * body that never ends, each chunk one or more frames, over one persistent TCP connection. Through
+ * the chaos bench's proxies each directed link is its own connection, so cutting A->B silences
+ * exactly A's messages to B.
+ *
+ * <p>The caller (the Raft loop) writes its message to the socket itself when the link is connected
+ * and nothing is waiting before it: the socket is non-blocking, so a peer that stops reading never
+ * stalls the loop, and no other thread wakes up for the message. What the socket does not take at
+ * once waits in the backlog, which the link's own thread writes as the socket drains; that thread
+ * also connects (messages offered meanwhile wait, up to {@link #WAITING_CAPACITY}), reads the peer's
+ * answer (a refusal is logged; the end of the connection makes the next message reconnect) and
+ * closes a connection whose backlog has made no progress for the link's timeout (a peer that
+ * stopped reading), dropping what it held: Raft resends what still matters.
+ *
+ * <p>Invariant: bytes reach the socket in the order their messages were offered; only the holder of
+ * {@link #lock} writes to the socket, and only when {@link #backlog} is empty or from its head.
  */
 final class PeerLink {
     private static final System.Logger LOG = System.getLogger(PeerLink.class.getName());
-    private static final int QUEUE_CAPACITY = 4096;
-    private static final int MAX_BATCH = 512;
+    /** Messages offered while the link connects; more are dropped. */
+    private static final int WAITING_CAPACITY = 4096;
+    /** Bytes the backlog may hold before new messages are dropped (one message is always taken). */
+    private static final long BACKLOG_LIMIT_BYTES = 64L << 20;
+    private static final int ANSWER_BYTES = 2048;
+    private static final String STATUS_LINE_START = "HTTP/1.1";
+    private static final Pattern CONTENT_LENGTH = Pattern.compile("(?i)\\r\\ncontent-length:\\s*(\\d{1,9})");
     private static final byte[] CRLF = {'\r', '\n'};
 
     private final String selfId;
@@ -39,18 +55,28 @@ final class PeerLink {
     private final String clusterToken;
     private final Duration timeout;
     private final AtomicLong dropped;
-    private final BlockingQueue<Message> queue = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
-    private static final int CHUNK_BUFFER_BYTES = 64 * 1024;
-    /** The batch being encoded; replaced after a batch that grew it far (a snapshot), so a link does not keep that memory. */
-    private ByteArrayOutputStream chunk = new ByteArrayOutputStream(CHUNK_BUFFER_BYTES);
-    private volatile Socket socket;
-    private OutputStream out;
-    /** When the write in progress started (0: none), and how long it may take; read by the watchdog. */
-    private volatile long writeStartedNanos;
-    private volatile long writeLimitNanos;
-    private volatile boolean closed;
+    private final Selector selector;
+    private final Thread io;
+
+    private final Object lock = new Object();
+    // Guarded by lock.
+    private SocketChannel channel;
+    private final ArrayDeque<Pending> backlog = new ArrayDeque<>();
+    private long backlogBytes;
+    /** When the backlog last made progress (or became non-empty). */
+    private long lastProgressNanos;
+    private final ArrayDeque<Message> waiting = new ArrayDeque<>();
+    private final ByteArrayOutputStream frames = new ByteArrayOutputStream(4096);
+    private boolean closed;
+    /** The link thread is encoding messages taken from {@link #waiting}: new ones must wait behind them. */
+    private boolean encoding;
+
+    // The link thread's own.
+    private final ByteBuffer answer = ByteBuffer.allocate(ANSWER_BYTES);
     private long failuresInARow;
-    private Thread sender;
+
+    /** Encoded bytes not yet written, and how many messages they carry. */
+    private record Pending(ByteBuffer bytes, int messages) {}
 
     PeerLink(String selfId, String advertisedUrl, String peer, URI base, String clusterToken, Duration timeout, AtomicLong dropped) {
         this.selfId = selfId;
@@ -60,6 +86,12 @@ final class PeerLink {
         this.clusterToken = clusterToken;
         this.timeout = timeout;
         this.dropped = dropped;
+        try {
+            this.selector = Selector.open();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open a selector for the link to " + peer, e);
+        }
+        this.io = Thread.ofPlatform().daemon().name("link-" + peer).unstarted(this::run);
     }
 
     URI base() {
@@ -67,156 +99,308 @@ final class PeerLink {
     }
 
     void start() {
-        sender = Thread.ofPlatform().daemon().name("send-" + peer).start(this::run);
+        io.start();
     }
 
+    /**
+     * Sends or queues a message; never blocks on the network. A snapshot is encoded by the link's
+     * thread, not the caller's (it can be tens of megabytes), and what follows it waits for it.
+     */
     void offer(Message m) {
-        if (!queue.offer(m)) {
-            dropped.incrementAndGet();
+        boolean wake;
+        synchronized (lock) {
+            if (closed) {
+                dropped.incrementAndGet();
+                return;
+            }
+            if (channel == null || encoding || !waiting.isEmpty() || m instanceof Message.SnapshotRequest) {
+                if (waiting.size() < WAITING_CAPACITY) {
+                    waiting.add(m);
+                } else {
+                    dropped.incrementAndGet();
+                }
+                wake = true;
+            } else if (backlogBytes > BACKLOG_LIMIT_BYTES) {
+                dropped.incrementAndGet();
+                wake = false;
+            } else {
+                boolean wasEmpty = backlog.isEmpty();
+                addToBacklog(chunk(List.of(m)), 1);
+                flushLocked();
+                // The link thread must watch for the socket to drain what it did not take.
+                wake = wasEmpty && !backlog.isEmpty();
+            }
+        }
+        if (wake) {
+            selector.wakeup();
+        }
+    }
+
+    private void addToBacklog(ByteBuffer bytes, int messages) {
+        if (backlog.isEmpty()) {
+            lastProgressNanos = System.nanoTime();
+        }
+        backlog.add(new Pending(bytes, messages));
+        backlogBytes += bytes.remaining();
+    }
+
+    /** Encodes what waits (outside the lock: a snapshot takes a while) and queues it behind the backlog. */
+    private void encodeWaiting() {
+        List<Message> batch;
+        synchronized (lock) {
+            if (channel == null || waiting.isEmpty()) {
+                return;
+            }
+            batch = List.copyOf(waiting);
+            waiting.clear();
+            encoding = true; // what is offered meanwhile waits behind this batch
+        }
+        ByteBuffer bytes = encode(batch);
+        synchronized (lock) {
+            encoding = false;
+            if (channel == null) {
+                dropped.addAndGet(batch.size());
+            } else {
+                addToBacklog(bytes, batch.size());
+            }
         }
     }
 
     private void run() {
-        List<Message> batch = new ArrayList<>();
-        while (!closed) {
-            Message first;
-            try {
-                first = queue.take();
-            } catch (InterruptedException e) {
-                break; // close()
-            }
-            batch.clear();
-            batch.add(first);
-            queue.drainTo(batch, MAX_BATCH - 1);
-            try {
-                write(batch);
-                failuresInARow = 0;
-            } catch (IOException e) {
-                dropped.addAndGet(batch.size());
-                disconnect();
-                // Log the first failure of a streak only: a dead peer would otherwise flood the log.
-                if (failuresInARow++ == 0 && !closed) {
-                    LOG.log(System.Logger.Level.INFO, "cannot reach {0}: {1}", peer, e.toString());
+        while (true) {
+            boolean connect;
+            synchronized (lock) {
+                if (closed) {
+                    break;
                 }
+                connect = channel == null && !waiting.isEmpty();
             }
-        }
-        disconnect();
-    }
-
-    private void write(List<Message> batch) throws IOException {
-        if (chunk.size() > 16 * CHUNK_BUFFER_BYTES) {
-            chunk = new ByteArrayOutputStream(CHUNK_BUFFER_BYTES);
-        }
-        chunk.reset();
-        DataOutputStream frames = new DataOutputStream(chunk);
-        boolean snapshot = false;
-        for (Message m : batch) {
-            MessageCodec.writeFrame(m, frames);
-            snapshot |= m instanceof Message.SnapshotRequest;
-        }
-        writeLimitNanos = (snapshot ? PeerTransport.SNAPSHOT_TIMEOUT : timeout).toNanos();
-        writeStartedNanos = System.nanoTime();
-        try {
-            if (socket == null || socket.isClosed()) { // closed by the peer (see readAnswer) or the watchdog
-                disconnect();
+            if (connect) {
                 connect();
             }
-            out.write(Integer.toHexString(chunk.size()).getBytes(StandardCharsets.US_ASCII));
-            out.write(CRLF);
-            chunk.writeTo(out);
-            out.write(CRLF);
-            out.flush();
-        } finally {
-            writeStartedNanos = 0;
-        }
-    }
-
-    /** Opens the connection and sends the request head; the first chunk follows in the same flush. */
-    private void connect() throws IOException {
-        int port = base.getPort() == -1 ? 80 : base.getPort();
-        Socket s = new Socket();
-        try {
-            s.setTcpNoDelay(true);
-            s.connect(new InetSocketAddress(base.getHost(), port), (int) timeout.toMillis());
-            StringBuilder head = new StringBuilder()
-                    .append("POST ").append(PeerTransport.STREAM_PATH).append(" HTTP/1.1\r\n")
-                    .append("Host: ").append(base.getHost()).append(':').append(port).append("\r\n")
-                    .append("Content-Type: application/octet-stream\r\n")
-                    .append("Transfer-Encoding: chunked\r\n")
-                    .append(PeerTransport.FROM_HEADER).append(": ").append(selfId).append("\r\n");
-            if (!advertisedUrl.isEmpty()) {
-                head.append(PeerTransport.FROM_URL_HEADER).append(": ").append(advertisedUrl).append("\r\n");
+            encodeWaiting();
+            try {
+                long waitMs = watch();
+                if (waitMs >= 0) {
+                    selector.select(waitMs);
+                    selector.selectedKeys().clear();
+                }
+                readAnswer();
+            } catch (IOException e) {
+                disconnect(e);
             }
-            if (!clusterToken.isEmpty()) {
-                head.append(PeerTransport.TOKEN_HEADER).append(": ").append(clusterToken).append("\r\n");
-            }
-            head.append("\r\n");
-            out = new BufferedOutputStream(s.getOutputStream(), 64 * 1024);
-            out.write(head.toString().getBytes(StandardCharsets.US_ASCII));
-        } catch (IOException e) {
-            s.close();
-            throw e;
         }
-        socket = s;
-        Thread.ofPlatform().daemon().name("answer-" + peer).start(() -> readAnswer(s));
+        disconnect(null);
+        closeQuietly(selector);
     }
 
     /**
-     * Reads the peer's answer: nothing follows a 200 until the peer closes the stream; anything
-     * else is a refusal (wrong token, unknown sender), logged with its body. Either way the
-     * connection is closed at the end, so the next batch reconnects.
+     * Writes what the socket takes, gives up on a connection whose backlog has stalled, and sets what
+     * the selector waits for. Returns how long to wait (0: until woken), or -1 to go round at once.
      */
-    private void readAnswer(Socket s) {
-        try (InputStream in = s.getInputStream()) {
-            byte[] head = in.readNBytes(12); // "HTTP/1.1 200"
-            String status = new String(head, StandardCharsets.US_ASCII);
-            if (status.length() == 12 && !status.endsWith(" 200")) {
-                String rest = new String(in.readNBytes(2048), StandardCharsets.UTF_8);
-                LOG.log(System.Logger.Level.WARNING, "{0} refused this node''s raft stream: {1}", peer,
-                        (status + rest).replaceAll("\\s+", " "));
-            } else {
-                in.transferTo(OutputStream.nullOutputStream());
+    private long watch() throws IOException {
+        synchronized (lock) {
+            if (channel == null || !waiting.isEmpty()) {
+                return waiting.isEmpty() ? 0 : -1;
+            }
+            flushLocked();
+            if (channel == null) {
+                return -1; // the write failed
+            }
+            SelectionKey key = channel.keyFor(selector);
+            if (backlog.isEmpty()) {
+                key.interestOps(SelectionKey.OP_READ);
+                return 0;
+            }
+            long stalledNanos = System.nanoTime() - lastProgressNanos;
+            if (stalledNanos > timeout.toNanos()) {
+                throw new IOException(peer + " took nothing for " + timeout.toMillis() + " ms (it stopped reading)");
+            }
+            key.interestOps(SelectionKey.OP_READ | SelectionKey.OP_WRITE);
+            return Math.max(1, (timeout.toNanos() - stalledNanos) / 1_000_000 + 1);
+        }
+    }
+
+    /** Writes from the backlog's head until it is empty or the socket takes no more; a failed write disconnects. */
+    private void flushLocked() {
+        try {
+            while (!backlog.isEmpty()) {
+                ByteBuffer head = backlog.peekFirst().bytes();
+                int written = channel.write(head);
+                if (written > 0) {
+                    backlogBytes -= written;
+                    lastProgressNanos = System.nanoTime();
+                }
+                if (head.hasRemaining()) {
+                    return;
+                }
+                backlog.pollFirst();
             }
         } catch (IOException e) {
-            // the connection broke or this node closed it: either way it is over
-        } finally {
-            closeQuietly(s);
+            disconnectLocked(e);
         }
     }
 
-    /** Called by the watchdog: a write that has taken longer than its limit means the peer stopped reading. */
-    void closeIfStuck(long nowNanos) {
-        long started = writeStartedNanos;
-        Socket s = socket;
-        if (started != 0 && s != null && nowNanos - started > writeLimitNanos) {
-            closeQuietly(s);
+    /** Opens the connection (on the link thread: a connect may take the whole timeout) and queues the request head and what waited. */
+    private void connect() {
+        int port = base.getPort() == -1 ? 80 : base.getPort();
+        SocketChannel ch = null;
+        try {
+            ch = SocketChannel.open();
+            ch.socket().setTcpNoDelay(true);
+            ch.socket().connect(new InetSocketAddress(base.getHost(), port), (int) timeout.toMillis());
+            ch.configureBlocking(false);
+            ch.register(selector, SelectionKey.OP_READ);
+        } catch (IOException e) {
+            closeQuietly(ch);
+            synchronized (lock) {
+                dropped.addAndGet(waiting.size());
+                waiting.clear();
+            }
+            // Log the first failure of a streak only: a dead peer would otherwise flood the log.
+            if (failuresInARow++ == 0) {
+                LOG.log(System.Logger.Level.INFO, "cannot reach {0}: {1}", peer, e.toString());
+            }
+            return;
+        }
+        failuresInARow = 0;
+        answer.clear();
+        synchronized (lock) {
+            if (closed) {
+                closeQuietly(ch);
+                return;
+            }
+            channel = ch;
+            addToBacklog(ByteBuffer.wrap(requestHead(port).getBytes(StandardCharsets.US_ASCII)), 0);
         }
     }
 
-    private void disconnect() {
-        Socket s = socket;
-        socket = null;
-        out = null;
-        if (s != null) {
-            closeQuietly(s);
+    private String requestHead(int port) {
+        StringBuilder head = new StringBuilder()
+                .append("POST ").append(PeerTransport.STREAM_PATH).append(" HTTP/1.1\r\n")
+                .append("Host: ").append(base.getHost()).append(':').append(port).append("\r\n")
+                .append("Content-Type: application/octet-stream\r\n")
+                .append("Transfer-Encoding: chunked\r\n")
+                .append(PeerTransport.FROM_HEADER).append(": ").append(selfId).append("\r\n");
+        if (!advertisedUrl.isEmpty()) {
+            head.append(PeerTransport.FROM_URL_HEADER).append(": ").append(advertisedUrl).append("\r\n");
         }
+        if (!clusterToken.isEmpty()) {
+            head.append(PeerTransport.TOKEN_HEADER).append(": ").append(clusterToken).append("\r\n");
+        }
+        return head.append("\r\n").toString();
+    }
+
+    /** One chunk of the stream, encoded by the caller under {@link #lock}. */
+    private ByteBuffer chunk(List<Message> messages) {
+        return encode(messages, frames);
+    }
+
+    /** One chunk of the stream, encoded by the link thread into a buffer of its own. */
+    private ByteBuffer encode(List<Message> messages) {
+        return encode(messages, new ByteArrayOutputStream(64 * 1024));
+    }
+
+    /** A chunk of the stream: its size in hex, the frames (never none: an empty chunk ends a chunked body), CRLFs around them. */
+    private static ByteBuffer encode(List<Message> messages, ByteArrayOutputStream frames) {
+        if (messages.isEmpty()) {
+            throw new IllegalArgumentException("an empty chunk would end the stream");
+        }
+        frames.reset();
+        DataOutputStream out = new DataOutputStream(frames);
+        try {
+            for (Message m : messages) {
+                MessageCodec.writeFrame(m, out);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // a ByteArrayOutputStream does not fail
+        }
+        byte[] size = Integer.toHexString(frames.size()).getBytes(StandardCharsets.US_ASCII);
+        ByteBuffer chunk = ByteBuffer.allocate(size.length + frames.size() + 2 * CRLF.length);
+        chunk.put(size).put(CRLF).put(frames.toByteArray()).put(CRLF).flip();
+        return chunk;
+    }
+
+    /**
+     * Reads the peer's answer: nothing follows a 200 until the peer closes the stream; anything else
+     * is a refusal (wrong token, unknown sender), logged with its body once that has arrived. Either
+     * way the end of the connection disconnects, so the next message reconnects. A refused stream is
+     * closed from this side: the peer reads what this node sends until then.
+     */
+    private void readAnswer() throws IOException {
+        SocketChannel ch;
+        synchronized (lock) {
+            ch = channel;
+        }
+        if (ch == null) {
+            return;
+        }
+        int n;
+        do {
+            n = ch.read(answer);
+        } while (n > 0 && answer.hasRemaining());
+        String received = new String(answer.array(), 0, answer.position(), StandardCharsets.UTF_8);
+        if (received.length() >= STATUS_LINE_START.length() && received.startsWith(STATUS_LINE_START + " 200")) {
+            answer.position(STATUS_LINE_START.length() + 4); // accepted: only the end of the stream matters now
+        } else if (received.length() >= STATUS_LINE_START.length() + 4
+                && (n < 0 || !answer.hasRemaining() || wholeResponse(received))) {
+            LOG.log(System.Logger.Level.WARNING, "{0} refused this node''s raft stream: {1}", peer, received.replaceAll("\\s+", " "));
+            throw new IOException(peer + " refused the raft stream");
+        }
+        if (n < 0) {
+            throw new IOException(peer + " closed the raft stream");
+        }
+    }
+
+    /** Whether an HTTP answer's head and its whole body (by its Content-Length) are in. */
+    static boolean wholeResponse(String received) {
+        int headEnd = received.indexOf("\r\n\r\n");
+        if (headEnd < 0) {
+            return false;
+        }
+        Matcher length = CONTENT_LENGTH.matcher(received.substring(0, headEnd));
+        return !length.find() || received.length() - headEnd - 4 >= Integer.parseInt(length.group(1));
+    }
+
+    private void disconnect(IOException cause) {
+        synchronized (lock) {
+            disconnectLocked(cause);
+        }
+    }
+
+    private void disconnectLocked(IOException cause) {
+        if (channel == null) {
+            return;
+        }
+        if (cause != null && !closed && failuresInARow == 0) {
+            LOG.log(System.Logger.Level.DEBUG, "link to {0} closed: {1}", peer, cause.toString());
+        }
+        closeQuietly(channel);
+        channel = null;
+        for (Pending p : backlog) {
+            dropped.addAndGet(p.messages());
+        }
+        backlog.clear();
+        backlogBytes = 0;
+        selector.wakeup(); // so the link thread's selector lets go of the closed socket now, not at its next wake-up
     }
 
     void close() {
-        closed = true;
-        if (sender != null) {
-            sender.interrupt();
+        synchronized (lock) {
+            closed = true;
+            dropped.addAndGet(waiting.size());
+            waiting.clear();
         }
-        Socket s = socket;
-        if (s != null) {
-            closeQuietly(s);
-        }
+        selector.wakeup();
     }
 
-    private static void closeQuietly(Socket s) {
+    private static void closeQuietly(AutoCloseable c) {
+        if (c == null) {
+            return;
+        }
         try {
-            s.close();
-        } catch (IOException e) {
+            c.close();
+        } catch (Exception e) {
             // nothing left to do with it
         }
     }

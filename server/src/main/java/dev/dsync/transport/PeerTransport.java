@@ -14,13 +14,14 @@ import java.util.concurrent.atomic.AtomicLong;
  * on the first message to a peer, at the address the {@link MemberDirectory} gives, and closed once
  * the directory forgets the peer (membership changes) or gives another address. Raft tolerates
  * lost, duplicated and reordered messages, so a send that fails is dropped, not retried: the core
- * resends what still matters (heartbeats, probes). A full queue drops the newest message rather than
- * block the Raft loop. A watchdog closes a link whose write has been stuck too long (a peer that
- * stopped reading), so the link reconnects instead of hanging.
+ * resends what still matters (heartbeats, probes). Sending never blocks the Raft loop: the loop
+ * writes a message to a non-blocking socket itself, and what the socket does not take waits for the
+ * link's thread (a full backlog drops the newest message); a link whose backlog makes no progress
+ * for the request timeout (a peer that stopped reading) is closed and reconnects.
  *
- * <p>The links' threads are platform threads, not virtual ones: each message would otherwise wake a
- * virtual thread through the carrier pool, and on an idle cluster (heartbeats only) those hand-offs
- * were most of the node's CPU (see docs/architecture.md, RaftLoop).
+ * <p>The links' threads are platform threads, not virtual ones, and a message wakes none of them
+ * while its link keeps up: on an idle cluster (heartbeats only) thread hand-offs were most of a
+ * node's CPU (see docs/architecture.md, RaftLoop).
  */
 public final class PeerTransport implements AutoCloseable {
     public static final String TOKEN_HEADER = "X-Dsync-Cluster-Token";
@@ -29,10 +30,6 @@ public final class PeerTransport implements AutoCloseable {
     /** Where the sending node is reached, declared beside its id: a joining node learns its leader's address from it. */
     public static final String FROM_URL_HEADER = "X-Dsync-From-Url";
     public static final String STREAM_PATH = "/raft/stream";
-    /** A whole state machine image may take a while to send. */
-    static final Duration SNAPSHOT_TIMEOUT = Duration.ofSeconds(30);
-    /** A stuck write is noticed 0-250 ms after its limit; a shorter period cost an idle node measurable CPU. */
-    private static final long WATCHDOG_MS = 250;
     private static final System.Logger LOG = System.getLogger(PeerTransport.class.getName());
 
     private final String selfId;
@@ -44,12 +41,11 @@ public final class PeerTransport implements AutoCloseable {
     private final Map<String, PeerLink> links = new ConcurrentHashMap<>();
     private final AtomicLong dropped = new AtomicLong();
     private final AtomicLong unknown = new AtomicLong();
-    private final Thread watchdog;
     private volatile boolean closed;
 
     /**
      * @param advertisedUrl  where peers reach this node, declared to every peer a stream opens to
-     * @param requestTimeout how long a connect or a write of ordinary messages may take before the link gives up
+     * @param requestTimeout how long a connect may take, and a backlog make no progress, before the link gives up
      */
     public PeerTransport(String selfId, MemberDirectory directory, String advertisedUrl, String clusterToken,
                          Duration requestTimeout) {
@@ -58,7 +54,6 @@ public final class PeerTransport implements AutoCloseable {
         this.advertisedUrl = advertisedUrl;
         this.clusterToken = clusterToken;
         this.requestTimeout = requestTimeout;
-        watchdog = Thread.ofPlatform().daemon().name("peer-watchdog").start(this::watch);
     }
 
     /** A fixed member list; this node declares its own entry as its address. */
@@ -128,24 +123,9 @@ public final class PeerTransport implements AutoCloseable {
         return Set.copyOf(links.keySet());
     }
 
-    private void watch() {
-        while (!closed) {
-            try {
-                Thread.sleep(WATCHDOG_MS);
-            } catch (InterruptedException e) {
-                return;
-            }
-            long now = System.nanoTime();
-            for (PeerLink link : links.values()) {
-                link.closeIfStuck(now);
-            }
-        }
-    }
-
     @Override
     public void close() {
         closed = true;
-        watchdog.interrupt();
         for (PeerLink link : links.values()) {
             link.close();
         }

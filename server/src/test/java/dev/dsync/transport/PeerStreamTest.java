@@ -157,6 +157,44 @@ class PeerStreamTest {
         assertEquals(2, t.unknownDestinations());
     }
 
+    /**
+     * The Raft loop writes to the link's socket itself, so the socket must never block it: a peer that
+     * accepts the connection and then reads nothing (a hung process) fills the kernel's buffers within
+     * a few megabytes; every later send must still return at once, and the stalled link must give up
+     * (dropping what it held) rather than hold the loop until the peer reads.
+     */
+    @Test
+    @org.junit.jupiter.api.Timeout(60) // a send that blocks would otherwise hang the build: a blocking socket never gives up
+    void aPeerThatStopsReadingNeverBlocksTheSender() throws Exception {
+        try (java.net.ServerSocket silent = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            PeerTransport t = new PeerTransport("a", Map.of("a", URI.create("http://127.0.0.1:1"),
+                    "b", URI.create("http://127.0.0.1:" + silent.getLocalPort())), "", Duration.ofSeconds(3));
+            open.add(t);
+            List<dev.dsync.raft.Entry> entries = new ArrayList<>();
+            for (int i = 1; i <= 16; i++) {
+                entries.add(new dev.dsync.raft.Entry(1, i, dev.dsync.raft.Entry.Kind.DATA, new byte[4096]));
+            }
+            Message append = new Message.AppendRequest("a", "b", 1, 0, 0, entries, 0, 0);
+            t.send(numbered(0));
+            Thread.sleep(200); // connected
+            long slowestNanos = 0;
+            for (int i = 0; i < 2000; i++) { // 128 MiB, far past any socket buffer and the link's backlog limit
+                long started = System.nanoTime();
+                t.send(append);
+                slowestNanos = Math.max(slowestNanos, System.nanoTime() - started);
+            }
+            assertTrue(slowestNanos < TimeUnit.MILLISECONDS.toNanos(1000),
+                    "a send waited " + slowestNanos / 1_000_000 + " ms for a peer that does not read (the stall limit is 3 s)");
+            assertTrue(t.droppedMessages() > 0, "nothing dropped although the backlog limit was passed");
+            long droppedBefore = t.droppedMessages();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+            while (t.droppedMessages() == droppedBefore && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            assertTrue(t.droppedMessages() > droppedBefore, "the stalled link never gave up its backlog");
+        }
+    }
+
     /** The same message from a to b, whatever its original direction. */
     private static Message readdress(Message m) {
         return switch (m) {
