@@ -241,7 +241,7 @@ final class PeerLink {
         }
     }
 
-    /** Opens the connection (on the link thread: a connect may take the whole timeout) and queues the request head and what waited. */
+    /** Opens the connection (on the link thread: a connect may take the whole timeout) and queues the request head ({@link #encodeWaiting} queues what waited). */
     private void connect() {
         int port = base.getPort() == -1 ? 80 : base.getPort();
         SocketChannel ch = null;
