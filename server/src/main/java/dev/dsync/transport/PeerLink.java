@@ -66,7 +66,7 @@ final class PeerLink {
     /** When the backlog last made progress (or became non-empty). */
     private long lastProgressNanos;
     private final ArrayDeque<Message> waiting = new ArrayDeque<>();
-    private final ByteArrayOutputStream frames = new ByteArrayOutputStream(4096);
+    private final FrameBuffer frames = new FrameBuffer();
     private boolean closed;
     /** The link thread is encoding messages taken from {@link #waiting}: new ones must wait behind them. */
     private boolean encoding;
@@ -291,18 +291,18 @@ final class PeerLink {
         return head.append("\r\n").toString();
     }
 
-    /** One chunk of the stream, encoded by the caller under {@link #lock}. */
+    /** The caller's chunk, encoded under {@link #lock} into the link's scratch buffer. */
     private ByteBuffer chunk(List<Message> messages) {
         return encode(messages, frames);
     }
 
-    /** One chunk of the stream, encoded by the link thread into a buffer of its own. */
-    private ByteBuffer encode(List<Message> messages) {
-        return encode(messages, new ByteArrayOutputStream(64 * 1024));
+    /** The link thread's chunk (what waited, a snapshot perhaps), encoded into a buffer of its own. */
+    private static ByteBuffer encode(List<Message> messages) {
+        return encode(messages, new FrameBuffer());
     }
 
     /** A chunk of the stream: its size in hex, the frames (never none: an empty chunk ends a chunked body), CRLFs around them. */
-    private static ByteBuffer encode(List<Message> messages, ByteArrayOutputStream frames) {
+    private static ByteBuffer encode(List<Message> messages, FrameBuffer frames) {
         if (messages.isEmpty()) {
             throw new IllegalArgumentException("an empty chunk would end the stream");
         }
@@ -317,8 +317,15 @@ final class PeerLink {
         }
         byte[] size = Integer.toHexString(frames.size()).getBytes(StandardCharsets.US_ASCII);
         ByteBuffer chunk = ByteBuffer.allocate(size.length + frames.size() + 2 * CRLF.length);
-        chunk.put(size).put(CRLF).put(frames.toByteArray()).put(CRLF).flip();
+        chunk.put(size).put(CRLF).put(frames.written()).put(CRLF).flip();
         return chunk;
+    }
+
+    /** Frames as written, read in place: the chunk copies them once (the Raft loop encodes every message it sends). */
+    private static final class FrameBuffer extends ByteArrayOutputStream {
+        ByteBuffer written() {
+            return ByteBuffer.wrap(buf, 0, count);
+        }
     }
 
     /**
@@ -372,7 +379,7 @@ final class PeerLink {
         if (channel == null) {
             return;
         }
-        if (cause != null && !closed && failuresInARow == 0) {
+        if (cause != null && !closed) {
             LOG.log(System.Logger.Level.DEBUG, "link to {0} closed: {1}", peer, cause.toString());
         }
         closeQuietly(channel);
