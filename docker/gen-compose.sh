@@ -21,7 +21,8 @@ cat <<HEAD
 #   docker compose -f docker/docker-compose.yml up --build      (or docker-compose, v1)
 # Host ports are those of \`make up\`: 8000.. reach lock-1.., 8100.. queue-1.., 8200.. cache-1...
 # Inside the compose network every node listens on 8000 under its own name. Data lives in one named
-# volume per node: it survives \`down\` and \`up\`; \`down -v\` wipes it.
+# volume per node: it survives \`down\` and \`up\`; \`down -v\` wipes it. The nodes start cold (WARM_UP=false):
+# nine JVMs warming their JIT at once on a small machine take about a minute; WARM_UP=true turns it on.
 x-node: &node
   build:
     context: ..
@@ -52,6 +53,7 @@ x-$service-env: &$service-env
   ELECTION_TICKS: \${ELECTION_TICKS:-}
   HEARTBEAT_TICKS: \${HEARTBEAT_TICKS:-}
   CACHE_CAPACITY: \${CACHE_CAPACITY:-}
+  WARM_UP: \${WARM_UP:-false}
 ENV
 done
 

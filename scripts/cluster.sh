@@ -47,7 +47,9 @@ start_node() {
     membership=(--join "http://127.0.0.1:${join_port:-$b}" --advertise-url "http://127.0.0.1:$port")
   fi
   # shellcheck disable=SC2046 # the archive flag is one word or none
-  ADMIN_TOKEN=$(admin_token) nohup "$JAVA" -Xmx256m -XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError $( [ -f "${JAR%.jar}.jsa" ] && echo "-XX:SharedArchiveFile=${JAR%.jar}.jsa" ) -jar "$JAR" --service "$s" --id "$id" --port "$port" \
+  # The nodes start cold (WARM_UP=false): warming nine JVMs' JIT at once on two cores takes about a minute, and a
+  # demo gains nothing from it. WARM_UP=true make up turns it on (dev.dsync.node.WarmUp).
+  WARM_UP=${WARM_UP:-false} ADMIN_TOKEN=$(admin_token) nohup "$JAVA" -Xmx256m -XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError $( [ -f "${JAR%.jar}.jsa" ] && echo "-XX:SharedArchiveFile=${JAR%.jar}.jsa" ) -jar "$JAR" --service "$s" --id "$id" --port "$port" \
     "${membership[@]}" --data-dir "$RUN_DIR/data/$id" >>"$RUN_DIR/logs/$id.log" 2>&1 &
   echo $! >"$pid"
 }

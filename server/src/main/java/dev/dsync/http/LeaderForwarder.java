@@ -109,6 +109,11 @@ public final class LeaderForwarder implements LeaderCalls {
                 });
     }
 
+    /** Stops the client's threads; calls still waiting fail. */
+    public void close() {
+        http.shutdownNow();
+    }
+
     private static ApiResponse answer(HttpResponse<byte[]> response) throws IOException {
         Map<String, String> kept = new LinkedHashMap<>();
         for (String name : KEPT_HEADERS) {

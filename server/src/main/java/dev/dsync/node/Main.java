@@ -30,6 +30,9 @@ public final class Main {
             return;
         }
         NodeJvm.relaunchIfBare(args);
+        if (config.warmUp()) {
+            WarmUp.run(config.service());
+        }
         NodeServer server = new NodeServer(config, serviceFor(config));
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "shutdown"));
         server.start();

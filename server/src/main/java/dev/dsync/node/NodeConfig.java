@@ -37,7 +37,8 @@ public record NodeConfig(
         int cacheCapacity,
         int queueMaxBytes,
         int segmentBytes,
-        boolean fsync) {
+        boolean fsync,
+        boolean warmUp) {
 
     public static final List<String> SERVICES = List.of("lock", "queue", "cache");
     /** What a node id may be: it appears in URLs (DELETE /cluster/members/{id}), headers and logs. */
@@ -65,7 +66,9 @@ public record NodeConfig(
                 + "messages' estimated size (key, value JSON and 256 bytes each) would pass this; 0: a sixteenth of the JVM's heap"),
         SEGMENT_BYTES("segment-bytes", "SEGMENT_BYTES", "67108864", "the log starts a new segment file once the current one holds this many bytes"),
         FSYNC("fsync", "FSYNC", "true", "true or false; false skips the fsync of every log append, so an acknowledged write "
-                + "can be lost when the machine (not just the process) crashes: for measuring what fsync costs, never for data you keep");
+                + "can be lost when the machine (not just the process) crashes: for measuring what fsync costs, never for data you keep"),
+        WARM_UP("warm-up", "WARM_UP", "true", "true or false; true: before it listens, the node runs a throwaway cluster of its service "
+                + "in its own JVM for some seconds, so the JIT has compiled its paths before the first client (false: listen at once)");
 
         public final String flag;
         public final String env;
@@ -159,7 +162,7 @@ public record NodeConfig(
                 intSetting(lookup, Setting.REQUEST_TIMEOUT_MS, 1), intSetting(lookup, Setting.SNAPSHOT_EVERY, 1),
                 intSetting(lookup, Setting.CACHE_CAPACITY, 1), intSetting(lookup, Setting.QUEUE_MAX_BYTES, 0),
                 intSetting(lookup, Setting.SEGMENT_BYTES, 4096),
-                booleanSetting(lookup, Setting.FSYNC));
+                booleanSetting(lookup, Setting.FSYNC), booleanSetting(lookup, Setting.WARM_UP));
     }
 
     private static URI url(Setting s, String raw) {

@@ -57,6 +57,7 @@ public final class NodeServer implements AutoCloseable {
     private final HttpServer http;
     private final ThreadTimers timers = new ThreadTimers();
     private final JoinRequester joiner;
+    private final LeaderForwarder forwarder;
     private volatile boolean closed;
 
     public NodeServer(NodeConfig config, ServiceModule service) throws IOException {
@@ -89,7 +90,7 @@ public final class NodeServer implements AutoCloseable {
         loopRef.set(loop);
         service.registerMetrics(registry);
 
-        LeaderForwarder forwarder = new LeaderForwarder(config.nodeId(), directory, config.clusterToken(),
+        this.forwarder = new LeaderForwarder(config.nodeId(), directory, config.clusterToken(),
                 Duration.ofMillis(config.requestTimeoutMs() + 1000L));
         Router router = new Router(loop::isLeader, loop::leaderId, forwarder, config.clusterToken(), new HttpMetrics(registry));
         router.add(Route.local("GET", "/health", request -> ApiResponse.ok(health())));
@@ -224,6 +225,7 @@ public final class NodeServer implements AutoCloseable {
             loop.close();
             transport.close();
             timers.close();
+            forwarder.close();
             store.close();
         } catch (IOException e) {
             LOG.log(System.Logger.Level.WARNING, "error while closing the store", e);

@@ -30,20 +30,22 @@ class BareLaunchIT {
     @Test
     void aBareStartRunsWithTheNodeOptionsUnderTheSamePid() throws Exception {
         assumeTrue(Runtime.version().feature() >= 22, "the re-execution needs JDK 22 or later (the jar's versions/22)");
-        List<String> commandLine = startAndReadCommandLine(List.of());
+        List<String> commandLine = startAndReadCommandLine(List.of(), true);
         assertTrue(commandLine.containsAll(NodeJvm.OPTIONS), commandLine.toString());
         assertTrue(commandLine.contains("-Ddsync.jvm=node-defaults"), commandLine.toString());
+        // The default warm-up (dev.dsync.node.WarmUp) ran in the node's JVM before it listened, and the node then led.
+        assertTrue(log().contains("warmed up in"), log());
     }
 
     @Test
     void aStartWithAJvmOptionKeepsIt() throws Exception {
-        List<String> commandLine = startAndReadCommandLine(List.of("-Xmx200m"));
+        List<String> commandLine = startAndReadCommandLine(List.of("-Xmx200m"), false);
         assertTrue(commandLine.contains("-Xmx200m"), commandLine.toString());
         assertFalse(commandLine.contains("-XX:+UseSerialGC"), commandLine.toString());
     }
 
     /** Starts a one-node lock cluster, waits until it leads, reads its pid's command line, kills it -9. */
-    private List<String> startAndReadCommandLine(List<String> jvmOptions) throws Exception {
+    private List<String> startAndReadCommandLine(List<String> jvmOptions, boolean warmUp) throws Exception {
         String jar = System.getProperty("server.jar", "target/server.jar");
         int port = LocalCluster.freePort();
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
@@ -55,6 +57,7 @@ class BareLaunchIT {
         pb.environment().remove("DSYNC_JVM_DEFAULTS");
         pb.environment().remove("JAVA_TOOL_OPTIONS");
         pb.environment().remove("JDK_JAVA_OPTIONS");
+        pb.environment().put("WARM_UP", Boolean.toString(warmUp));
         Process node = pb.start();
         try {
             awaitLeader(port, node);

@@ -89,7 +89,7 @@ public final class LocalCluster implements AutoCloseable {
             command.add("-XX:SharedArchiveFile=" + archive);
         }
         command.addAll(List.of("-jar", jar, "--service", service, "--id", id, "--port", Integer.toString(ports.get(id)),
-                "--data-dir", dataDir(id).toString()));
+                "--data-dir", dataDir(id).toString(), "--warm-up", "false")); // test clusters start at once (CI time)
         command.addAll(membership);
         ProcessBuilder pb = new ProcessBuilder(command);
         pb.environment().putAll(extraEnv);

@@ -22,6 +22,10 @@ class NodeConfigTest {
         assertEquals(12, c.electionTicks());
         assertEquals(3, c.peers().size());
         assertEquals("", c.clusterToken());
+        assertTrue(c.warmUp(), "a node warms up unless told not to");
+        assertEquals(false, NodeConfig.parse(new String[] {"--warm-up", "false"}, env::get).warmUp());
+        assertEquals(false, NodeConfig.parse(new String[] {}, Map.of("SERVICE", "lock", "NODE_ID", "lock-2", "PORT", "1",
+                "PEERS", PEERS, "DATA_DIR", "/tmp/x", "WARM_UP", "FALSE")::get).warmUp());
     }
 
     @Test
@@ -36,6 +40,7 @@ class NodeConfigTest {
                 "--peers", "a=http://h:1,b", "--data-dir", "d"}, env::get));
         assertMessage("names b twice", () -> NodeConfig.parse(new String[] {"--service", "lock", "--id", "a", "--port", "1",
                 "--peers", "a=http://h:1,b=http://h:2,b=http://h:3", "--data-dir", "d"}, env::get));
+        assertMessage("--warm-up must be true or false, not 'soon'", () -> NodeConfig.parse(args("--warm-up", "soon"), env::get));
         assertMessage("--heartbeat-ticks must be below", () -> NodeConfig.parse(args("--heartbeat-ticks", "20"), env::get));
     }
 

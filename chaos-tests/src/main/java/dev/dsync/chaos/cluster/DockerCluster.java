@@ -110,6 +110,7 @@ public final class DockerCluster extends ProxiedCluster {
                     .withEnv("NODE_ID", id)
                     .withEnv("PORT", Integer.toString(NODE_PORT))
                     .withEnv("PEERS", peersOf(id))
+                    .withEnv("WARM_UP", "false") // cold starts, as ProcessCluster's
                     // C1 only, like the process backend: nine JVMs warming up on two cores otherwise
                     // spend the first seconds compiling instead of electing.
                     .withEnv("JAVA_OPTS", "-Xmx256m -XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError -XX:TieredStopAtLevel=1")
