@@ -4,8 +4,9 @@
 # does (bare java -jar: each node re-executes itself with its own JVM options, dev.dsync.node.NodeJvm;
 # JAVA_OPTS="..." starts them with these instead, e.g. "-XX:+UseG1GC" for the JVM's defaults), then
 # runs wrk in back-to-back segments against the leader: enqueue with 64 connections, then (on another
-# fresh cluster) with 1.
-#   scripts/cold-start.sh [SEGMENT_S=5] [SEGMENTS=8] [JAVA_OPTS="-XX:+UseG1GC"]
+# fresh cluster) with 1. The nodes warm their JIT before they listen (the node's default, --warm-up);
+# WARM_UP=false in the environment shows a node that starts cold.
+#   scripts/cold-start.sh [SEGMENT_S=5] [SEGMENTS=8] [JAVA_OPTS="-XX:+UseG1GC"] [WARM_UP=false]
 # Needs wrk (apt-get install wrk). Prints one line a segment and writes bench-results/cold-start.txt.
 # Why: the side-by-side script measures the first 10-20 s of three fresh JVMs on two cores, where the
 # interpreter and the JIT compilers, not the server's design, set the pace; this shows how much.
