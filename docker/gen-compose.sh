@@ -44,7 +44,7 @@ x-$service-env: &$service-env
   SERVICE: $service
   PEERS: $peers
   PORT: "8000"
-  JAVA_OPTS: \${JAVA_OPTS:--Xmx256m -XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError}
+  JAVA_OPTS: \${JAVA_OPTS:--Xmx256m -XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError -XX:+UnlockDiagnosticVMOptions -XX:AsyncDeflationInterval=0}
   CLUSTER_TOKEN: \${CLUSTER_TOKEN:-}
   ADMIN_TOKEN: \${ADMIN_TOKEN:-}
   REQUEST_TIMEOUT_MS: \${REQUEST_TIMEOUT_MS:-}

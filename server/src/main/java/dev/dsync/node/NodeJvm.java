@@ -22,13 +22,16 @@ import java.util.List;
  * of the calls it would wait for by default ({@code CompileThresholdScaling}): a fresh lock cluster's
  * first 1,000 acquire+release cycles took 12-18 ms each for the first hundred and about 4 ms only
  * after seven hundred; with it, about 5 ms from the second hundred on (one-client lock cycles in the
- * side-by-side script's 15 s window +25 %, 4 of 4 alternating fresh clusters). {@link #relaunchCommand}
+ * side-by-side script's 15 s window +25 %, 4 of 4 alternating fresh clusters). And the JVM's monitor-deflation
+ * thread looks for idle monitors to free once a minute ({@code GuaranteedAsyncDeflationInterval}) instead of every
+ * 250 ms ({@code AsyncDeflationInterval=0}): an idle lock cluster spent 52 of its 1,004 ms of CPU in 30 s on those
+ * wake-ups (schedstat, 2026-12-02), and a node's few contended monitors can wait a minute. {@link #relaunchCommand}
  * decides; the rest reads the JVM, the environment and the jar's directory.
  */
 public final class NodeJvm {
     /** The JVM options a bare start re-executes with. */
     public static final List<String> OPTIONS = List.of("-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError", "-XX:TieredStopAtLevel=1",
-            "-XX:CompileThresholdScaling=0.05");
+            "-XX:CompileThresholdScaling=0.05", "-XX:+UnlockDiagnosticVMOptions", "-XX:AsyncDeflationInterval=0");
     /** Set on the re-executed JVM; also guards against a second re-execution. */
     static final String MARK = "-Ddsync.jvm=node-defaults";
 

@@ -23,7 +23,8 @@ import java.util.stream.Stream;
  * (deleted on close), each node's output in {@code logRoot/<name>/<id>.log} (kept).
  */
 final class NodeCluster implements AutoCloseable {
-    static final List<String> NODE_JVM = List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError");
+    static final List<String> NODE_JVM = List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError",
+            "-XX:+UnlockDiagnosticVMOptions", "-XX:AsyncDeflationInterval=0");
 
     private final String service;
     private final Path jar;
