@@ -56,8 +56,14 @@ run_chaos() { # dir log workload
   local n
   for n in $nemeses; do
     if ! (cd "$1" && make chaos WORKLOAD="$3" NEMESIS="$n" DURATION="$duration" SEED="$seed") >>"$2" 2>&1; then
-      # Only a verdict is a catch: a build that failed (say, its CDS training run) judged nothing.
-      if grep -q "^== $3/$n seed [0-9]*: invalid" "$2"; then echo "chaos $3/$n"
+      # Only a verdict is a catch: a build that failed (say, its CDS training run) judged nothing. Besides
+      # invalid, a run fails when the replicas diverged or never caught up, or when a valid history's
+      # cluster never served again after the final heal: no correct server does either.
+      local verdict
+      verdict=$(sed -n "s/^== $3\/$n seed [0-9]*: \([a-z-]*\), ok .*/\1/p" "$2" | tail -1)
+      if [ "$verdict" = invalid ]; then echo "chaos $3/$n"
+      elif [ "$verdict" = valid ]; then echo "chaos $3/$n (no recovery after the heal)"
+      elif [ -n "$verdict" ]; then echo "chaos $3/$n ($verdict)"
       elif grep -q "^== $3/$n seed [0-9]*: the run could not complete" "$2"; then echo "chaos $3/$n (run error)"
       else echo "NO VERDICT: chaos $3/$n failed before judging (see log)"; fi
       return 0

@@ -15,6 +15,12 @@ public enum FaultKind {
      * change while the first is uncommitted becomes a one-voter cluster beside the followers' leader.
      */
     PARTITION_REMOVE_UNREACHABLE("partition", "remove-unreachable"),
+    /**
+     * The dissertation's figure 3.7 on three nodes: the leader re-elected with a tail of its old term
+     * that one follower holds must not commit it by counting; a later leader overwrites it. See
+     * {@link OldTermCommit}.
+     */
+    PARTITION_OLD_TERM_COMMIT("partition", "old-term-commit"),
     PARTITION_RANDOM_HALVES("partition", "random-halves"),
     PARTITION_MAJORITIES_RING("partition", "majorities-ring"),
     PARTITION_BRIDGE("partition", "bridge"),

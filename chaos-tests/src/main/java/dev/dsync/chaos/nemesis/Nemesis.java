@@ -47,6 +47,7 @@ public final class Nemesis {
     private final StaleLeaderReturns staleLeader;
     private final LaggedIsolation laggedIsolation;
     private final RemoveUnreachable removeUnreachable;
+    private final OldTermCommit oldTermCommit;
     /** Links a step's cut could not reach, as "from->to", for its history event. */
     private final List<String> notCut = new ArrayList<>();
     private volatile String current = "none";
@@ -112,6 +113,22 @@ public final class Nemesis {
             }
         });
         this.removeUnreachable = new RemoveUnreachable(cluster, node -> isolate(node, cluster.nodeIds()));
+        this.oldTermCommit = new OldTermCommit(cluster, probe, new OldTermCommit.Links() {
+            @Override
+            public void cut(String from, String to) throws IOException {
+                Nemesis.this.cut(from, to);
+            }
+
+            @Override
+            public void heal(String from, String to) throws IOException {
+                healLink(cluster.link(from, to));
+            }
+
+            @Override
+            public void delay(String from, String to, int ms) throws IOException {
+                cluster.link(from, to).toxics().latency("delay", ToxicDirection.UPSTREAM, ms);
+            }
+        });
     }
 
     /** What is broken right now, for the progress line. */
@@ -140,7 +157,8 @@ public final class Nemesis {
         List<String> ids = new ArrayList<>(cluster.nodeIds());
         String fallback = ids.get(pick.nextInt(ids.size()));
         boolean targetsLeader = Schedule.LEADER_SHAPES.contains(step.kind()) || step.kind() == FaultKind.KILL_STALE_LOG
-                || step.kind() == FaultKind.KILL_HANDOVER_LATE || step.kind() == FaultKind.PARTITION_REMOVE_UNREACHABLE;
+                || step.kind() == FaultKind.KILL_HANDOVER_LATE || step.kind() == FaultKind.PARTITION_REMOVE_UNREACHABLE
+                || step.kind() == FaultKind.PARTITION_OLD_TERM_COMMIT;
         // The leader is the node whose /health says role 2 (highest term); a fault aimed at it
         // waits for one, and says so in the history if none could be found.
         boolean membershipStep = step.kind().family.equals("membership");
@@ -162,6 +180,7 @@ public final class Nemesis {
                 value.put("isolated", isolate(followers.get(pick.nextInt(followers.size())), ids));
             }
             case PARTITION_REMOVE_UNREACHABLE -> value.putAll(removeUnreachable.run(leader, ids));
+            case PARTITION_OLD_TERM_COMMIT -> value.putAll(oldTermCommit.run(leader, ids));
             case PARTITION_RANDOM_HALVES -> value.put("isolated", isolate(ids.get(pick.nextInt(ids.size())), ids));
             case PARTITION_MAJORITIES_RING, PARTITION_BRIDGE -> {
                 java.util.Collections.shuffle(ids, pick);

@@ -75,8 +75,9 @@ public record Schedule(String nemesis, long seed, List<Step> steps) {
      * always is): kill runs kill the leader, bring an old leader back with a longer but older log
      * when its successor dies (its election must fail), and stop a leader that hears its peers late (it
      * hands over and serves on, unaware, for that delay), partition runs isolate it while the majority keeps
-     * serving, isolate a follower the same way and cut the leader off while an operator removes both
-     * followers through it (two membership changes at once), pause runs pause it past an election timeout and resume it under load, latency runs
+     * serving, isolate a follower the same way, cut the leader off while an operator removes both
+     * followers through it (two membership changes at once) and re-elect it with a tail of its old term
+     * that a later leader overwrites ({@link OldTermCommit}), pause runs pause it past an election timeout and resume it under load, latency runs
      * slow every link around it to just under a read lease's round trip, and mixed runs do all four.
      * Membership runs make every kind of change once: add (with the new node's link down until the leader
      * has been cut off: {@link JoinDuringCut}), remove a follower, remove the leader, replace; the plain
@@ -88,7 +89,7 @@ public record Schedule(String nemesis, long seed, List<Step> steps) {
         return switch (nemesis) {
             case "kill" -> List.of(FaultKind.KILL_LEADER, FaultKind.KILL_STALE_LOG, FaultKind.KILL_HANDOVER_LATE);
             case "partition" -> List.of(FaultKind.PARTITION_ISOLATE_LEADER, FaultKind.PARTITION_ISOLATE_FOLLOWER,
-                    FaultKind.PARTITION_REMOVE_UNREACHABLE);
+                    FaultKind.PARTITION_REMOVE_UNREACHABLE, FaultKind.PARTITION_OLD_TERM_COMMIT);
             case "pause" -> List.of(FaultKind.PAUSE_LEADER);
             case "latency" -> List.of(FaultKind.LATENCY_LEADER);
             case "membership" -> List.of(FaultKind.MEMBERSHIP_ADD_DURING_CUT, FaultKind.MEMBERSHIP_REMOVE_FOLLOWER,

@@ -5,10 +5,6 @@ import dev.dsync.chaos.cluster.Cluster;
 import dev.dsync.chaos.cluster.ClusterProbe;
 import eu.rekawek.toxiproxy.Proxy;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -35,9 +31,8 @@ import java.util.Optional;
  * returned an old leader to an election with a longer log, so the length-only rule passed every
  * chaos run (it was caught by the simulation only).
  *
- * <p>The filler goes to keys, a queue or cache lines of its own ({@code nemesis-filler...}) that no
- * workload reads, and is not in the history: it changes nothing the checker judges, whether A
- * loses it (as it must) or, had no new leader come, commits it after the heal.
+ * <p>The filler ({@link Filler}) changes nothing the checker judges, whether A loses it (as it must)
+ * or, had no new leader come, commits it after the heal.
  */
 final class StaleLeaderReturns {
     static final int FILLER_WRITES = 200;
@@ -58,16 +53,14 @@ final class StaleLeaderReturns {
         void heal(List<Proxy> links) throws IOException;
     }
 
-    private final Cluster cluster;
     private final ClusterProbe probe;
     private final Faults faults;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(500))
-            .version(HttpClient.Version.HTTP_1_1).build();
+    private final Filler filler;
 
     StaleLeaderReturns(Cluster cluster, ClusterProbe probe, Faults faults) {
-        this.cluster = cluster;
         this.probe = probe;
         this.faults = faults;
+        this.filler = new Filler(cluster);
     }
 
     /** Carries out the shape around {@code oldLeader}; returns what happened, for the history. */
@@ -76,7 +69,7 @@ final class StaleLeaderReturns {
         long oldTerm = probe.health(oldLeader).map(h -> h.path("term").asLong()).orElse(-1L);
         List<Proxy> cut = faults.isolate(oldLeader);
         value.put("isolated", oldLeader);
-        sendFiller(oldLeader);
+        filler.send(oldLeader, 0, FILLER_WRITES); // appended, never committed: their answers are not awaited
         value.put("filler_writes", FILLER_WRITES);
         Optional<JsonNode> newLeader = awaitLeaderOtherThan(oldLeader, oldTerm);
         if (newLeader.isEmpty()) {
@@ -96,27 +89,6 @@ final class StaleLeaderReturns {
         Optional<String> elected = probe.awaitLeader(ELECTION_WAIT);
         value.put("leader_after", elected.orElse(null));
         return value;
-    }
-
-    /** Writes the old leader appends and cannot commit; their answers (timeouts) are not awaited. */
-    private void sendFiller(String node) {
-        URI base = cluster.clientUrl(node);
-        for (int i = 0; i < FILLER_WRITES; i++) {
-            String[] call = fillerCall(cluster.service(), i);
-            HttpRequest request = HttpRequest.newBuilder(base.resolve(call[0])).timeout(Duration.ofSeconds(3))
-                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(call[1])).build();
-            http.sendAsync(request, HttpResponse.BodyHandlers.discarding());
-        }
-    }
-
-    private static String[] fillerCall(String service, int i) {
-        return switch (service) {
-            case "lock" -> new String[] {"/lock/acquire",
-                    "{\"key\":\"nemesis-filler-" + i + "\",\"mode\":\"S\",\"client_id\":\"nemesis-filler\",\"ttl_ms\":1000}"};
-            case "queue" -> new String[] {"/queue/enq", "{\"queue\":\"nemesis-filler\",\"key\":\"f" + i + "\",\"value\":" + i + "}"};
-            case "cache" -> new String[] {"/cache/put", "{\"key\":\"nemesis-filler-" + i + "\",\"val\":" + i + "}"};
-            default -> throw new IllegalArgumentException("no filler write for service " + service);
-        };
     }
 
     /** The health of a node other than {@code old} that leads in a term above {@code oldTerm}. */
