@@ -36,6 +36,11 @@ public final class ClusterProbe {
         }
     }
 
+    /** A number from {@code nodeId}'s /health ({@code term}, {@code last_index}, ...), or -1 if it did not answer. */
+    public long number(String nodeId, String field) {
+        return health(nodeId).map(h -> h.path(field).asLong()).orElse(-1L);
+    }
+
     /** The node that reports itself leader with the highest term, if any answers. */
     public Optional<String> leader() {
         String leader = null;

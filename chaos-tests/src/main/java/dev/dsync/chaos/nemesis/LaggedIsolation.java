@@ -87,7 +87,7 @@ final class LaggedIsolation {
 
     Map<String, Object> run(String leader, List<String> ids, AtCut atCut) throws IOException, InterruptedException {
         Map<String, Object> value = new LinkedHashMap<>();
-        long oldTerm = probe.health(leader).map(h -> h.path("term").asLong()).orElse(-1L);
+        long oldTerm = probe.number(leader, "term");
         List<Proxy> inbound = cluster.inboundLinks(leader, ids);
         List<Latency> lags = new ArrayList<>();
         for (Proxy link : inbound) {

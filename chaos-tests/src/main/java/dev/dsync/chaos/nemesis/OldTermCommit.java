@@ -107,7 +107,7 @@ final class OldTermCommit {
         Map<String, Long> timeline = new LinkedHashMap<>();
         value.put("timeline_ms", timeline);
         long startedAt = System.nanoTime();
-        long oldTerm = health(a, "term");
+        long oldTerm = probe.number(a, "term");
 
         // 1. B lags behind A and C.
         links.cut(a, b);
@@ -117,7 +117,7 @@ final class OldTermCommit {
             filler.send(a, sent, LAG_BATCH);
             sent += LAG_BATCH;
             Thread.sleep(LAG_POLL_MS);
-            lag = health(a, "last_index") - health(b, "last_index");
+            lag = probe.number(a, "last_index") - probe.number(b, "last_index");
         }
         value.put("lag", lag);
         if (lag >= MAX_APPEND_ENTRIES - 16) {
@@ -157,7 +157,7 @@ final class OldTermCommit {
         // 4. A re-elected by B; A's appends reach B one delay late, and A->B is cut as soon as A's commit
         // index moves: a correct A commits only once its no-op has reached B, a broken one already when
         // B answered the first append, while the next is still on its way.
-        long bLast = health(b, "last_index");
+        long bLast = probe.number(b, "last_index");
         links.heal(b, a);
         links.heal(a, b);
         links.delay(a, b, APPEND_DELAY_MS);
@@ -176,7 +176,7 @@ final class OldTermCommit {
         value.put("old_leader_term", seen.path("term").asLong());
         value.put("old_leader_first_own_entry", ownFirst);
         value.put("old_leader_commit_index", committed);
-        value.put("lagging_last_index", List.of(bLast, health(b, "last_index")));
+        value.put("lagging_last_index", List.of(bLast, probe.number(b, "last_index")));
         if (seen.path("role").asInt() == 2 && seen.path("term").asLong() > cTerm && committed < ownFirst) {
             value.put("violation", a + ", leader in term " + seen.path("term").asLong() + ", committed up to " + committed
                     + ", below its first entry of that term (" + ownFirst + "): entries of an earlier term committed by"
@@ -207,11 +207,6 @@ final class OldTermCommit {
 
     private static long msSince(long nanos) {
         return (System.nanoTime() - nanos) / 1_000_000;
-    }
-
-    /** A number from {@code node}'s /health, or -1 if it did not answer. */
-    private long health(String node, String field) {
-        return probe.health(node).map(h -> h.path(field).asLong()).orElse(-1L);
     }
 
     /** Polls {@code node}'s /health every 5 ms until {@code condition} holds, for at most {@link #WAIT_MS} (or {@code waitMs}). */

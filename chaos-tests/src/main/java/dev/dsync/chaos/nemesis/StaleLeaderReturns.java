@@ -66,7 +66,7 @@ final class StaleLeaderReturns {
     /** Carries out the shape around {@code oldLeader}; returns what happened, for the history. */
     Map<String, Object> run(String oldLeader) throws IOException, InterruptedException {
         Map<String, Object> value = new LinkedHashMap<>();
-        long oldTerm = probe.health(oldLeader).map(h -> h.path("term").asLong()).orElse(-1L);
+        long oldTerm = probe.number(oldLeader, "term");
         List<Proxy> cut = faults.isolate(oldLeader);
         value.put("isolated", oldLeader);
         filler.send(oldLeader, 0, FILLER_WRITES); // appended, never committed: their answers are not awaited
