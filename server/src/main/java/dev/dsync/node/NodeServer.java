@@ -173,6 +173,7 @@ public final class NodeServer implements AutoCloseable {
         } else {
             body.put("leader", s.leaderId());
         }
+        body.put("snapshot_index", s.snapshotIndex());
         body.put("last_index", s.lastIndex());
         body.put("commit_index", s.commitIndex());
         body.put("applied_index", s.appliedIndex());

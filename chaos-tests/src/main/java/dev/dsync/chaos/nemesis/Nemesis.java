@@ -48,6 +48,7 @@ public final class Nemesis {
     private final LaggedIsolation laggedIsolation;
     private final RemoveUnreachable removeUnreachable;
     private final OldTermCommit oldTermCommit;
+    private final HolderCutOff holderCutOff;
     /** Links a step's cut could not reach, as "from->to", for its history event. */
     private final List<String> notCut = new ArrayList<>();
     private volatile String current = "none";
@@ -113,6 +114,7 @@ public final class Nemesis {
             }
         });
         this.removeUnreachable = new RemoveUnreachable(cluster, node -> isolate(node, cluster.nodeIds()));
+        this.holderCutOff = new HolderCutOff(cluster, node -> isolate(node, cluster.nodeIds()));
         this.oldTermCommit = new OldTermCommit(cluster, probe, new OldTermCommit.Links() {
             @Override
             public void cut(String from, String to) throws IOException {
@@ -177,7 +179,12 @@ public final class Nemesis {
             case PARTITION_ISOLATE_FOLLOWER -> {
                 List<String> followers = new ArrayList<>(ids);
                 followers.remove(leader);
-                value.put("isolated", isolate(followers.get(pick.nextInt(followers.size())), ids));
+                String isolated = followers.remove(pick.nextInt(followers.size()));
+                if (cluster.service().equals("cache") && found.isPresent() && !followers.isEmpty()) {
+                    value.putAll(holderCutOff.run(isolated, followers.get(0), leader));
+                } else {
+                    value.put("isolated", isolate(isolated, ids));
+                }
             }
             case PARTITION_REMOVE_UNREACHABLE -> value.putAll(removeUnreachable.run(leader, ids));
             case PARTITION_OLD_TERM_COMMIT -> value.putAll(oldTermCommit.run(leader, ids));

@@ -3,7 +3,6 @@ package dev.dsync.chaos.nemesis;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.dsync.chaos.cluster.Cluster;
 import dev.dsync.chaos.cluster.ClusterProbe;
-import eu.rekawek.toxiproxy.model.ToxicDirection;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -20,7 +19,9 @@ import java.util.function.Predicate;
  *
  * <ol>
  *   <li><b>B lags.</b> A->B is cut while A and C commit writes ({@link Filler} writes among them) until
- *       B lags by {@link #TARGET_LAG} entries: C's log is ahead of B's.</li>
+ *       B lags by {@link #TARGET_LAG} entries: C's log is ahead of B's. A snapshot of A's that covers
+ *       entries B lacks would send B the snapshot and then the rest in one append, with nothing
+ *       partial to count: then B catches up and lags once more, right after A's snapshot.</li>
  *   <li><b>A's tail.</b> A is cut off from both and sent writes, which it appends in its old term and
  *       cannot commit: enough that the entries B misses fill one append ({@link #MAX_APPEND_ENTRIES})
  *       and {@link #TAIL_BEYOND_APPEND} more.</li>
@@ -41,13 +42,11 @@ import java.util.function.Predicate;
  * with its no-op is still on its way (and is cut): a commit index below its own first entry, which the
  * shape reports as a violation (no correct server shows it), and C then overwrites those entries,
  * which A applied and answered: acknowledged writes are lost. A step that does not go as planned (an
- * election that comes out otherwise) says so in its event and heals. The event's {@code timeline_ms}
- * says when each step was seen.
+ * election that comes out otherwise) heals, and the shape starts over with whoever leads then, at
+ * most {@link #TRIES} times; the event names why in {@code started_over}, and says {@code skipped}
+ * if the last try did not go as planned either. Its {@code timeline_ms} says when each step was seen.
  *
- * <p>Measured (2026-12-02, {@code make chaos WORKLOAD=queue NEMESIS=partition} on a copy with
- * {@code scripts/mutants/raft-commit-old-term.patch}): seeds 1 and 2 report the violation and lose
- * acknowledged enqueues; seed 3 does not, because A had compacted its log past B's end and sent B a
- * snapshot and then the rest in one append. With the correct server, lock and cache runs stay valid.
+ * <p>Measured: docs/chaos-workloads.md, "Fault shapes every run contains".
  */
 final class OldTermCommit {
     /**
@@ -59,6 +58,8 @@ final class OldTermCommit {
     static final int LAG_BATCH = 20;
     static final int LAG_POLL_MS = 50;
     static final int LAG_LIMIT_MS = 3_000;
+    /** How many times B is made to lag when A's snapshot overtook it. */
+    static final int LAG_ROUNDS = 2;
     /** The server's cap on entries in one append (RaftConfig.maxEntriesPerAppend). */
     static final int MAX_APPEND_ENTRIES = 256;
     /** Entries of A's tail beyond the first append B gets: the second one, with A's no-op, must be cut. */
@@ -70,6 +71,10 @@ final class OldTermCommit {
      */
     static final int APPEND_DELAY_MS = 200;
     private static final long WAIT_MS = 4_000;
+    /** How many times the shape starts over when a step does not go as planned. */
+    static final int TRIES = 3;
+    private static final long SETTLE_LIMIT_MS = 5_000;
+    private static final String RETRY = "retry";
 
     /** The link faults this shape is made of, carried out (and undone at the heal) by the nemesis. */
     interface Links {
@@ -93,36 +98,87 @@ final class OldTermCommit {
         this.filler = new Filler(cluster);
     }
 
-    Map<String, Object> run(String a, List<String> ids) throws IOException, InterruptedException {
-        List<String> others = new ArrayList<>(ids);
-        others.remove(a);
+    /**
+     * Plays the shape with {@code leader} as A; a try whose step does not go as planned (an election
+     * that comes out otherwise, a log compacted past the lagging node's end) heals, lets the cluster
+     * settle and starts again with whoever leads then, at most {@link #TRIES} times. The event holds
+     * the last try and why the earlier ones started over.
+     */
+    Map<String, Object> run(String leader, List<String> ids) throws IOException, InterruptedException {
         Map<String, Object> value = new LinkedHashMap<>();
-        if (others.size() != 2 || !everyLinkProxied(ids)) {
+        if (ids.size() != 3 || !everyLinkProxied(ids)) {
             value.put("skipped", "needs three members with a proxy on every directed link (a founders' cluster)");
             return value;
         }
+        List<String> startedOver = new ArrayList<>();
+        String a = leader;
+        while (true) {
+            Map<String, Object> once = once(a, ids);
+            Object retry = once.remove(RETRY);
+            if (retry == null) {
+                value.putAll(once);
+                break;
+            }
+            Optional<String> next = startedOver.size() + 1 < TRIES ? settle(ids) : Optional.empty();
+            if (next.isEmpty()) {
+                value.putAll(once);
+                value.put("skipped", retry);
+                break;
+            }
+            startedOver.add(retry.toString());
+            a = next.get();
+        }
+        if (!startedOver.isEmpty()) {
+            value.put("started_over", startedOver);
+        }
+        return value;
+    }
+
+    /** One try with {@code a} as the old leader; {@link #RETRY} in the result says why it did not go as planned. */
+    private Map<String, Object> once(String a, List<String> ids) throws IOException, InterruptedException {
+        List<String> others = new ArrayList<>(ids);
+        others.remove(a);
         String b = others.get(0);
         String c = others.get(1);
+        Map<String, Object> value = new LinkedHashMap<>();
         value.put("roles", Map.of("old_leader", a, "lagging", b, "second_leader", c));
         Map<String, Long> timeline = new LinkedHashMap<>();
         value.put("timeline_ms", timeline);
         long startedAt = System.nanoTime();
         long oldTerm = probe.number(a, "term");
 
-        // 1. B lags behind A and C.
-        links.cut(a, b);
+        // 1. B lags behind A and C. If A took a snapshot meanwhile that covers entries B lacks, B
+        // catches up and falls behind once more, now just after A's snapshot (a node takes the next
+        // one at least SNAPSHOT_EVERY, 500 in the chaos runs, applied entries later).
         long lag = 0;
         int sent = 0;
-        for (long deadline = System.nanoTime() + LAG_LIMIT_MS * 1_000_000L; lag < TARGET_LAG && System.nanoTime() < deadline; ) {
-            filler.send(a, sent, LAG_BATCH);
-            sent += LAG_BATCH;
-            Thread.sleep(LAG_POLL_MS);
-            lag = probe.number(a, "last_index") - probe.number(b, "last_index");
+        Optional<String> compacted = Optional.empty();
+        for (int round = 1; round <= LAG_ROUNDS; round++) {
+            if (compacted.isPresent()) {
+                value.put("lagged_again_after", compacted.get());
+                links.heal(a, b);
+                await(b, h -> h.path("last_index").asLong() + LAG_BATCH >= probe.number(a, "last_index"));
+            }
+            links.cut(a, b);
+            lag = 0;
+            for (long deadline = System.nanoTime() + LAG_LIMIT_MS * 1_000_000L; lag < TARGET_LAG && System.nanoTime() < deadline; ) {
+                filler.send(a, sent, LAG_BATCH);
+                sent += LAG_BATCH;
+                Thread.sleep(LAG_POLL_MS);
+                lag = probe.number(a, "last_index") - probe.number(b, "last_index");
+            }
+            compacted = compactedPast(a, b);
+            if (compacted.isEmpty()) {
+                break;
+            }
         }
         value.put("lag", lag);
         if (lag >= MAX_APPEND_ENTRIES - 16) {
-            links.cut(b, a); // so that the heal finds a fault to undo on every link it names
-            value.put("skipped", b + " lags by " + lag + " entries: the first append would not reach " + a + "'s tail");
+            value.put(RETRY, b + " lags by " + lag + " entries: the first append would not reach " + a + "'s tail");
+            return value;
+        }
+        if (compacted.isPresent()) {
+            value.put(RETRY, compacted.get());
             return value;
         }
         // 2. A's tail of its old term, which it cannot commit: long enough that the entries B misses fill
@@ -139,7 +195,7 @@ final class OldTermCommit {
         timeline.put("vote_seen_c_cut_from_b", msSince(startedAt));
         Optional<JsonNode> cLeads = await(c, h -> h.path("role").asInt() == 2);
         if (bVoted.isEmpty() || cLeads.isEmpty()) {
-            value.put("skipped", bVoted.isEmpty() ? "no election reached " + b : c + " did not lead");
+            value.put(RETRY, bVoted.isEmpty() ? "no election reached " + b : c + " did not lead");
             return value;
         }
         timeline.put("second_leader_seen", msSince(startedAt));
@@ -147,12 +203,17 @@ final class OldTermCommit {
         value.put("second_leader_term", cTerm);
         Optional<JsonNode> aBefore = probe.health(a);
         if (aBefore.isEmpty() || aBefore.get().path("role").asInt() == 2) {
-            value.put("skipped", a + (aBefore.isEmpty() ? " did not answer" : " still leads its old term"));
+            value.put(RETRY, a + (aBefore.isEmpty() ? " did not answer" : " still leads its old term"));
             return value;
         }
         long aCommit = aBefore.get().path("commit_index").asLong();
         long ownFirst = aBefore.get().path("last_index").asLong() + 1; // A's no-op, once re-elected
         value.put("old_leader_tail", ownFirst - 1 - aCommit);
+        compacted = compactedPast(a, b);
+        if (compacted.isPresent()) {
+            value.put(RETRY, compacted.get());
+            return value;
+        }
 
         // 4. A re-elected by B; A's appends reach B one delay late, and A->B is cut as soon as A's commit
         // index moves: a correct A commits only once its no-op has reached B, a broken one already when
@@ -168,7 +229,7 @@ final class OldTermCommit {
         links.cut(b, a);
         timeline.put("old_leader_commit_seen_a_cut_off", msSince(startedAt));
         if (aCommitted.isEmpty()) {
-            value.put("skipped", aLeads.isEmpty() ? a + " was not re-elected" : a + " committed nothing");
+            value.put(RETRY, aLeads.isEmpty() ? a + " was not re-elected" : a + " committed nothing");
             return value;
         }
         JsonNode seen = aCommitted.get();
@@ -192,6 +253,43 @@ final class OldTermCommit {
         }
         value.put("second_leader_again", cAgain.map(h -> h.path("term").asLong()).orElse(null));
         return value;
+    }
+
+    /**
+     * Why A could not send B a partial append: A's snapshot covers entries B lacks (a node snapshots
+     * every few hundred applied entries in the chaos runs), so B would get the snapshot and then the
+     * rest in one append, with nothing of the old term to count.
+     */
+    private Optional<String> compactedPast(String a, String b) {
+        long snapshot = probe.number(a, "snapshot_index");
+        long bLast = probe.number(b, "last_index");
+        return snapshot > bLast
+                ? Optional.of(a + " compacted its log up to " + snapshot + ", past " + b + "'s last entry " + bLast)
+                : Optional.empty();
+    }
+
+    /**
+     * Heals every link of the shape and waits until a leader has every member applying its commit
+     * index: the next try starts from a cluster with no lag. Empty if that did not happen in time.
+     */
+    private Optional<String> settle(List<String> ids) throws IOException, InterruptedException {
+        for (String from : ids) {
+            for (String to : ids) {
+                if (!from.equals(to)) {
+                    links.heal(from, to);
+                }
+            }
+        }
+        long deadline = System.nanoTime() + SETTLE_LIMIT_MS * 1_000_000L;
+        while (System.nanoTime() < deadline) {
+            Optional<String> leader = probe.leader();
+            long commit = leader.map(l -> probe.number(l, "commit_index")).orElse(Long.MAX_VALUE);
+            if (leader.isPresent() && ids.stream().allMatch(id -> probe.number(id, "applied_index") >= commit)) {
+                return leader;
+            }
+            Thread.sleep(50);
+        }
+        return Optional.empty();
     }
 
     private boolean everyLinkProxied(List<String> ids) {
