@@ -64,6 +64,9 @@ run_chaos() { # dir log workload
       if [ "$verdict" = invalid ]; then echo "chaos $3/$n"
       elif [ "$verdict" = valid ]; then echo "chaos $3/$n (no recovery after the heal)"
       elif [ -n "$verdict" ]; then echo "chaos $3/$n ($verdict)"
+      # A missing prerequisite (the bench names its install command) judged nothing either.
+      elif grep -q "^== $3/$n seed [0-9]*: the run could not complete.*apt-get install" "$2"; then
+        echo "NO VERDICT: chaos $3/$n needs a package: $(grep -o 'apt-get install[^()]*' "$2" | tail -1)"
       elif grep -q "^== $3/$n seed [0-9]*: the run could not complete" "$2"; then echo "chaos $3/$n (run error)"
       else echo "NO VERDICT: chaos $3/$n failed before judging (see log)"; fi
       return 0

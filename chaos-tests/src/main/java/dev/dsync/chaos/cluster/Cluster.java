@@ -150,6 +150,11 @@ public interface Cluster extends AutoCloseable {
         throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot simulate a power loss");
     }
 
+    /** The node's data dir as this machine sees it (the lazy file system's mount, if any); empty for a backend that does not show it. */
+    default Optional<Path> dataDir(String nodeId) {
+        return Optional.empty();
+    }
+
     /** Copies each node's log, removed and joined nodes' too, into {@code dir} as {@code <id>.log}. */
     void collectLogs(Path dir) throws IOException;
 

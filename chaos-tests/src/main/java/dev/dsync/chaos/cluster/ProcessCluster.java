@@ -89,7 +89,7 @@ public final class ProcessCluster extends ProxiedCluster {
         Files.createDirectories(runDir.resolve("logs"));
         if (powerLossDataDirs) {
             for (String id : ids) {
-                mounts.put(id, LazyMount.mount(dataDir(id), runDir.resolve("durable").resolve(id)));
+                mounts.put(id, LazyMount.mount(dataDirOf(id), runDir.resolve("durable").resolve(id)));
             }
         }
         for (String id : ids) {
@@ -121,7 +121,7 @@ public final class ProcessCluster extends ProxiedCluster {
         joined.add(id);
         joinedThrough.put(id, clientUrl(via));
         if (powerLossDataDirs) {
-            mounts.put(id, LazyMount.mount(dataDir(id), runDir.resolve("durable").resolve(id)));
+            mounts.put(id, LazyMount.mount(dataDirOf(id), runDir.resolve("durable").resolve(id)));
         }
         launch(id);
         return id;
@@ -159,7 +159,7 @@ public final class ProcessCluster extends ProxiedCluster {
                 "--port", Integer.toString(ports.get(id))));
         command.addAll(membership);
         // Cold starts: a restarted node rejoins at once, and the runs fit CI's time (dev.dsync.node.WarmUp).
-        command.addAll(List.of("--data-dir", dataDir(id).toString(), "--warm-up", "false"));
+        command.addAll(List.of("--data-dir", dataDirOf(id).toString(), "--warm-up", "false"));
         ProcessBuilder pb = new ProcessBuilder(command);
         pb.environment().putAll(nodeEnv);
         if (clocks != null) {
@@ -172,8 +172,13 @@ public final class ProcessCluster extends ProxiedCluster {
         }
     }
 
-    private Path dataDir(String id) {
+    private Path dataDirOf(String id) {
         return runDir.resolve("data").resolve(id);
+    }
+
+    @Override
+    public Optional<Path> dataDir(String nodeId) {
+        return Optional.of(dataDirOf(nodeId));
     }
 
     private Path logFile(String id) {

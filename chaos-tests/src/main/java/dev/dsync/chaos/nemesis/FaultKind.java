@@ -50,6 +50,8 @@ public enum FaultKind {
     POWER_LEADER("power", "leader"),
     POWER_MAJORITY("power", "majority"),
     POWER_ALL("power", "all"),
+    /** Every node loses power just after one started a new log segment: see {@link AfterRotation}. */
+    POWER_AFTER_ROTATION("power", "after-rotation"),
     /** A node started with --join asks to be added, catches up as a learner and is promoted: four voters until the heal. */
     MEMBERSHIP_ADD("membership", "add"),
     /**

@@ -225,6 +225,7 @@ public final class Nemesis {
                 value.putAll(powerLoss(List.of(leader, ids.get(pick.nextInt(ids.size()))), pick));
             }
             case POWER_ALL -> value.putAll(powerLoss(ids, pick));
+            case POWER_AFTER_ROTATION -> value.putAll(new AfterRotation(cluster).run(ids, nodes -> powerLoss(nodes, pick)));
             case MEMBERSHIP_ADD, MEMBERSHIP_ADD_DURING_CUT, MEMBERSHIP_REMOVE_FOLLOWER, MEMBERSHIP_REMOVE_LEADER, MEMBERSHIP_REPLACE ->
                     value.putAll(membership.start(step.kind(), pick, leader));
         }

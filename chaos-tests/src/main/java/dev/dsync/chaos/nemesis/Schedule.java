@@ -78,7 +78,8 @@ public record Schedule(String nemesis, long seed, List<Step> steps) {
      * serving, isolate a follower the same way, cut the leader off while an operator removes both
      * followers through it (two membership changes at once) and re-elect it with a tail of its old term
      * that a later leader overwrites ({@link OldTermCommit}), pause runs pause it past an election timeout and resume it under load, latency runs
-     * slow every link around it to just under a read lease's round trip, and mixed runs do all four.
+     * slow every link around it to just under a read lease's round trip, power runs cut every node's
+     * power just after a log segment rotated ({@link AfterRotation}), and mixed runs do the first four.
      * Membership runs make every kind of change once: add (with the new node's link down until the leader
      * has been cut off: {@link JoinDuringCut}), remove a follower, remove the leader, replace; the plain
      * add is left to the random rest.
@@ -92,6 +93,7 @@ public record Schedule(String nemesis, long seed, List<Step> steps) {
                     FaultKind.PARTITION_REMOVE_UNREACHABLE, FaultKind.PARTITION_OLD_TERM_COMMIT);
             case "pause" -> List.of(FaultKind.PAUSE_LEADER);
             case "latency" -> List.of(FaultKind.LATENCY_LEADER);
+            case "power" -> List.of(FaultKind.POWER_AFTER_ROTATION);
             case "membership" -> List.of(FaultKind.MEMBERSHIP_ADD_DURING_CUT, FaultKind.MEMBERSHIP_REMOVE_FOLLOWER,
                     FaultKind.MEMBERSHIP_REMOVE_LEADER, FaultKind.MEMBERSHIP_REPLACE);
             case "mixed" -> List.of(FaultKind.KILL_LEADER, FaultKind.PARTITION_ISOLATE_LEADER, FaultKind.PAUSE_LEADER,
