@@ -43,6 +43,8 @@ public enum FaultKind {
     KILL_HANDOVER_LATE("kill", "handover-heard-late"),
     PAUSE_ONE("pause", "one"),
     PAUSE_LEADER("pause", "leader"),
+    /** The leader paused while its followers cannot reach each other, so both ask it for votes of one term: see {@link SplitVote}. */
+    PAUSE_SPLIT_VOTE("pause", "split-vote"),
     ROLLING_RESTART("kill", "rolling-restart"),
     CLOCK_DRIFT("clock", "drift"),
     CLOCK_SKEW_RESTART("clock", "skew-restart"),

@@ -124,16 +124,7 @@ final class HolderCutOff {
 
     private Optional<JsonNode> localState(String node, String key) {
         URI uri = cluster.clientUrl(node).resolve("/cache/state?key=" + key);
-        try {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri).timeout(CALL_TIMEOUT).GET().build(),
-                    HttpResponse.BodyHandlers.ofString());
-            return r.statusCode() == 200 ? Optional.of(JSON.readTree(r.body())) : Optional.empty();
-        } catch (IOException e) {
-            return Optional.empty();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return Optional.empty();
-        }
+        return send(HttpRequest.newBuilder(uri).timeout(CALL_TIMEOUT).GET().build());
     }
 
     /** Reads {@code key} at {@code node} until the answer says the node holds a copy (E or S) of {@code val}. */
@@ -152,10 +143,14 @@ final class HolderCutOff {
         return call(node, "/cache/get", "{\"key\":\"" + key + "\"}");
     }
 
-    /** The JSON body of a 200 answer; empty on any other answer or none. */
     private Optional<JsonNode> call(String node, String path, String body) {
+        return send(post(node, path, body));
+    }
+
+    /** The JSON body of a 200 answer; empty on any other answer or none. */
+    private Optional<JsonNode> send(HttpRequest request) {
         try {
-            HttpResponse<String> r = http.send(post(node, path, body), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
             return r.statusCode() == 200 ? Optional.of(JSON.readTree(r.body())) : Optional.empty();
         } catch (IOException e) {
             return Optional.empty();

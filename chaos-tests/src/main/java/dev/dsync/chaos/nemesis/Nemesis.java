@@ -49,6 +49,7 @@ public final class Nemesis {
     private final RemoveUnreachable removeUnreachable;
     private final OldTermCommit oldTermCommit;
     private final HolderCutOff holderCutOff;
+    private final SplitVote splitVote;
     /** Links a step's cut could not reach, as "from->to", for its history event. */
     private final List<String> notCut = new ArrayList<>();
     private volatile String current = "none";
@@ -115,6 +116,30 @@ public final class Nemesis {
         });
         this.removeUnreachable = new RemoveUnreachable(cluster, node -> isolate(node, cluster.nodeIds()));
         this.holderCutOff = new HolderCutOff(cluster, node -> isolate(node, cluster.nodeIds()));
+        this.splitVote = new SplitVote(probe, new SplitVote.Faults() {
+            @Override
+            public void cut(String from, String to) throws IOException {
+                Nemesis.this.cut(from, to);
+            }
+
+            @Override
+            public void delay(String from, String to, int ms) throws IOException {
+                if (cluster.hasLink(from, to)) { // a joined node's links are shared: left undelayed
+                    cluster.link(from, to).toxics().latency("delay", ToxicDirection.UPSTREAM, ms);
+                }
+            }
+
+            @Override
+            public void pause(String node) throws IOException, InterruptedException {
+                Nemesis.this.pause(node);
+            }
+
+            @Override
+            public void resume(String node) throws IOException, InterruptedException {
+                cluster.resume(node);
+                paused.remove(node);
+            }
+        });
         this.oldTermCommit = new OldTermCommit(cluster, probe, new OldTermCommit.Links() {
             @Override
             public void cut(String from, String to) throws IOException {
@@ -160,7 +185,7 @@ public final class Nemesis {
         String fallback = ids.get(pick.nextInt(ids.size()));
         boolean targetsLeader = Schedule.LEADER_SHAPES.contains(step.kind()) || step.kind() == FaultKind.KILL_STALE_LOG
                 || step.kind() == FaultKind.KILL_HANDOVER_LATE || step.kind() == FaultKind.PARTITION_REMOVE_UNREACHABLE
-                || step.kind() == FaultKind.PARTITION_OLD_TERM_COMMIT;
+                || step.kind() == FaultKind.PARTITION_OLD_TERM_COMMIT || step.kind() == FaultKind.PAUSE_SPLIT_VOTE;
         // The leader is the node whose /health says role 2 (highest term); a fault aimed at it
         // waits for one, and says so in the history if none could be found.
         boolean membershipStep = step.kind().family.equals("membership");
@@ -216,6 +241,7 @@ public final class Nemesis {
             }
             case PAUSE_ONE -> value.put("paused", pause(ids.get(pick.nextInt(ids.size()))));
             case PAUSE_LEADER -> value.put("paused", pause(leader));
+            case PAUSE_SPLIT_VOTE -> value.putAll(splitVote.run(leader, ids));
             case ROLLING_RESTART -> value.put("restarted", rollingRestart(ids));
             case CLOCK_DRIFT, CLOCK_SKEW_RESTART -> value.putAll(clockFault(step.kind(), pick, ids, leader));
             case POWER_ONE -> value.putAll(powerLoss(List.of(ids.get(pick.nextInt(ids.size()))), pick));

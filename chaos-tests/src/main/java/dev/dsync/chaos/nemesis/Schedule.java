@@ -77,7 +77,8 @@ public record Schedule(String nemesis, long seed, List<Step> steps) {
      * hands over and serves on, unaware, for that delay), partition runs isolate it while the majority keeps
      * serving, isolate a follower the same way, cut the leader off while an operator removes both
      * followers through it (two membership changes at once) and re-elect it with a tail of its old term
-     * that a later leader overwrites ({@link OldTermCommit}), pause runs pause it past an election timeout and resume it under load, latency runs
+     * that a later leader overwrites ({@link OldTermCommit}), pause runs pause it past an election timeout and resume it under load, and once more while its
+     * followers cannot reach each other, so that both ask it for votes of one term ({@link SplitVote}), latency runs
      * slow every link around it to just under a read lease's round trip, power runs cut every node's
      * power just after a log segment rotated ({@link AfterRotation}), and mixed runs do the first four.
      * Membership runs make every kind of change once: add (with the new node's link down until the leader
@@ -91,7 +92,7 @@ public record Schedule(String nemesis, long seed, List<Step> steps) {
             case "kill" -> List.of(FaultKind.KILL_LEADER, FaultKind.KILL_STALE_LOG, FaultKind.KILL_HANDOVER_LATE);
             case "partition" -> List.of(FaultKind.PARTITION_ISOLATE_LEADER, FaultKind.PARTITION_ISOLATE_FOLLOWER,
                     FaultKind.PARTITION_REMOVE_UNREACHABLE, FaultKind.PARTITION_OLD_TERM_COMMIT);
-            case "pause" -> List.of(FaultKind.PAUSE_LEADER);
+            case "pause" -> List.of(FaultKind.PAUSE_LEADER, FaultKind.PAUSE_SPLIT_VOTE);
             case "latency" -> List.of(FaultKind.LATENCY_LEADER);
             case "power" -> List.of(FaultKind.POWER_AFTER_ROTATION);
             case "membership" -> List.of(FaultKind.MEMBERSHIP_ADD_DURING_CUT, FaultKind.MEMBERSHIP_REMOVE_FOLLOWER,

@@ -85,6 +85,11 @@ final class ChaosRun {
             long start = System.nanoTime();
             try {
                 followSchedule(nemesis, recorder, start);
+            } catch (IOException e) {
+                // A node that died of its own safety assertion fails the next fault aimed at it: say what came first.
+                List<String> wrong = nemesis.violations();
+                throw wrong.isEmpty() ? e : new IOException(e.getMessage()
+                        + "; before that, the nemesis's own requests were answered wrongly: " + String.join("; ", wrong), e);
             } finally {
                 nemesis.healAll();
                 faultsStarted = nemesis.started();
