@@ -79,16 +79,10 @@ final class AfterRotation {
         return value;
     }
 
-    /** The node's segment directory: {@code wal} in its data dir or one level below. */
+    /** The node's segment directory ({@code <data dir>/wal}, as the server's RaftLogStore lays it out). */
     private static Optional<Path> walDir(Path dataDir) {
-        if (Files.isDirectory(dataDir.resolve("wal"))) {
-            return Optional.of(dataDir.resolve("wal"));
-        }
-        try (Stream<Path> children = Files.list(dataDir)) {
-            return children.map(c -> c.resolve("wal")).filter(Files::isDirectory).findFirst();
-        } catch (IOException e) {
-            return Optional.empty();
-        }
+        Path wal = dataDir.resolve("wal");
+        return Files.isDirectory(wal) ? Optional.of(wal) : Optional.empty();
     }
 
     /** The highest segment number in {@code wal} (0 if none could be read). */

@@ -124,9 +124,7 @@ public final class Nemesis {
 
             @Override
             public void delay(String from, String to, int ms) throws IOException {
-                if (cluster.hasLink(from, to)) { // a joined node's links are shared: left undelayed
-                    cluster.link(from, to).toxics().latency("delay", ToxicDirection.UPSTREAM, ms);
-                }
+                Nemesis.this.delay(from, to, ms);
             }
 
             @Override
@@ -136,8 +134,7 @@ public final class Nemesis {
 
             @Override
             public void resume(String node) throws IOException, InterruptedException {
-                cluster.resume(node);
-                paused.remove(node);
+                Nemesis.this.resume(node);
             }
         });
         this.oldTermCommit = new OldTermCommit(cluster, probe, new OldTermCommit.Links() {
@@ -153,7 +150,7 @@ public final class Nemesis {
 
             @Override
             public void delay(String from, String to, int ms) throws IOException {
-                cluster.link(from, to).toxics().latency("delay", ToxicDirection.UPSTREAM, ms);
+                Nemesis.this.delay(from, to, ms);
             }
         });
     }
@@ -446,6 +443,18 @@ public final class Nemesis {
         }
     }
 
+    /** Delays what {@code from} sends {@code to} by {@code ms}; a joined node's shared links are left undelayed. */
+    private void delay(String from, String to, int ms) throws IOException {
+        if (cluster.hasLink(from, to)) {
+            cluster.link(from, to).toxics().latency("delay", ToxicDirection.UPSTREAM, ms);
+        }
+    }
+
+    private void resume(String node) throws IOException, InterruptedException {
+        cluster.resume(node);
+        paused.remove(node);
+    }
+
     private String pause(String node) throws IOException, InterruptedException {
         cluster.pause(node);
         paused.add(node);
@@ -491,8 +500,7 @@ public final class Nemesis {
             }
         }
         for (String node : List.copyOf(paused)) {
-            cluster.resume(node);
-            paused.remove(node);
+            resume(node);
             healed.add("resumed " + node);
         }
         if (cluster.clocks().isPresent()) {
