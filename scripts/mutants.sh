@@ -60,14 +60,14 @@ run_chaos() { # dir log workload
       # invalid, a run fails when the replicas diverged or never caught up, or when a valid history's
       # cluster never served again after the final heal: no correct server does either.
       local verdict
-      verdict=$(sed -n "s/^== $3\/$n seed [0-9]*: \([a-z-]*\), ok .*/\1/p" "$2" | tail -1)
+      verdict=$(sed -n "s/^.*== $3\/$n seed [0-9]*: \([a-z-]*\), ok .*/\1/p" "$2" | tail -1)
       if [ "$verdict" = invalid ]; then echo "chaos $3/$n"
       elif [ "$verdict" = valid ]; then echo "chaos $3/$n (no recovery after the heal)"
       elif [ -n "$verdict" ]; then echo "chaos $3/$n ($verdict)"
       # A missing prerequisite (the bench names its install command) judged nothing either.
-      elif grep -q "^== $3/$n seed [0-9]*: the run could not complete.*apt-get install" "$2"; then
+      elif grep -q "== $3/$n seed [0-9]*: the run could not complete.*apt-get install" "$2"; then
         echo "NO VERDICT: chaos $3/$n needs a package: $(grep -o 'apt-get install[^()]*' "$2" | tail -1)"
-      elif grep -q "^== $3/$n seed [0-9]*: the run could not complete" "$2"; then echo "chaos $3/$n (run error)"
+      elif grep -q "== $3/$n seed [0-9]*: the run could not complete" "$2"; then echo "chaos $3/$n (run error)"
       else echo "NO VERDICT: chaos $3/$n failed before judging (see log)"; fi
       return 0
     fi

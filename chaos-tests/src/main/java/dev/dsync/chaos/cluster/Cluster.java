@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 
@@ -127,6 +128,15 @@ public interface Cluster extends AutoCloseable {
     void resume(String nodeId) throws IOException, InterruptedException;
 
     boolean isRunning(String nodeId);
+
+    /**
+     * Nodes whose process ended without the bench stopping it, each with what is known of why (exit
+     * code, the log's last error line). The server halts when one of its own safety assertions fails,
+     * so such an exit is a bug found, not a fault to ride out. Backends that cannot tell say none.
+     */
+    default Map<String, String> exitedOnTheirOwn() throws IOException {
+        return Map.of();
+    }
 
     /**
      * Whether the nodes are real dsync nodes that report their state digest ({@code GET /debug/digest})

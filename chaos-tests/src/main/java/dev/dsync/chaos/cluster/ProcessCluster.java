@@ -209,7 +209,8 @@ public final class ProcessCluster extends ProxiedCluster {
 
     @Override
     public void restart(String nodeId) throws IOException {
-        if (!processes.containsKey(nodeId)) {
+        Process p = processes.get(nodeId);
+        if (p == null || !p.isAlive()) {
             launch(nodeId);
         }
     }
@@ -238,8 +239,8 @@ public final class ProcessCluster extends ProxiedCluster {
 
     private void signal(String nodeId, String signal) throws IOException, InterruptedException {
         Process p = processes.get(nodeId);
-        if (p == null) {
-            return;
+        if (p == null || !p.isAlive()) {
+            return; // one that exited on its own is reported by exitedOnTheirOwn
         }
         Process kill = new ProcessBuilder("kill", signal, Long.toString(p.pid())).inheritIO().start();
         if (kill.waitFor() != 0) {
@@ -256,6 +257,35 @@ public final class ProcessCluster extends ProxiedCluster {
     public boolean isRunning(String nodeId) {
         Process p = processes.get(nodeId);
         return p != null && p.isAlive();
+    }
+
+    @Override
+    public Map<String, String> exitedOnTheirOwn() throws IOException {
+        Map<String, String> exited = new LinkedHashMap<>();
+        for (Map.Entry<String, Process> e : List.copyOf(processes.entrySet())) {
+            if (!e.getValue().isAlive()) {
+                String why = "exit code " + e.getValue().exitValue();
+                Optional<String> error = lastErrorLine(logFile(e.getKey()));
+                exited.put(e.getKey(), error.map(line -> why + ", its log: " + line).orElse(why));
+            }
+        }
+        return exited;
+    }
+
+    /** The log's last line that names an exception or error (the server logs the one it halts on), trimmed. */
+    private static Optional<String> lastErrorLine(Path log) throws IOException {
+        if (!Files.exists(log)) {
+            return Optional.empty();
+        }
+        String found = null;
+        try (var lines = Files.lines(log, java.nio.charset.StandardCharsets.ISO_8859_1)) {
+            for (String line : (Iterable<String>) lines::iterator) {
+                if (line.matches("^\\S+(Error|Exception)(: .*)?$")) {
+                    found = line;
+                }
+            }
+        }
+        return Optional.ofNullable(found).map(line -> line.length() > 300 ? line.substring(0, 300) + "..." : line);
     }
 
     @Override

@@ -29,6 +29,13 @@ public enum FaultKind {
     LATENCY_SOME("latency", "some-links"),
     /** Every link to and from the leader slow, just under a cache read lease's round trip. */
     LATENCY_LEADER("latency", "leader-links"),
+    /**
+     * The leader's answers to one follower's requests arrive 120-160 ms late, its own messages on time.
+     * In cache runs the follower is then cut off holding a copy the leader rewrites: see
+     * {@link HolderCutOff#runAnswersLate}. A node that counts its read lease from a grant's arrival
+     * instead of its request serves the old copy after the rewrite was answered.
+     */
+    LATENCY_ANSWERS_LATE("latency", "answers-late"),
     KILL_ONE("kill", "one"),
     KILL_LEADER("kill", "leader"),
     KILL_MINORITY("kill", "minority"),

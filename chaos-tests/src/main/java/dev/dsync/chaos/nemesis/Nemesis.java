@@ -43,6 +43,8 @@ public final class Nemesis {
     private final Set<String> paused = new LinkedHashSet<>();
     private final Set<String> powerLost = new LinkedHashSet<>();
     private final Set<String> secondStarts = new LinkedHashSet<>();
+    /** Nodes that exited without the nemesis stopping them: each one a violation, reported once. */
+    private final Set<String> crashed = new LinkedHashSet<>();
     private final MembershipSteps membership;
     private final StaleLeaderReturns staleLeader;
     private final LaggedIsolation laggedIsolation;
@@ -115,7 +117,17 @@ public final class Nemesis {
             }
         });
         this.removeUnreachable = new RemoveUnreachable(cluster, node -> isolate(node, cluster.nodeIds()));
-        this.holderCutOff = new HolderCutOff(cluster, node -> isolate(node, cluster.nodeIds()));
+        this.holderCutOff = new HolderCutOff(cluster, new HolderCutOff.Faults() {
+            @Override
+            public List<String> isolate(String node) throws IOException {
+                return Nemesis.this.isolate(node, cluster.nodeIds());
+            }
+
+            @Override
+            public void delayAnswers(String from, String to, int ms) throws IOException {
+                Nemesis.this.delayAnswers(from, to, ms);
+            }
+        });
         this.splitVote = new SplitVote(probe, new SplitVote.Faults() {
             @Override
             public void cut(String from, String to) throws IOException {
@@ -175,6 +187,27 @@ public final class Nemesis {
         return List.copyOf(started);
     }
 
+    /** Whether a node exited on its own so far: the run's verdict is decided, and faults aimed at it would fail. */
+    public boolean anyCrashed() throws IOException {
+        noteCrashes();
+        return !crashed.isEmpty();
+    }
+
+    /** How a node's exit on its own reads among the run's violations. */
+    public static String crashViolation(String node, String exit) {
+        return "crash: " + node + " exited on its own (" + exit + ")";
+    }
+
+    /** Records each node that exited without the nemesis stopping it (once) as a violation. */
+    private void noteCrashes() throws IOException {
+        for (Map.Entry<String, String> exit : cluster.exitedOnTheirOwn().entrySet()) {
+            if (crashed.add(exit.getKey())) {
+                violations.add(crashViolation(exit.getKey(), exit.getValue()));
+                log.record("crash", Map.of("node", exit.getKey(), "exit", exit.getValue()));
+            }
+        }
+    }
+
     public void start(Schedule.Step step) throws IOException, InterruptedException {
         checkSecondStarts();
         Random pick = new Random(step.pick());
@@ -186,7 +219,8 @@ public final class Nemesis {
         // The leader is the node whose /health says role 2 (highest term); a fault aimed at it
         // waits for one, and says so in the history if none could be found.
         boolean membershipStep = step.kind().family.equals("membership");
-        boolean needsLeader = targetsLeader || step.kind() == FaultKind.PARTITION_ISOLATE_FOLLOWER || membershipStep;
+        boolean needsLeader = targetsLeader || step.kind() == FaultKind.PARTITION_ISOLATE_FOLLOWER
+                || step.kind() == FaultKind.LATENCY_ANSWERS_LATE || membershipStep;
         notCut.clear();
         java.util.Optional<String> found = needsLeader ? probe.awaitLeader(LEADER_WAIT) : probe.leader();
         String leader = found.orElse(fallback);
@@ -228,6 +262,19 @@ public final class Nemesis {
             // 140-190 ms per round trip: grants, appends and reports all arrive late, yet most lease
             // renewals (200 ms timeout) still succeed, so nodes keep serving hits on late grants.
             case LATENCY_LEADER -> value.putAll(slow(leader, 140 + pick.nextInt(50)));
+            case LATENCY_ANSWERS_LATE -> {
+                List<String> followers = new ArrayList<>(ids);
+                followers.remove(leader);
+                String follower = followers.get(pick.nextInt(followers.size()));
+                int lateMs = 120 + pick.nextInt(41);
+                if (cluster.service().equals("cache") && found.isPresent()) {
+                    value.putAll(holderCutOff.runAnswersLate(follower, leader, lateMs));
+                } else {
+                    delayAnswers(follower, leader, lateMs);
+                    value.put("answers_late", follower + " <- " + leader);
+                    value.put("late_ms", lateMs);
+                }
+            }
             case KILL_ONE -> value.put("killed", kill(ids.get(pick.nextInt(ids.size()))));
             case KILL_LEADER -> value.put("killed", kill(leader));
             case KILL_STALE_LOG -> value.putAll(staleLeader.run(leader));
@@ -450,6 +497,15 @@ public final class Nemesis {
         }
     }
 
+    /** Delays the answers {@code from} gets to its requests to {@code to}: its own messages go on time. */
+    private void delayAnswers(String from, String to, int ms) throws IOException {
+        if (cluster.hasLink(from, to)) {
+            cluster.link(from, to).toxics().latency("answers-late", ToxicDirection.DOWNSTREAM, ms);
+        } else {
+            notCut.add(from + "->" + to);
+        }
+    }
+
     private void resume(String node) throws IOException, InterruptedException {
         cluster.resume(node);
         paused.remove(node);
@@ -493,6 +549,7 @@ public final class Nemesis {
 
     /** Undoes every fault in force; safe to call at any time and more than once. */
     public void healAll() throws IOException, InterruptedException {
+        noteCrashes();
         List<String> healed = new ArrayList<>();
         for (Proxy p : cluster.allLinks()) {
             if (healLink(p)) {
@@ -510,6 +567,12 @@ public final class Nemesis {
             cluster.restart(node);
             killed.remove(node);
             healed.add("restarted " + node);
+        }
+        for (String node : crashed) {
+            if (!cluster.isRunning(node) && cluster.nodeIds().contains(node)) {
+                cluster.restart(node); // so that the run can still finish and show what else went wrong
+                healed.add("restarted " + node + " after it exited on its own");
+            }
         }
         checkSecondStarts();
         if (!powerLost.isEmpty()) {

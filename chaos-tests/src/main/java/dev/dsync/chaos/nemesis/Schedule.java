@@ -79,7 +79,8 @@ public record Schedule(String nemesis, long seed, List<Step> steps) {
      * followers through it (two membership changes at once) and re-elect it with a tail of its old term
      * that a later leader overwrites ({@link OldTermCommit}), pause runs pause it past an election timeout and resume it under load, and once more while its
      * followers cannot reach each other, so that both ask it for votes of one term ({@link SplitVote}), latency runs
-     * slow every link around it to just under a read lease's round trip, power runs cut every node's
+     * slow every link around it to just under a read lease's round trip and delay its answers to one
+     * follower (in cache runs, one then cut off holding a copy: {@link HolderCutOff#runAnswersLate}), power runs cut every node's
      * power just after a log segment rotated ({@link AfterRotation}), and mixed runs do the first four.
      * Membership runs make every kind of change once: add (with the new node's link down until the leader
      * has been cut off: {@link JoinDuringCut}), remove a follower, remove the leader, replace; the plain
@@ -93,7 +94,7 @@ public record Schedule(String nemesis, long seed, List<Step> steps) {
             case "partition" -> List.of(FaultKind.PARTITION_ISOLATE_LEADER, FaultKind.PARTITION_ISOLATE_FOLLOWER,
                     FaultKind.PARTITION_REMOVE_UNREACHABLE, FaultKind.PARTITION_OLD_TERM_COMMIT);
             case "pause" -> List.of(FaultKind.PAUSE_LEADER, FaultKind.PAUSE_SPLIT_VOTE);
-            case "latency" -> List.of(FaultKind.LATENCY_LEADER);
+            case "latency" -> List.of(FaultKind.LATENCY_LEADER, FaultKind.LATENCY_ANSWERS_LATE);
             case "power" -> List.of(FaultKind.POWER_AFTER_ROTATION);
             case "membership" -> List.of(FaultKind.MEMBERSHIP_ADD_DURING_CUT, FaultKind.MEMBERSHIP_REMOVE_FOLLOWER,
                     FaultKind.MEMBERSHIP_REMOVE_LEADER, FaultKind.MEMBERSHIP_REPLACE);

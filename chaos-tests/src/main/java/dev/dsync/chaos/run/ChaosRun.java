@@ -42,6 +42,10 @@ final class ChaosRun {
     private long nextProgressAt;
     private List<String> faultsStarted = List.of();
     private List<String> nemesisViolations = List.of();
+    /** Milliseconds from the final heal to the first ok operation; -1 if none (or no workload ran). */
+    private long recoveryMs = -1;
+    /** The replicas' state digests after the run; null when not compared. */
+    private ConvergenceCheck.Outcome convergence;
 
     ChaosRun(String label, Cluster cluster, Workload workload, Schedule schedule, Duration duration, Path dir) {
         this.label = label;
@@ -58,8 +62,6 @@ final class ChaosRun {
         Files.createDirectories(dir);
         JSON.writeValue(dir.resolve("schedule.json").toFile(), schedule);
         Path historyFile = dir.resolve("history.jsonl");
-        long recoveryMs = -1;
-        ConvergenceCheck.Outcome convergence = null;
         HistoryRecorder recorder;
         try (HistoryWriter writer = HistoryWriter.open(historyFile)) {
             recorder = new HistoryRecorder(writer);
@@ -67,55 +69,15 @@ final class ChaosRun {
             phases.end("start");
             ClusterProbe probe = new ClusterProbe(cluster);
             if (probe.awaitLeader(LEADER_WAIT).isEmpty()) {
-                throw new IOException("the " + cluster.service() + " cluster elected no leader within " + LEADER_WAIT.toSeconds() + " s");
-            }
-            if (cluster.clocks().isPresent()) {
-                FakeClockCheck.verify(cluster, cluster.clocks().get(), "at the start");
-            }
-            phases.end("leader");
-            Nemesis nemesis = new Nemesis(cluster, probe, recorder::nemesis);
-            AtomicBoolean stop = new AtomicBoolean();
-            Thread clients = Thread.ofPlatform().name("workload").start(() -> {
-                try {
-                    workload.run(cluster, recorder, stop);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
+                // Nodes that halted on a failed safety assertion in the first election: a finding, judged invalid.
+                nemesisViolations = cluster.exitedOnTheirOwn().entrySet().stream()
+                        .map(e -> Nemesis.crashViolation(e.getKey(), e.getValue())).toList();
+                if (nemesisViolations.isEmpty()) {
+                    throw new IOException("the " + cluster.service() + " cluster elected no leader within " + LEADER_WAIT.toSeconds() + " s");
                 }
-            });
-            long start = System.nanoTime();
-            try {
-                followSchedule(nemesis, recorder, start);
-            } catch (IOException e) {
-                // A node that died of its own safety assertion fails the next fault aimed at it: say what came first.
-                List<String> wrong = nemesis.violations();
-                throw wrong.isEmpty() ? e : new IOException(e.getMessage()
-                        + "; before that, the nemesis's own requests were answered wrongly: " + String.join("; ", wrong), e);
-            } finally {
-                nemesis.healAll();
-                faultsStarted = nemesis.started();
-                nemesisViolations = nemesis.violations();
-            }
-            long healedAt = System.nanoTime();
-            phases.end("workload");
-            recoveryMs = awaitRecovery(recorder, healedAt);
-            if (recoveryMs >= 0) {
-                Thread.sleep(AFTER_RECOVERY.toMillis());
-            }
-            stop.set(true);
-            clients.join();
-            phases.end("recovery");
-            workload.finish(cluster, recorder);
-            phases.end("finish");
-            if (cluster.clocks().isPresent()) {
-                FakeClockCheck.verify(cluster, cluster.clocks().get(), "at the end");
-            }
-            if (cluster.reportsStateDigests()) {
-                convergence = new ConvergenceCheck(cluster).await(CONVERGENCE_LIMIT);
-                JSON.writeValue(dir.resolve("convergence.json").toFile(), convergence);
-                System.out.printf("[%s] replicas: %s%n", label, convergence.converged()
-                        ? "equal state digests of " + String.join(", ", convergence.members()) + " at applied index "
-                        + convergence.index() : convergence.problem());
-                phases.end("convergence");
+                System.out.printf("[%s] no leader, no workload: %s%n", label, String.join("; ", nemesisViolations));
+            } else {
+                runUnderFaults(probe, recorder, phases);
             }
         } finally {
             cluster.collectLogs(dir.resolve("logs"));
@@ -130,10 +92,70 @@ final class ChaosRun {
         return summary;
     }
 
+    /** With a leader elected: the workload under the schedule's faults, the heal, recovery, the final reads and the convergence check. */
+    private void runUnderFaults(ClusterProbe probe, HistoryRecorder recorder, Phases phases) throws IOException, InterruptedException {
+        if (cluster.clocks().isPresent()) {
+            FakeClockCheck.verify(cluster, cluster.clocks().get(), "at the start");
+        }
+        phases.end("leader");
+        Nemesis nemesis = new Nemesis(cluster, probe, recorder::nemesis);
+        AtomicBoolean stop = new AtomicBoolean();
+        Thread clients = Thread.ofPlatform().name("workload").start(() -> {
+            try {
+                workload.run(cluster, recorder, stop);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        long start = System.nanoTime();
+        try {
+            followSchedule(nemesis, recorder, start);
+        } catch (IOException e) {
+            // A node that exited on its own (its safety assertion failed) can fail a fault aimed at it: the
+            // exit is the finding, and the run goes on to its verdict. Other failures end the run, naming
+            // any wrong answers seen before.
+            if (!nemesis.anyCrashed()) {
+                List<String> wrong = nemesis.violations();
+                throw wrong.isEmpty() ? e : new IOException(e.getMessage()
+                        + "; before that, the nemesis's own requests were answered wrongly: " + String.join("; ", wrong), e);
+            }
+            System.out.printf("[%s] the schedule stopped after a node exited on its own: %s%n", label, e.getMessage());
+        } finally {
+            nemesis.healAll();
+            faultsStarted = nemesis.started();
+            nemesisViolations = nemesis.violations();
+        }
+        long healedAt = System.nanoTime();
+        phases.end("workload");
+        recoveryMs = awaitRecovery(recorder, healedAt);
+        if (recoveryMs >= 0) {
+            Thread.sleep(AFTER_RECOVERY.toMillis());
+        }
+        stop.set(true);
+        clients.join();
+        phases.end("recovery");
+        workload.finish(cluster, recorder);
+        phases.end("finish");
+        if (cluster.clocks().isPresent()) {
+            FakeClockCheck.verify(cluster, cluster.clocks().get(), "at the end");
+        }
+        if (cluster.reportsStateDigests()) {
+            convergence = new ConvergenceCheck(cluster).await(CONVERGENCE_LIMIT);
+            JSON.writeValue(dir.resolve("convergence.json").toFile(), convergence);
+            System.out.printf("[%s] replicas: %s%n", label, convergence.converged()
+                    ? "equal state digests of " + String.join(", ", convergence.members()) + " at applied index "
+                    + convergence.index() : convergence.problem());
+            phases.end("convergence");
+        }
+    }
+
     private void followSchedule(Nemesis nemesis, HistoryRecorder recorder, long start) throws InterruptedException, IOException {
         long endNanos = start + duration.toNanos();
         for (Schedule.Step step : schedule.steps()) {
             sleepUntil(start + step.startMs() * 1_000_000, recorder, nemesis, start);
+            if (nemesis.anyCrashed()) {
+                break; // already invalid; the workload runs on to the end against the nodes left
+            }
             nemesis.start(step);
             sleepUntil(Math.min(endNanos, start + (step.startMs() + step.durationMs()) * 1_000_000), recorder, nemesis, start);
             nemesis.healAll();
