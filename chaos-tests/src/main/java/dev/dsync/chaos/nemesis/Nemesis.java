@@ -43,8 +43,7 @@ public final class Nemesis {
     private final Set<String> paused = new LinkedHashSet<>();
     private final Set<String> powerLost = new LinkedHashSet<>();
     private final Set<String> secondStarts = new LinkedHashSet<>();
-    /** Nodes that exited without the nemesis stopping them: each one a violation, reported once. */
-    private final Set<String> crashed = new LinkedHashSet<>();
+    private final CrashWatch crashes;
     private final MembershipSteps membership;
     private final StaleLeaderReturns staleLeader;
     private final LaggedIsolation laggedIsolation;
@@ -68,6 +67,7 @@ public final class Nemesis {
         this.cluster = cluster;
         this.probe = probe;
         this.log = log;
+        this.crashes = new CrashWatch(cluster, log);
         this.membership = new MembershipSteps(cluster, probe, log, new JoinDuringCut.Links() {
             @Override
             public Map<String, Object> isolateLagged(String leader, List<String> voters, LaggedIsolation.AtCut atCut)
@@ -187,25 +187,10 @@ public final class Nemesis {
         return List.copyOf(started);
     }
 
-    /** Whether a node exited on its own so far: the run's verdict is decided, and faults aimed at it would fail. */
+    /** Whether a node exited on its own so far ({@link CrashWatch}): the verdict is decided, and faults aimed at it would fail. */
     public boolean anyCrashed() throws IOException {
-        noteCrashes();
-        return !crashed.isEmpty();
-    }
-
-    /** How a node's exit on its own reads among the run's violations. */
-    public static String crashViolation(String node, String exit) {
-        return "crash: " + node + " exited on its own (" + exit + ")";
-    }
-
-    /** Records each node that exited without the nemesis stopping it (once) as a violation. */
-    private void noteCrashes() throws IOException {
-        for (Map.Entry<String, String> exit : cluster.exitedOnTheirOwn().entrySet()) {
-            if (crashed.add(exit.getKey())) {
-                violations.add(crashViolation(exit.getKey(), exit.getValue()));
-                log.record("crash", Map.of("node", exit.getKey(), "exit", exit.getValue()));
-            }
-        }
+        violations.addAll(crashes.newExits());
+        return !crashes.crashed().isEmpty();
     }
 
     public void start(Schedule.Step step) throws IOException, InterruptedException {
@@ -549,7 +534,7 @@ public final class Nemesis {
 
     /** Undoes every fault in force; safe to call at any time and more than once. */
     public void healAll() throws IOException, InterruptedException {
-        noteCrashes();
+        violations.addAll(crashes.newExits());
         List<String> healed = new ArrayList<>();
         for (Proxy p : cluster.allLinks()) {
             if (healLink(p)) {
@@ -568,7 +553,7 @@ public final class Nemesis {
             killed.remove(node);
             healed.add("restarted " + node);
         }
-        for (String node : crashed) {
+        for (String node : crashes.crashed()) {
             if (!cluster.isRunning(node) && cluster.nodeIds().contains(node)) {
                 cluster.restart(node); // so that the run can still finish and show what else went wrong
                 healed.add("restarted " + node + " after it exited on its own");

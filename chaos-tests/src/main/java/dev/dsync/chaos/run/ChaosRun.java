@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.dsync.chaos.clock.FakeClockCheck;
 import dev.dsync.chaos.cluster.Cluster;
 import dev.dsync.chaos.cluster.ClusterProbe;
+import dev.dsync.chaos.nemesis.CrashWatch;
 import dev.dsync.chaos.nemesis.Nemesis;
 import dev.dsync.chaos.nemesis.Schedule;
 import dev.dsync.chaos.workload.Workload;
@@ -71,7 +72,7 @@ final class ChaosRun {
             if (probe.awaitLeader(LEADER_WAIT).isEmpty()) {
                 // Nodes that halted on a failed safety assertion in the first election: a finding, judged invalid.
                 nemesisViolations = cluster.exitedOnTheirOwn().entrySet().stream()
-                        .map(e -> Nemesis.crashViolation(e.getKey(), e.getValue())).toList();
+                        .map(e -> CrashWatch.violation(e.getKey(), e.getValue())).toList();
                 if (nemesisViolations.isEmpty()) {
                     throw new IOException("the " + cluster.service() + " cluster elected no leader within " + LEADER_WAIT.toSeconds() + " s");
                 }
