@@ -32,7 +32,7 @@ public enum FaultKind {
     /**
      * The leader's answers to one follower's requests arrive 120-160 ms late, its own messages on time.
      * In cache runs the follower is then cut off holding a copy the leader rewrites: see
-     * {@link HolderCutOff#runAnswersLate}. A node that counts its read lease from a grant's arrival
+     * {@link HolderCutOff}. A node that counts its read lease from a grant's arrival
      * instead of its request serves the old copy after the rewrite was answered.
      */
     LATENCY_ANSWERS_LATE("latency", "answers-late"),

@@ -27,7 +27,7 @@ import java.util.Optional;
  * 100-200 ms that matter, so a node serving its newly written line before the write has settled
  * ({@code make mutants ONLY=cache-hit-ignores-watermark}) was caught at some seeds only.
  *
- * <p>{@code latency/answers-late} ({@link #runAnswersLate}) plays it with the leader as writer and the
+ * <p>{@code latency/answers-late} plays it with the leader as writer and the
  * leader's answers to H delayed: a node's lease counts from when it asked, so a grant that arrives
  * late leaves it little or no time to serve, while the leader counts from when it granted. A node
  * that counts from the grant's arrival ({@code make mutants ONLY=cache-lease-from-receipt}) serves
@@ -36,13 +36,9 @@ import java.util.Optional;
  * which no run can see.
  */
 final class HolderCutOff {
-    /** The link faults the shapes use. */
-    interface Faults {
-        /** Isolates a node the way {@code partition/isolate-follower} does; returns who was isolated. */
+    /** Isolates a node the way {@code partition/isolate-follower} does; returns who was isolated. */
+    interface Isolation {
         List<String> isolate(String node) throws IOException;
-
-        /** Delays the answers {@code from} gets to its requests to {@code to} by {@code ms}. */
-        void delayAnswers(String from, String to, int ms) throws IOException;
     }
 
     /** How long the nemesis reads at W for the new value: a correct W shows it once H's lease (211 ms at most) is over. */
@@ -59,36 +55,23 @@ final class HolderCutOff {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Cluster cluster;
-    private final Faults faults;
+    private final Isolation isolation;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(500))
             .version(HttpClient.Version.HTTP_1_1).build();
     private int round;
 
-    HolderCutOff(Cluster cluster, Faults faults) {
+    HolderCutOff(Cluster cluster, Isolation isolation) {
         this.cluster = cluster;
-        this.faults = faults;
-    }
-
-    /** Isolates {@code holder}, having first given it and {@code writer} a copy of a fresh key written through {@code leader}. */
-    Map<String, Object> run(String holder, String writer, String leader) throws IOException, InterruptedException {
-        return cutOff(holder, writer, leader, new LinkedHashMap<>());
+        this.isolation = isolation;
     }
 
     /**
-     * Delays the leader's answers to {@code holder} by {@code lateMs} (under the 200 ms a renewal
-     * waits for its grant), then cuts {@code holder} off as {@link #run} does, the leader writing.
+     * Isolates {@code holder}, having first given it and {@code writer} a copy of a fresh key written
+     * through {@code leader}. W may be the leader itself: it then needs no copy, since the leader
+     * answers reads itself once a write settled.
      */
-    Map<String, Object> runAnswersLate(String holder, String leader, int lateMs) throws IOException, InterruptedException {
-        faults.delayAnswers(holder, leader, lateMs);
+    Map<String, Object> run(String holder, String writer, String leader) throws IOException, InterruptedException {
         Map<String, Object> value = new LinkedHashMap<>();
-        value.put("answers_late", holder + " <- " + leader);
-        value.put("late_ms", lateMs);
-        return cutOff(holder, leader, leader, value);
-    }
-
-    /** W is {@code writer}; when it is the leader it needs no copy: the leader answers reads itself once a write settled. */
-    private Map<String, Object> cutOff(String holder, String writer, String leader, Map<String, Object> value)
-            throws IOException, InterruptedException {
         String key = "nemesis-holder-" + System.currentTimeMillis() + "-" + (++round); // written by this step alone
         value.put("key", key);
         boolean writerIsLeader = writer.equals(leader);
@@ -103,7 +86,7 @@ final class HolderCutOff {
             value.put("holder_lease_ms_at_cut", awaitServable(holder, key, FRESH_LEASE_MS));
         }
         long cutAt = System.nanoTime();
-        value.put("isolated", faults.isolate(holder));
+        value.put("isolated", isolation.isolate(holder));
         if (!filled) {
             value.put("skipped_read_check", "no copy of " + key + " at both " + holder + " and " + writer);
             return value;

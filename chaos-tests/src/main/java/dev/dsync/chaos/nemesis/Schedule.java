@@ -80,7 +80,7 @@ public record Schedule(String nemesis, long seed, List<Step> steps) {
      * that a later leader overwrites ({@link OldTermCommit}), pause runs pause it past an election timeout and resume it under load, and once more while its
      * followers cannot reach each other, so that both ask it for votes of one term ({@link SplitVote}), latency runs
      * slow every link around it to just under a read lease's round trip and delay its answers to one
-     * follower (in cache runs, one then cut off holding a copy: {@link HolderCutOff#runAnswersLate}), power runs cut every node's
+     * follower (in cache runs, one then cut off holding a copy: {@link HolderCutOff}), power runs cut every node's
      * power just after a log segment rotated ({@link AfterRotation}), and mixed runs do the first four.
      * Membership runs make every kind of change once: add (with the new node's link down until the leader
      * has been cut off: {@link JoinDuringCut}), remove a follower, remove the leader, replace; the plain
