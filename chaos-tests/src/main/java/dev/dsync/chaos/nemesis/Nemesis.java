@@ -3,11 +3,7 @@ package dev.dsync.chaos.nemesis;
 import dev.dsync.chaos.clock.ClockFaults;
 import dev.dsync.chaos.cluster.Cluster;
 import dev.dsync.chaos.cluster.ClusterProbe;
-import dev.dsync.chaos.lazyfs.PowerLoss;
-import dev.dsync.chaos.lazyfs.TornWrite;
 import eu.rekawek.toxiproxy.Proxy;
-import eu.rekawek.toxiproxy.model.Toxic;
-import eu.rekawek.toxiproxy.model.ToxicDirection;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -20,29 +16,20 @@ import java.util.Random;
 import java.util.Set;
 
 /**
- * Carries out faults on a cluster and undoes them. Partitions blackhole links (Toxiproxy's timeout
- * toxic with timeout 0: data silently dropped, as a DROP firewall rule would); healing removes the
- * toxics and cycles the affected proxies so no connection that lost bytes mid-stream is reused.
- *
- * <p>A power loss kills one node, a majority or all of them and drops what their data dirs held
- * unsynced (maybe tearing the last write); healing starts them, waits until they serve, then kills
- * and starts them once more: a bad repair of a torn log (say, appending after garbage) only shows
- * at the start after the repair.
- * A node that does not come back from either start fails the run.
- *
- * <p>Membership changes are made by {@link MembershipSteps}. Nodes that joined at run time have no
- * proxy of their own for their outbound peer traffic (see the cluster's LinkWiring), so a link
- * fault that would cut or slow such a link leaves it alone and says so in its event ({@code not_cut}).
+ * Carries out a schedule's faults on a cluster and undoes them. Link faults are {@link LinkFaults},
+ * power losses {@link PowerFaults}, membership changes {@link MembershipSteps}; the shapes that
+ * script several faults and check what the cluster answers meanwhile each have a class of their own
+ * ({@link HolderCutOff}, {@link OldTermCommit}, ...). Here: killing, pausing and restarting processes,
+ * clock faults, which fault a step starts, and the heal that undoes all of them.
  */
 public final class Nemesis {
     private final Cluster cluster;
     private final ClusterProbe probe;
     private final NemesisLog log;
-    private final Set<Proxy> cut = new LinkedHashSet<>();
+    private final LinkFaults links;
+    private final PowerFaults power;
     private final Set<String> killed = new LinkedHashSet<>();
     private final Set<String> paused = new LinkedHashSet<>();
-    private final Set<String> powerLost = new LinkedHashSet<>();
-    private final Set<String> secondStarts = new LinkedHashSet<>();
     private final CrashWatch crashes;
     private final MembershipSteps membership;
     private final StaleLeaderReturns staleLeader;
@@ -51,8 +38,6 @@ public final class Nemesis {
     private final OldTermCommit oldTermCommit;
     private final HolderCutOff holderCutOff;
     private final SplitVote splitVote;
-    /** Links a step's cut could not reach, as "from->to", for its history event. */
-    private final List<String> notCut = new ArrayList<>();
     private volatile String current = "none";
     /** Every fault started, as "family/shape target", for the run's summary. */
     private final List<String> started = java.util.Collections.synchronizedList(new ArrayList<>());
@@ -60,14 +45,14 @@ public final class Nemesis {
     private final List<String> violations = java.util.Collections.synchronizedList(new ArrayList<>());
     /** How long a leader-targeted fault waits for a leader to exist (after a heal one may be electing). */
     private static final Duration LEADER_WAIT = Duration.ofSeconds(3);
-    /** How long a node restarted after a power loss may take to serve: JVM start plus log recovery, on a loaded machine. */
-    private static final Duration NODE_START_LIMIT = Duration.ofSeconds(20);
 
     public Nemesis(Cluster cluster, ClusterProbe probe, NemesisLog log) {
         this.cluster = cluster;
         this.probe = probe;
         this.log = log;
         this.crashes = new CrashWatch(cluster, log);
+        this.links = new LinkFaults(cluster);
+        this.power = new PowerFaults(cluster, probe, log);
         this.membership = new MembershipSteps(cluster, probe, log, new JoinDuringCut.Links() {
             @Override
             public Map<String, Object> isolateLagged(String leader, List<String> voters, LaggedIsolation.AtCut atCut)
@@ -77,20 +62,18 @@ public final class Nemesis {
 
             @Override
             public void cut(Proxy link) throws IOException {
-                cutLink(link);
+                links.cutLink(link);
             }
 
             @Override
             public void heal(Proxy link) throws IOException {
-                healLink(link);
+                links.heal(link);
             }
         });
         this.staleLeader = new StaleLeaderReturns(cluster, probe, new StaleLeaderReturns.Faults() {
             @Override
             public List<Proxy> isolate(String node) throws IOException {
-                Set<Proxy> before = Set.copyOf(cut);
-                Nemesis.this.isolate(node, cluster.nodeIds());
-                return cut.stream().filter(p -> !before.contains(p)).toList();
+                return links.isolate(node);
             }
 
             @Override
@@ -99,34 +82,27 @@ public final class Nemesis {
             }
 
             @Override
-            public void heal(List<Proxy> links) throws IOException {
-                for (Proxy p : links) {
-                    healLink(p);
+            public void heal(List<Proxy> cutLinks) throws IOException {
+                for (Proxy p : cutLinks) {
+                    links.heal(p);
                 }
             }
         });
-        this.laggedIsolation = new LaggedIsolation(cluster, probe, new LaggedIsolation.Cuts() {
-            @Override
-            public void cut(String from, String to) throws IOException {
-                Nemesis.this.cut(from, to);
-            }
-
-            @Override
-            public void cutLink(Proxy link) throws IOException {
-                Nemesis.this.cutLink(link);
-            }
+        this.laggedIsolation = new LaggedIsolation(cluster, probe, links);
+        this.removeUnreachable = new RemoveUnreachable(cluster, links::isolate);
+        this.holderCutOff = new HolderCutOff(cluster, node -> {
+            links.isolate(node);
+            return List.of(node);
         });
-        this.removeUnreachable = new RemoveUnreachable(cluster, node -> isolate(node, cluster.nodeIds()));
-        this.holderCutOff = new HolderCutOff(cluster, node -> isolate(node, cluster.nodeIds()));
         this.splitVote = new SplitVote(probe, new SplitVote.Faults() {
             @Override
             public void cut(String from, String to) throws IOException {
-                Nemesis.this.cut(from, to);
+                links.cut(from, to);
             }
 
             @Override
             public void delay(String from, String to, int ms) throws IOException {
-                Nemesis.this.delay(from, to, ms);
+                links.delay(from, to, ms);
             }
 
             @Override
@@ -139,22 +115,7 @@ public final class Nemesis {
                 Nemesis.this.resume(node);
             }
         });
-        this.oldTermCommit = new OldTermCommit(cluster, probe, new OldTermCommit.Links() {
-            @Override
-            public void cut(String from, String to) throws IOException {
-                Nemesis.this.cut(from, to);
-            }
-
-            @Override
-            public void heal(String from, String to) throws IOException {
-                healLink(cluster.link(from, to));
-            }
-
-            @Override
-            public void delay(String from, String to, int ms) throws IOException {
-                Nemesis.this.delay(from, to, ms);
-            }
-        });
+        this.oldTermCommit = new OldTermCommit(cluster, probe, links);
     }
 
     /** What is broken right now, for the progress line. */
@@ -184,7 +145,7 @@ public final class Nemesis {
     }
 
     public void start(Schedule.Step step) throws IOException, InterruptedException {
-        checkSecondStarts();
+        power.checkSecondStarts();
         Random pick = new Random(step.pick());
         List<String> ids = new ArrayList<>(cluster.nodeIds());
         String fallback = ids.get(pick.nextInt(ids.size()));
@@ -196,7 +157,7 @@ public final class Nemesis {
         boolean membershipStep = step.kind().family.equals("membership");
         boolean needsLeader = targetsLeader || step.kind() == FaultKind.PARTITION_ISOLATE_FOLLOWER
                 || step.kind() == FaultKind.LATENCY_ANSWERS_LATE || membershipStep;
-        notCut.clear();
+        links.startStep();
         java.util.Optional<String> found = needsLeader ? probe.awaitLeader(LEADER_WAIT) : probe.leader();
         String leader = found.orElse(fallback);
         Map<String, Object> value = new LinkedHashMap<>();
@@ -214,35 +175,40 @@ public final class Nemesis {
                 if (cachePlays(found) && !followers.isEmpty()) {
                     value.putAll(holderCutOff.run(isolated, followers.get(0), leader));
                 } else {
-                    value.put("isolated", isolate(isolated, ids));
+                    links.isolate(isolated);
+                    value.put("isolated", List.of(isolated));
                 }
             }
             case PARTITION_REMOVE_UNREACHABLE -> value.putAll(removeUnreachable.run(leader, ids));
             case PARTITION_OLD_TERM_COMMIT -> value.putAll(oldTermCommit.run(leader, ids));
-            case PARTITION_RANDOM_HALVES -> value.put("isolated", isolate(ids.get(pick.nextInt(ids.size())), ids));
+            case PARTITION_RANDOM_HALVES -> {
+                String isolated = ids.get(pick.nextInt(ids.size()));
+                links.isolate(isolated);
+                value.put("isolated", List.of(isolated));
+            }
             case PARTITION_MAJORITIES_RING, PARTITION_BRIDGE -> {
                 java.util.Collections.shuffle(ids, pick);
-                cutBothWays(ids.get(0), ids.get(2));
+                links.cutBothWays(ids.get(0), ids.get(2));
                 value.put("cut", List.of(ids.get(0), ids.get(2)));
                 value.put("bridge", ids.get(1));
             }
             case PARTITION_ONE_WAY -> {
                 java.util.Collections.shuffle(ids, pick);
-                cut(ids.get(0), ids.get(1));
+                links.cut(ids.get(0), ids.get(1));
                 value.put("from", ids.get(0));
                 value.put("to", ids.get(1));
             }
-            case LATENCY_ALL -> value.putAll(slow(null, 50 + pick.nextInt(150)));
-            case LATENCY_SOME -> value.putAll(slow(ids.get(pick.nextInt(ids.size())), 50 + pick.nextInt(150)));
+            case LATENCY_ALL -> value.putAll(links.slow(null, 50 + pick.nextInt(150)));
+            case LATENCY_SOME -> value.putAll(links.slow(ids.get(pick.nextInt(ids.size())), 50 + pick.nextInt(150)));
             // 140-190 ms per round trip: grants, appends and reports all arrive late, yet most lease
             // renewals (200 ms timeout) still succeed, so nodes keep serving hits on late grants.
-            case LATENCY_LEADER -> value.putAll(slow(leader, 140 + pick.nextInt(50)));
+            case LATENCY_LEADER -> value.putAll(links.slow(leader, 140 + pick.nextInt(50)));
             case LATENCY_ANSWERS_LATE -> {
                 List<String> followers = new ArrayList<>(ids);
                 followers.remove(leader);
                 String follower = followers.get(pick.nextInt(followers.size()));
                 int lateMs = 120 + pick.nextInt(41); // under the 200 ms a lease renewal waits for its grant
-                delayAnswers(follower, leader, lateMs);
+                links.delayAnswers(follower, leader, lateMs);
                 value.put("answers_late", follower + " <- " + leader);
                 value.put("late_ms", lateMs);
                 if (cachePlays(found)) {
@@ -262,19 +228,19 @@ public final class Nemesis {
             case PAUSE_SPLIT_VOTE -> value.putAll(splitVote.run(leader, ids));
             case ROLLING_RESTART -> value.put("restarted", rollingRestart(ids));
             case CLOCK_DRIFT, CLOCK_SKEW_RESTART -> value.putAll(clockFault(step.kind(), pick, ids, leader));
-            case POWER_ONE -> value.putAll(powerLoss(List.of(ids.get(pick.nextInt(ids.size()))), pick));
-            case POWER_LEADER -> value.putAll(powerLoss(List.of(leader), pick));
+            case POWER_ONE -> value.putAll(power.lose(List.of(ids.get(pick.nextInt(ids.size()))), pick));
+            case POWER_LEADER -> value.putAll(power.lose(List.of(leader), pick));
             case POWER_MAJORITY -> {
                 ids.remove(leader);
-                value.putAll(powerLoss(List.of(leader, ids.get(pick.nextInt(ids.size()))), pick));
+                value.putAll(power.lose(List.of(leader, ids.get(pick.nextInt(ids.size()))), pick));
             }
-            case POWER_ALL -> value.putAll(powerLoss(ids, pick));
-            case POWER_AFTER_ROTATION -> value.putAll(new AfterRotation(cluster).run(ids, nodes -> powerLoss(nodes, pick)));
+            case POWER_ALL -> value.putAll(power.lose(ids, pick));
+            case POWER_AFTER_ROTATION -> value.putAll(new AfterRotation(cluster).run(ids, nodes -> power.lose(nodes, pick)));
             case MEMBERSHIP_ADD, MEMBERSHIP_ADD_DURING_CUT, MEMBERSHIP_REMOVE_FOLLOWER, MEMBERSHIP_REMOVE_LEADER, MEMBERSHIP_REPLACE ->
                     value.putAll(membership.start(step.kind(), pick, leader));
         }
-        if (!notCut.isEmpty()) {
-            value.put("not_cut", List.copyOf(notCut));
+        if (!links.notCut().isEmpty()) {
+            value.put("not_cut", links.notCut());
         }
         if (value.get("violation") != null) {
             violations.add(step.kind().family + "/" + step.kind().shape + ": " + value.get("violation"));
@@ -308,181 +274,15 @@ public final class Nemesis {
         return value;
     }
 
-    /**
-     * Cuts a node off from every other member. A joined node's inbound proxy is shared by all senders,
-     * so here, where all of them are cut, it is cut whole; its outbound traffic has no proxy (noted).
-     */
-    private List<String> isolate(String node, List<String> ids) throws IOException {
-        Optional<Proxy> inbound = cluster.sharedInbound(node);
-        if (inbound.isPresent()) {
-            cutLink(inbound.get());
-        }
-        for (String other : ids) {
-            if (!other.equals(node)) {
-                cut(node, other);
-                if (inbound.isEmpty()) {
-                    cut(other, node);
-                }
-            }
-        }
-        return List.of(node);
-    }
-
-    private void cutBothWays(String a, String b) throws IOException {
-        cut(a, b);
-        cut(b, a);
-    }
-
-    /** Cuts the link's proxy; one a joined node has none of its own for is noted instead. */
-    private void cut(String from, String to) throws IOException {
-        if (cluster.hasLink(from, to)) {
-            cutLink(cluster.link(from, to));
-        } else {
-            notCut.add(from + "->" + to);
-        }
-    }
-
-    private void cutLink(Proxy link) throws IOException {
-        if (cut.add(link)) {
-            link.toxics().timeout("cut-up", ToxicDirection.UPSTREAM, 0);
-            link.toxics().timeout("cut-down", ToxicDirection.DOWNSTREAM, 0);
-        }
-    }
-
-    /**
-     * Adds {@code latency} ms per round trip (half each way, with jitter) to the peer links around a
-     * node, or all of them: links between current members only (a removed node's proxies carry
-     * nothing). A joined member's inbound proxy carries every member's traffic to it, the node's
-     * around too, so it is slowed with the links around any node.
-     */
-    private Map<String, Object> slow(String around, long latency) throws IOException {
-        long jitter = latency / 2;
-        List<String> members = cluster.nodeIds();
-        List<Proxy> links = new ArrayList<>();
-        for (Proxy p : cluster.peerLinks()) {
-            String[] ends = endpoints(cluster.service(), p.getName());
-            boolean shared = cluster.sharedInbound(ends[1]).map(Proxy::getName).filter(p.getName()::equals).isPresent();
-            boolean live = members.contains(ends[1]) && (members.contains(ends[0]) || shared);
-            if (live && (around == null || shared || ends[0].equals(around) || ends[1].equals(around))) {
-                links.add(p);
-            }
-        }
-        for (Proxy p : links) {
-            p.toxics().latency("latency-up", ToxicDirection.UPSTREAM, latency / 2).setJitter(jitter / 2);
-            p.toxics().latency("latency-down", ToxicDirection.DOWNSTREAM, latency / 2).setJitter(jitter / 2);
-        }
-        Map<String, Object> value = new LinkedHashMap<>();
-        value.put("latency_ms", latency);
-        value.put("jitter_ms", jitter);
-        value.put("links", links.stream().map(Proxy::getName).toList());
-        return value;
-    }
-
-    /**
-     * A proxy's sender and receiver, from its name {@code <service>_<from>_to_<to>} (endpoints, not a
-     * substring match: lock-1 must not match lock-10's links).
-     */
-    static String[] endpoints(String service, String proxyName) {
-        String rest = proxyName.substring(service.length() + 1);
-        int at = rest.indexOf("_to_");
-        return new String[] {rest.substring(0, at), rest.substring(at + "_to_".length())};
-    }
-
     private String kill(String node) throws IOException, InterruptedException {
         cluster.kill(node);
         killed.add(node);
         return node;
     }
 
-    /**
-     * Kills {@code nodes}, then drops what each one's data dir held unsynced. With several nodes this
-     * is a shared power failure: Raft keeps acknowledged data through it only if every node fsyncs
-     * before it answers.
-     */
-    private Map<String, Object> powerLoss(List<String> nodes, Random pick) throws IOException, InterruptedException {
-        TornWrite tear = TornWrite.values()[pick.nextInt(TornWrite.values().length)];
-        for (String node : nodes) {
-            cluster.kill(node);
-            powerLost.add(node);
-        }
-        Map<String, Object> lost = new LinkedHashMap<>();
-        for (String node : nodes) {
-            PowerLoss loss = cluster.powerLoss(node, tear, pick);
-            Map<String, Object> what = new LinkedHashMap<>();
-            what.put("files_lost_writes", loss.filesWithUnsyncedData());
-            what.put("dirs_lost_entries", loss.directoriesWithUnsyncedEntries());
-            if (loss.tornFile() != null) {
-                what.put("torn_file", loss.tornFile());
-                what.put("torn_kept_bytes", loss.tornKeptBytes() + " of " + loss.tornWriteBytes());
-            }
-            lost.put(node, what);
-        }
-        Map<String, Object> value = new LinkedHashMap<>();
-        value.put("nodes", nodes);
-        value.put("tear", tear.name().toLowerCase());
-        value.put("lost", lost);
-        return value;
-    }
-
-    /**
-     * Starts power-lost nodes and waits until they serve, then kills them and starts them again;
-     * whether that second start serves is checked later ({@link #checkSecondStarts}), so the heal
-     * does not wait for two JVM starts.
-     */
-    private void restartTwice(List<String> nodes) throws IOException, InterruptedException {
-        for (String node : nodes) {
-            cluster.restart(node);
-        }
-        for (String node : nodes) {
-            awaitServing(node, "first");
-        }
-        for (String node : nodes) {
-            cluster.kill(node);
-            cluster.restart(node);
-            secondStarts.add(node);
-        }
-    }
-
-    /** Fails the run if a node's second start after a power loss does not serve. */
-    private void checkSecondStarts() throws IOException, InterruptedException {
-        for (String node : List.copyOf(secondStarts)) {
-            secondStarts.remove(node);
-            awaitServing(node, "second");
-        }
-    }
-
-    private void awaitServing(String node, String which) throws IOException, InterruptedException {
-        long deadline = System.nanoTime() + NODE_START_LIMIT.toNanos();
-        while (probe.health(node).isEmpty()) {
-            if (!cluster.isRunning(node) || System.nanoTime() > deadline) {
-                String why = cluster.isRunning(node) ? "does not answer /health" : "exited";
-                log.record("power-restart-failed", Map.of("node", node, "start", which, "problem", why));
-                throw new IOException(node + " " + why + " after the " + which + " start since its power loss;"
-                        + " see its log in the run's logs/ and its data in durable/" + node);
-            }
-            Thread.sleep(50);
-        }
-    }
-
-    /** Delays what {@code from} sends {@code to} by {@code ms}; a joined node's shared links are left undelayed. */
-    private void delay(String from, String to, int ms) throws IOException {
-        if (cluster.hasLink(from, to)) {
-            cluster.link(from, to).toxics().latency("delay", ToxicDirection.UPSTREAM, ms);
-        }
-    }
-
     /** Whether a cache run's shape can play its part with a copy at a cut-off node ({@link HolderCutOff}): it needs the leader. */
     private boolean cachePlays(Optional<String> leader) {
         return cluster.service().equals("cache") && leader.isPresent();
-    }
-
-    /** Delays the answers {@code from} gets to its requests to {@code to}: its own messages go on time. */
-    private void delayAnswers(String from, String to, int ms) throws IOException {
-        if (cluster.hasLink(from, to)) {
-            cluster.link(from, to).toxics().latency("answers-late", ToxicDirection.DOWNSTREAM, ms);
-        } else {
-            notCut.add(from + "->" + to);
-        }
     }
 
     private void resume(String node) throws IOException, InterruptedException {
@@ -506,35 +306,10 @@ public final class Nemesis {
         return ids;
     }
 
-    /**
-     * Takes every toxic off the link, and cycles it if it was cut (no connection that lost bytes
-     * mid-stream is reused); returns whether it had any toxic.
-     */
-    private boolean healLink(Proxy p) throws IOException {
-        List<? extends Toxic> toxics = p.toxics().getAll();
-        for (Toxic t : toxics) {
-            try {
-                t.remove();
-            } catch (java.io.FileNotFoundException alreadyGone) {
-                // A scripted workload took its own toxic off between the listing and this removal: healed either way.
-            }
-        }
-        if (cut.remove(p)) {
-            p.disable();
-            p.enable();
-        }
-        return !toxics.isEmpty();
-    }
-
     /** Undoes every fault in force; safe to call at any time and more than once. */
     public void healAll() throws IOException, InterruptedException {
         violations.addAll(crashes.newExits());
-        List<String> healed = new ArrayList<>();
-        for (Proxy p : cluster.allLinks()) {
-            if (healLink(p)) {
-                healed.add(p.getName());
-            }
-        }
+        List<String> healed = new ArrayList<>(links.healAll());
         for (String node : List.copyOf(paused)) {
             resume(node);
             healed.add("resumed " + node);
@@ -553,13 +328,7 @@ public final class Nemesis {
                 healed.add("restarted " + node + " after it exited on its own");
             }
         }
-        checkSecondStarts();
-        if (!powerLost.isEmpty()) {
-            List<String> nodes = List.copyOf(powerLost);
-            powerLost.clear(); // first: a failed restart must not be retried by the next healAll
-            restartTwice(nodes);
-            healed.add("restarted " + nodes + " twice after their power loss");
-        }
+        power.heal(healed);
         // Last: a membership heal starts nodes and needs every other fault undone to make progress.
         Optional<Map<String, Object>> configuration = membership.heal(healed);
         if (!current.equals("none") || !healed.isEmpty()) {

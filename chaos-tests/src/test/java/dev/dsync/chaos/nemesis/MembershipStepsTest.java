@@ -37,8 +37,8 @@ class MembershipStepsTest {
 
     @Test
     void linksAreReadByTheirEndpointsNotBySubstrings() {
-        assertArrayEquals(new String[] {"lock-1", "lock-2"}, Nemesis.endpoints("lock", "lock_lock-1_to_lock-2"));
-        assertArrayEquals(new String[] {"peers", "lock-10"}, Nemesis.endpoints("lock", "lock_peers_to_lock-10"));
-        assertArrayEquals(new String[] {"cache-10", "cache-1"}, Nemesis.endpoints("cache", "cache_cache-10_to_cache-1"));
+        assertArrayEquals(new String[] {"lock-1", "lock-2"}, LinkFaults.endpoints("lock", "lock_lock-1_to_lock-2"));
+        assertArrayEquals(new String[] {"peers", "lock-10"}, LinkFaults.endpoints("lock", "lock_peers_to_lock-10"));
+        assertArrayEquals(new String[] {"cache-10", "cache-1"}, LinkFaults.endpoints("cache", "cache_cache-10_to_cache-1"));
     }
 }
