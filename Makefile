@@ -66,10 +66,10 @@ status: ## show each demo node's /health
 demo: ## run the curl demo against the clusters started by make up
 	@scripts/demo.sh
 
-BENCHES := lock queue cache idle coldstart report
-# coldstart needs wrk, so it runs when asked for by name only.
+BENCHES := lock queue cache idle coldstart cpu report
+# coldstart needs wrk, cpu the shared load generators (../shared/bench): they run when asked for by name only.
 DEFAULT_BENCHES := lock queue cache idle report
-bench: ## benchmarks (BENCH="lock queue cache idle report"): failover, lock latency and throughput, queue throughput, cache hit ratio, throughput and miss-to-hit time, idle CPU of make up's nine nodes; BENCH=coldstart: a fresh cluster's speed 5 s by 5 s (needs wrk); results in bench-results/; report: docs/performance.md and its graphs (ETCD=1 adds etcd side by side)
+bench: ## benchmarks (BENCH="lock queue cache idle report"): failover, lock latency and throughput, queue throughput, cache hit ratio, throughput and miss-to-hit time, idle CPU of make up's nine nodes; BENCH=coldstart: a fresh cluster's speed 5 s by 5 s (needs wrk); BENCH=cpu: ms of CPU per lock cycle per node and generator, etcd beside (PROFILE=1: the leader's JFR hot spots); results in bench-results/; report: docs/performance.md and its graphs (ETCD=1 adds etcd side by side)
 	@for b in $(or $(BENCH),$(DEFAULT_BENCHES)); do case " $(BENCHES) " in *" $$b "*) ;; \
 	  *) echo "make bench: unknown BENCH value '$$b'; choose from: $(BENCHES)" >&2; exit 2;; esac; done
 	@case "$(ETCD)" in ""|0|1) ;; *) echo "make bench: ETCD must be 1 (add the etcd comparison to the report) or 0, not '$(ETCD)'" >&2; exit 2;; esac
@@ -78,6 +78,7 @@ bench: ## benchmarks (BENCH="lock queue cache idle report"): failover, lock late
 	for b in $(or $(BENCH),$(DEFAULT_BENCHES)); do \
 	  if [ $$b = idle ]; then JAVA_HOME=$(JAVA_HOME) scripts/idle-cpu.sh || exit 1; continue; fi; \
 	  if [ $$b = coldstart ]; then JAVA=$(JAVA) scripts/cold-start.sh || exit 1; continue; fi; \
+	  if [ $$b = cpu ]; then JAVA=$(JAVA) PROFILE=$(PROFILE) scripts/cpu-per-op.sh || exit 1; continue; fi; \
 	  if [ $$b = report ]; then main=dev.dsync.bench.report.ReportMain; else main=dev.dsync.bench.$$(echo $$b | sed 's/.*/\u&/')Bench; fi; \
 	  ETCD=$(ETCD) ETCD_TRIALS=$(ETCD_TRIALS) ETCD_SCRIPT=$(ETCD_SCRIPT) \
 	  $(JAVA) -Djava.awt.headless=true -cp "server/target/test-classes:server/target/classes:$$(cat server/target/bench-classpath.txt)" \

@@ -3,6 +3,8 @@ package dev.dsync.statemachine;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import java.io.IOException;
 
 /**
@@ -17,18 +19,21 @@ public final class CommandCodec<C> {
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
-    private final Class<C> type;
     private final String name;
+    /** Immutable and thread-safe: built once, not per command (building one looks up its serializer). */
+    private final ObjectWriter writer;
+    private final ObjectReader reader;
 
     /** @param name what the commands are called in error messages, e.g. "lock command" */
     public CommandCodec(Class<C> type, String name) {
-        this.type = type;
         this.name = name;
+        this.writer = STRICT_JSON.writerFor(type);
+        this.reader = STRICT_JSON.readerFor(type);
     }
 
     public byte[] encode(C command) {
         try {
-            return STRICT_JSON.writerFor(type).writeValueAsBytes(command);
+            return writer.writeValueAsBytes(command);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot encode " + command, e);
         }
@@ -40,7 +45,7 @@ public final class CommandCodec<C> {
             throw new IllegalArgumentException("null " + name);
         }
         try {
-            C command = STRICT_JSON.readValue(bytes, type);
+            C command = reader.readValue(bytes);
             if (command == null) {
                 throw new IllegalArgumentException("empty " + name);
             }
