@@ -38,6 +38,54 @@ class NodeExitSelfTest {
         assertTrue(history.contains("\"crash\""), "no crash event in the history");
     }
 
+    @Test
+    void aMajorityThatHaltsInTheFirstElectionIsJudgedAtOnce(@TempDir Path tmp) throws Exception {
+        long start = System.nanoTime();
+        RunSummary summary = new ChaosRun("self-test", new HaltedMajority(), new CacheWorkload(6, 2, 1, 7),
+                Schedule.generate("none", 7, 3000), Duration.ofSeconds(3), tmp.resolve("self-test-halted")).execute("cache");
+        long seconds = (System.nanoTime() - start) / 1_000_000_000L;
+
+        assertEquals("invalid", summary.verdict(), summary.toString());
+        assertTrue(summary.note().contains("crash: mem-1 exited on its own") && summary.note().contains("crash: mem-2 exited on its own"),
+                summary.note());
+        assertTrue(seconds < 10, "waited " + seconds + " s for a leader that two halted nodes of three cannot elect");
+    }
+
+    /** Three nodes of which two halted before any leader: nobody answers /health. */
+    private static final class HaltedMajority implements InProcessCluster {
+        @Override
+        public Map<String, String> exitedOnTheirOwn() {
+            String exit = "exit code 70, its log: java.lang.IllegalStateException: election safety";
+            return Map.of("mem-1", exit, "mem-2", exit);
+        }
+
+        @Override
+        public boolean isRunning(String nodeId) {
+            return nodeId.equals("mem-3");
+        }
+
+        @Override
+        public String service() {
+            return "cache";
+        }
+
+        @Override
+        public List<String> nodeIds() {
+            return List.of("mem-1", "mem-2", "mem-3");
+        }
+
+        @Override
+        public URI clientUrl(String nodeId) {
+            return URI.create("http://127.0.0.1:9"); // the discard port: nothing listens there
+        }
+
+        @Override
+        public void start() {}
+
+        @Override
+        public void close() {}
+    }
+
     /** Reports {@code node} as exited once the run is under way, until it is restarted. */
     private static final class ExitingNode implements InProcessCluster {
         private final InMemoryCacheCluster cluster;
