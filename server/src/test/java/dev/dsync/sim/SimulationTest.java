@@ -2,13 +2,19 @@ package dev.dsync.sim;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 
 /**
- * The deterministic simulation: seeds 0..N-1 (N = {@code -Dsim.seeds}, default 2000), or the one
- * seed {@code -Dsim.seed}. The seed's residue mod 3 picks the service: 0 lock, 1 queue, 2 cache. A
+ * The deterministic simulation: seeds 0..N-1 (N = {@code -Dsim.seeds}, default 2000), on every core
+ * (summed up in seed order, see {@link #runAll}), or the one seed {@code -Dsim.seed}. The seed's residue mod 3 picks the service: 0 lock, 1 queue, 2 cache. A
  * failing seed replays exactly with {@code make sim SEED=<seed>}; add {@code -Dsim.verbose=true} to
  * print its events. A run prints its trace hash (of one seed, or over every seed's in order): the
  * same seeds give the same hash, which {@link #sameSeedGivesTheSameRun} checks for a seed of each service.
@@ -58,19 +64,18 @@ class SimulationTest {
         Map<String, Long> serviceStats = new TreeMap<>();
         Map<String, Long> worldStats = new TreeMap<>();
         TraceHash runHash = new TraceHash(); // over every seed's trace hash, in seed order: equal runs, equal hashes
-        for (long seed = first; seed < first + count; seed++) {
-            Simulation.Result result;
-            long seedStarted = System.nanoTime();
-            try {
-                result = new Simulation(seed, verbose).run();
-            } catch (Throwable t) {
-                System.out.println("SIMULATION FAILED at seed " + seed + ": " + t);
+        List<Outcome> outcomes = runAll(first, count, verbose);
+        for (Outcome outcome : outcomes) {
+            if (outcome.failure() != null) {
+                long seed = outcome.seed();
+                System.out.println("SIMULATION FAILED at seed " + seed + ": " + outcome.failure());
                 System.out.println("replay: make sim SEED=" + seed);
-                throw new AssertionError("simulation seed " + seed + " failed: " + t.getMessage()
-                        + "\nreplay: make sim SEED=" + seed, t);
+                throw new AssertionError("simulation seed " + seed + " failed: " + outcome.failure().getMessage()
+                        + "\nreplay: make sim SEED=" + seed, outcome.failure());
             }
+            Simulation.Result result = outcome.result();
             if (count == 1) {
-                System.out.printf("seed %d: trace hash %016x%n", seed, result.traceHash());
+                System.out.printf("seed %d: trace hash %016x%n", outcome.seed(), result.traceHash());
             }
             runHash.add(result.traceHash());
             events += result.events();
@@ -82,7 +87,7 @@ class SimulationTest {
             membershipSeeds += result.membershipChanges() ? 1 : 0;
             configsCommitted += result.configsCommitted();
             seedsPerService.merge(result.service(), 1L, Long::sum);
-            nanosPerService.merge(result.service(), System.nanoTime() - seedStarted, Long::sum);
+            nanosPerService.merge(result.service(), outcome.nanos(), Long::sum);
             result.serviceStats().forEach((name, n) -> serviceStats.merge(result.service() + "." + name, n, Long::sum));
             result.worldStats().forEach((name, n) -> worldStats.merge(name, n, Long::sum));
         }
@@ -96,6 +101,42 @@ class SimulationTest {
             System.out.println("services: " + serviceStats);
         }
         System.out.println("world: " + worldStats);
+    }
+
+    private record Outcome(long seed, Simulation.Result result, Throwable failure, long nanos) {}
+
+    /**
+     * Runs the seeds on every core (each simulation is a world of its own: its own clock, randomness,
+     * network and disks), and returns their outcomes in seed order, so that the summary, the run's
+     * hash and the seed a failure names are the same as one after the other. Verbose runs print their
+     * events, so they run one after the other.
+     */
+    private static List<Outcome> runAll(long first, long count, boolean verbose) {
+        int threads = verbose ? 1 : Math.max(1, Runtime.getRuntime().availableProcessors());
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            List<Future<Outcome>> futures = new ArrayList<>();
+            for (long seed = first; seed < first + count; seed++) {
+                long s = seed;
+                futures.add(pool.submit(() -> {
+                    long started = System.nanoTime();
+                    try {
+                        return new Outcome(s, new Simulation(s, verbose).run(), null, System.nanoTime() - started);
+                    } catch (Throwable t) {
+                        return new Outcome(s, null, t, System.nanoTime() - started);
+                    }
+                }));
+            }
+            List<Outcome> outcomes = new ArrayList<>();
+            for (Future<Outcome> future : futures) {
+                outcomes.add(future.get());
+            }
+            return outcomes;
+        } catch (InterruptedException | ExecutionException e) {
+            throw new AssertionError("simulation interrupted", e);
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     @Test
