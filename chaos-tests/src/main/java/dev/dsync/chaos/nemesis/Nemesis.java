@@ -90,10 +90,7 @@ public final class Nemesis {
         });
         this.laggedIsolation = new LaggedIsolation(cluster, probe, links);
         this.removeUnreachable = new RemoveUnreachable(cluster, links::isolate);
-        this.holderCutOff = new HolderCutOff(cluster, node -> {
-            links.isolate(node);
-            return List.of(node);
-        });
+        this.holderCutOff = new HolderCutOff(cluster, this::isolate);
         this.splitVote = new SplitVote(probe, new SplitVote.Faults() {
             @Override
             public void cut(String from, String to) throws IOException {
@@ -175,17 +172,12 @@ public final class Nemesis {
                 if (cachePlays(found) && !followers.isEmpty()) {
                     value.putAll(holderCutOff.run(isolated, followers.get(0), leader));
                 } else {
-                    links.isolate(isolated);
-                    value.put("isolated", List.of(isolated));
+                    value.put("isolated", isolate(isolated));
                 }
             }
             case PARTITION_REMOVE_UNREACHABLE -> value.putAll(removeUnreachable.run(leader, ids));
             case PARTITION_OLD_TERM_COMMIT -> value.putAll(oldTermCommit.run(leader, ids));
-            case PARTITION_RANDOM_HALVES -> {
-                String isolated = ids.get(pick.nextInt(ids.size()));
-                links.isolate(isolated);
-                value.put("isolated", List.of(isolated));
-            }
+            case PARTITION_RANDOM_HALVES -> value.put("isolated", isolate(ids.get(pick.nextInt(ids.size()))));
             case PARTITION_MAJORITIES_RING, PARTITION_BRIDGE -> {
                 java.util.Collections.shuffle(ids, pick);
                 links.cutBothWays(ids.get(0), ids.get(2));
@@ -272,6 +264,12 @@ public final class Nemesis {
         }
         value.put("clocks", clocks.describe());
         return value;
+    }
+
+    /** Cuts {@code node} off from every other member ({@link LinkFaults#isolate}); returns who was isolated, for the event. */
+    private List<String> isolate(String node) throws IOException {
+        links.isolate(node);
+        return List.of(node);
     }
 
     private String kill(String node) throws IOException, InterruptedException {
