@@ -12,7 +12,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 TRIALS=${1:-3}
-B=$(readlink -f ../shared/bench)
+B=$(readlink -m ../shared/bench) # -m: names the path even when it is missing, for the error below
 JAVA=${JAVA:-$(.ci/find-jdk)/bin/java}
 JAR=server/target/server.jar
 [ -f "$JAR" ] || { echo "cpu-per-op: no $JAR: run make build first" >&2; exit 2; }
